@@ -1,0 +1,181 @@
+//! Command-line parsing (clap derive) and the one conversion into [`StudyConfig`]
+//! (STYLE.md §2). Nothing else in the crate imports clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{ColumnMap, ModelKind, ReturnKind, StudyConfig, Window};
+use crate::error::{Error, Result};
+
+/// Financial event studies: abnormal returns, CAR/BHAR, cross-event tests and daily
+/// price-limit analysis from daily price CSVs.
+#[derive(Debug, Parser)]
+#[command(name = "evstudy", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run an event study and write ar.csv, events.csv and study.json.
+    Run(RunArgs),
+}
+
+/// Model choice on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModelArg {
+    /// Market model (OLS on the market return).
+    Market,
+    /// Constant mean return.
+    Mean,
+    /// Market-adjusted (AR = R - Rm).
+    MarketAdjusted,
+}
+
+/// Return type on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReturnsArg {
+    /// P_t / P_{t-1} - 1.
+    Simple,
+    /// ln(P_t / P_{t-1}).
+    Log,
+}
+
+/// `evstudy run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// TOML study file; its relative paths are relative to its folder. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Price CSV, one row per ticker and day: date,ticker,close [open,high,low,prev_close,adj_close,volume].
+    #[arg(long, value_name = "CSV")]
+    pub prices: Option<PathBuf>,
+    /// Market index CSV: date,close (its dates are the trading calendar).
+    #[arg(long, value_name = "CSV")]
+    pub market: Option<PathBuf>,
+    /// Events CSV: ticker,date [event_id,label,timing,group].
+    #[arg(long, value_name = "CSV")]
+    pub events: Option<PathBuf>,
+    /// Output folder (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Normal-return model [default: market].
+    #[arg(long, value_enum)]
+    pub model: Option<ModelArg>,
+    /// Estimation window in relative trading days, inclusive [default: -250:-11].
+    #[arg(long, value_name = "FROM:TO", allow_hyphen_values = true)]
+    pub estimation: Option<Window>,
+    /// Event window in relative trading days, inclusive [default: -10:10].
+    #[arg(long, value_name = "FROM:TO", allow_hyphen_values = true)]
+    pub window: Option<Window>,
+    /// A CAR window (repeatable) [default: 0:0 0:1 -1:1 -5:5 -10:10].
+    #[arg(
+        long = "car-window",
+        value_name = "FROM:TO",
+        allow_hyphen_values = true
+    )]
+    pub car_windows: Vec<Window>,
+    /// Simple or log returns for the model (BHAR always uses simple returns) [default: simple].
+    #[arg(long, value_enum)]
+    pub returns: Option<ReturnsArg>,
+    /// Minimum estimation returns per event [default: 100].
+    #[arg(long, value_name = "N")]
+    pub min_estimation_obs: Option<usize>,
+    /// Sum the available days of a CAR window that has a missing AR (records n_ar).
+    #[arg(long)]
+    pub allow_partial_car: bool,
+    /// Map price-file headers: --columns date=trade_date,ticker=ts_code,close=Close.
+    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Exit with code 4 when any event was skipped.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print no summary table on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// The study settings: the TOML file (if any), then every flag given on top.
+    ///
+    /// # Errors
+    /// `Config`/`Io` for the study file, `Settings` for contradictory or missing settings.
+    pub fn into_config(self) -> Result<StudyConfig> {
+        let mut cfg = match &self.config {
+            Some(path) => StudyConfig::from_toml_file(path)?,
+            None => StudyConfig::default(),
+        };
+        if let Some(p) = self.prices {
+            cfg.prices = p;
+        }
+        if let Some(p) = self.market {
+            cfg.market = p;
+        }
+        if let Some(p) = self.events {
+            cfg.events = p;
+        }
+        if let Some(p) = self.out {
+            cfg.out = Some(p);
+        }
+        if let Some(m) = self.model {
+            cfg.model = match m {
+                ModelArg::Market => ModelKind::Market,
+                ModelArg::Mean => ModelKind::Mean,
+                ModelArg::MarketAdjusted => ModelKind::MarketAdjusted,
+            };
+        }
+        if let Some(w) = self.estimation {
+            cfg.estimation = w;
+        }
+        if let Some(w) = self.window {
+            cfg.window = w;
+        }
+        if !self.car_windows.is_empty() {
+            cfg.car_windows = self.car_windows;
+        }
+        if let Some(r) = self.returns {
+            cfg.returns = match r {
+                ReturnsArg::Simple => ReturnKind::Simple,
+                ReturnsArg::Log => ReturnKind::Log,
+            };
+        }
+        if let Some(n) = self.min_estimation_obs {
+            cfg.min_estimation_obs = n;
+        }
+        cfg.allow_partial_car |= self.allow_partial_car;
+        cfg.strict |= self.strict;
+        for pair in self.columns.iter().filter(|p| !p.trim().is_empty()) {
+            let (k, v) = pair.split_once('=').ok_or_else(|| {
+                Error::Settings(format!(
+                    "--columns {pair:?}: expected FIELD=HEADER, e.g. date=trade_date"
+                ))
+            })?;
+            cfg.columns
+                .insert(k.trim().to_string(), v.trim().to_string());
+        }
+        check_column_fields(&cfg.columns)?;
+        if cfg.out.is_none() {
+            return Err(Error::Settings("no output folder: give --out DIR".into()));
+        }
+        cfg.validate()?;
+        Ok(cfg)
+    }
+}
+
+fn check_column_fields(map: &ColumnMap) -> Result<()> {
+    let known: Vec<&str> = crate::data::columns::PRICE_FIELDS
+        .iter()
+        .map(|f| f.name)
+        .collect();
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(Error::Settings(format!(
+            "--columns: unknown field {k:?} (fields: {})",
+            known.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,112 @@
+//! The `evstudy` binary: parse → run → print → exit code. All work is in the library.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use evstudy::cli::{Cli, Command};
+use evstudy::{Error, report};
+
+/// Exit codes (documented in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Exit {
+    /// Results written.
+    Success = 0,
+    /// The machine failed us: a file could not be read or written.
+    Failure = 1,
+    /// Bad command line or settings.
+    Usage = 2,
+    /// Bad input data (the message names file, line, column and value).
+    BadInput = 3,
+    /// `--strict` and at least one event was skipped (results are still written).
+    EventsSkipped = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            }
+            .into();
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(args).into(),
+    }
+}
+
+#[allow(clippy::print_stderr)]
+fn fail(e: &Error) -> Exit {
+    eprintln!("error: {e}");
+    match e {
+        Error::Settings(_) => Exit::Usage,
+        e if e.is_input_error() => Exit::BadInput,
+        _ => Exit::Failure,
+    }
+}
+
+#[allow(clippy::print_stderr)]
+fn run(args: evstudy::cli::RunArgs) -> Exit {
+    let quiet = args.quiet;
+    let config = match args.into_config() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let study = match evstudy::run(&config) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    for w in &study.warnings {
+        eprintln!("warning: {w}");
+    }
+    for s in &study.skipped {
+        eprintln!("warning: {}", s.message);
+    }
+    let out = config.out.clone().unwrap_or_default();
+    let written = match report::write_study(&study, &out) {
+        Ok(w) => w,
+        Err(e) => return fail(&e),
+    };
+    if !quiet {
+        let stdout = io::stdout();
+        let mut lock = stdout.lock();
+        let res = report::summary::write_summary(&study, &mut lock).and_then(|()| {
+            writeln!(
+                lock,
+                "wrote {}",
+                written
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        if let Err(e) = res {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: writing to stdout: {e}");
+                return Exit::Failure;
+            }
+        }
+    }
+    let _ = io::stderr().is_terminal();
+    if config.strict && !study.skipped.is_empty() {
+        eprintln!(
+            "error: --strict: {} events were skipped",
+            study.skipped.len()
+        );
+        return Exit::EventsSkipped;
+    }
+    Exit::Success
+}

@@ -1,0 +1,43 @@
+//! Market-adjusted model (MacKinlay 1997 §4.2): `AR_t = R_it - R_mt`, nothing estimated;
+//! `sigma2` = sample variance of the estimation-window ARs (denominator `M - 1`), `h_t = 0`
+//! (METHODS-SPEC §3.2 DECISION; EventStudy R multiplies sigma by `sqrt(1 + 1/M)` instead).
+
+use serde::Serialize;
+
+use super::{Estimation, FitError, Model, hard_minimum, mean};
+
+/// Market-adjusted settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarketAdjusted;
+
+/// A "fitted" market-adjusted model: only its residual variance is estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FittedMarketAdjusted {
+    /// Sample variance of `R_i - R_m` over the estimation window.
+    pub sigma2: f64,
+    /// `M`.
+    pub n: usize,
+}
+
+impl Model for MarketAdjusted {
+    type Fitted = FittedMarketAdjusted;
+
+    fn fit(&self, est: &Estimation<'_>) -> Result<FittedMarketAdjusted, FitError> {
+        let n = est.stock.len().min(est.market.len());
+        let need = hard_minimum(0);
+        if n < need {
+            return Err(FitError::TooFew { got: n, need });
+        }
+        let ar: Vec<f64> = est.stock[..n]
+            .iter()
+            .zip(est.market)
+            .map(|(r, m)| r - m)
+            .collect();
+        let m = mean(&ar);
+        let sigma2 = ar.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        if sigma2 <= 0.0 || !sigma2.is_finite() {
+            return Err(FitError::DegenerateVariance(sigma2));
+        }
+        Ok(FittedMarketAdjusted { sigma2, n })
+    }
+}

@@ -1,0 +1,133 @@
+//! Market model (MacKinlay 1997 eq. 5–7; Campbell-Lo-MacKinlay 1997 §4.4):
+//! `R_it = alpha + beta R_mt + e_t`, OLS on the estimation window.
+//!
+//!     beta  = sum (R_m - Rbar_m)(R_i - Rbar_i) / SS_m ,  SS_m = sum (R_m - Rbar_m)^2
+//!     alpha = Rbar_i - beta Rbar_m ,  sigma2 = SSR / (M - 2)
+//!     Var(AR_t) = sigma2 [1 + 1/M + (R_mt - Rbar_m)^2 / SS_m]
+//!
+//! Sums are taken about the means (two passes), which keeps them exact to rounding for
+//! returns of any scale.
+
+use serde::Serialize;
+
+use super::{Estimation, FitError, Model, hard_minimum, mean};
+
+/// Market-model settings (none: OLS with intercept).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarketModel;
+
+/// A fitted market model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FittedMarketModel {
+    /// Intercept.
+    pub alpha: f64,
+    /// Slope on the market return.
+    pub beta: f64,
+    /// Residual variance `SSR / (M - 2)`.
+    pub sigma2: f64,
+    /// `M`, rows used.
+    pub n: usize,
+    /// `Rbar_m` over the same rows.
+    pub mean_market: f64,
+    /// `SS_m` over the same rows.
+    pub ss_market: f64,
+    /// Coefficient of determination.
+    pub r2: f64,
+}
+
+impl Model for MarketModel {
+    type Fitted = FittedMarketModel;
+
+    fn fit(&self, est: &Estimation<'_>) -> Result<FittedMarketModel, FitError> {
+        let n = est.stock.len().min(est.market.len());
+        let need = hard_minimum(2);
+        if n < need {
+            return Err(FitError::TooFew { got: n, need });
+        }
+        let (y, x) = (&est.stock[..n], &est.market[..n]);
+        let (my, mx) = (mean(y), mean(x));
+        let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+        for (&yi, &xi) in y.iter().zip(x) {
+            let (dx, dy) = (xi - mx, yi - my);
+            sxx += dx * dx;
+            sxy += dx * dy;
+            syy += dy * dy;
+        }
+        if sxx <= 0.0 || !sxx.is_finite() {
+            return Err(FitError::Singular);
+        }
+        let beta = sxy / sxx;
+        let alpha = my - beta * mx;
+        let ssr: f64 = y
+            .iter()
+            .zip(x)
+            .map(|(&yi, &xi)| (yi - alpha - beta * xi).powi(2))
+            .sum();
+        let sigma2 = ssr / (n - 2) as f64;
+        if sigma2 <= 0.0 || !sigma2.is_finite() {
+            return Err(FitError::DegenerateVariance(sigma2));
+        }
+        let r2 = if syy > 0.0 { 1.0 - ssr / syy } else { 0.0 };
+        Ok(FittedMarketModel {
+            alpha,
+            beta,
+            sigma2,
+            n,
+            mean_market: mx,
+            ss_market: sxx,
+            r2,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    // METHODS-SPEC §8 example A.
+    const RM: [f64; 5] = [0.01, -0.02, 0.00, 0.03, -0.02];
+    const RI: [f64; 5] = [0.018, -0.028, -0.002, 0.046, -0.029];
+
+    #[test]
+    fn market_model_recovers_alpha_beta_of_worked_example_a() {
+        let f = MarketModel
+            .fit(&Estimation {
+                stock: &RI,
+                market: &RM,
+            })
+            .unwrap();
+        assert_relative_eq!(f.alpha, 0.001, max_relative = 1e-10);
+        assert_relative_eq!(f.beta, 1.5, max_relative = 1e-10);
+        assert_relative_eq!(f.sigma2, 4.666_666_666_666_667e-6, max_relative = 1e-10);
+        assert_relative_eq!(
+            f.sigma2.sqrt(),
+            0.002_160_246_899_469_287,
+            max_relative = 1e-9
+        );
+        assert_relative_eq!(f.ss_market, 0.0018, max_relative = 1e-10);
+        assert_eq!(f.n, 5);
+    }
+
+    #[test]
+    fn constant_market_is_singular() {
+        let rm = [0.01; 6];
+        let ri = [0.0, 0.01, 0.02, 0.0, 0.01, 0.02];
+        assert_eq!(
+            MarketModel.fit(&Estimation {
+                stock: &ri,
+                market: &rm
+            }),
+            Err(FitError::Singular)
+        );
+    }
+
+    #[test]
+    fn too_few_rows_are_refused() {
+        let r = MarketModel.fit(&Estimation {
+            stock: &RI[..4],
+            market: &RM[..4],
+        });
+        assert_eq!(r, Err(FitError::TooFew { got: 4, need: 5 }));
+    }
+}

@@ -1,0 +1,59 @@
+//! Constant-mean-return model (MacKinlay 1997 eq. 1; CLM 1997 §4.3):
+//! `R_it = mu + e_t`, `sigma2 = sum (R - mu)^2 / (M - 1)`, `h_t = 1/M`.
+
+use serde::Serialize;
+
+use super::{Estimation, FitError, Model, hard_minimum, mean};
+
+/// Constant-mean settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConstantMean;
+
+/// A fitted constant-mean model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FittedConstantMean {
+    /// Mean estimation-window return.
+    pub mu: f64,
+    /// Residual variance `SSR / (M - 1)`.
+    pub sigma2: f64,
+    /// `M`.
+    pub n: usize,
+}
+
+impl Model for ConstantMean {
+    type Fitted = FittedConstantMean;
+
+    fn fit(&self, est: &Estimation<'_>) -> Result<FittedConstantMean, FitError> {
+        let n = est.stock.len();
+        let need = hard_minimum(1);
+        if n < need {
+            return Err(FitError::TooFew { got: n, need });
+        }
+        let mu = mean(est.stock);
+        let sigma2 = est.stock.iter().map(|r| (r - mu).powi(2)).sum::<f64>() / (n - 1) as f64;
+        if sigma2 <= 0.0 || !sigma2.is_finite() {
+            return Err(FitError::DegenerateVariance(sigma2));
+        }
+        Ok(FittedConstantMean { mu, sigma2, n })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn constant_mean_is_sample_mean_and_variance() {
+        let r = [0.01, -0.01, 0.02, 0.0];
+        let f = ConstantMean
+            .fit(&Estimation {
+                stock: &r,
+                market: &[],
+            })
+            .unwrap();
+        assert_relative_eq!(f.mu, 0.005, max_relative = 1e-12);
+        // deviations .005 -.015 .015 -.005 -> SS = 5e-4, /3
+        assert_relative_eq!(f.sigma2, 5e-4 / 3.0, max_relative = 1e-12);
+    }
+}

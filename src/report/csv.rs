@@ -1,0 +1,115 @@
+//! CSV tables: `ar.csv` (one row per event × relative day) and `events.csv` (one row per
+//! event, skipped ones included with their reason). Pure functions from a finished
+//! [`Study`] to bytes. Numbers are written in Rust's shortest round-trip form, missing
+//! values as empty cells, so the same study always gives the same bytes.
+
+use std::fmt::Write as _;
+
+use crate::study::Study;
+
+/// Format an optional number: shortest round-trip decimal, empty when missing.
+pub fn num(v: Option<f64>) -> String {
+    v.filter(|x| x.is_finite())
+        .map_or_else(String::new, |x| format!("{x}"))
+}
+
+/// Quote a CSV field when it holds a comma, quote or line break.
+pub fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `ar.csv`.
+pub fn ar_csv(study: &Study) -> Vec<u8> {
+    let mut out = String::from(
+        "event_id,ticker,group,event_date,day0,rel_day,date,ret,market_ret,normal_ret,ar,car,sar\n",
+    );
+    for e in &study.events {
+        for d in &e.days {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                field(&e.event_id),
+                field(&e.ticker),
+                field(&e.group),
+                e.event_date,
+                e.day0,
+                d.rel_day,
+                d.date,
+                num(d.ret),
+                num(d.market_ret),
+                num(d.stats.normal_ret),
+                num(d.stats.ar),
+                num(d.stats.car),
+                num(d.stats.sar),
+            );
+        }
+    }
+    out.into_bytes()
+}
+
+/// `events.csv`.
+pub fn events_csv(study: &Study) -> Vec<u8> {
+    let mut out = String::from(
+        "event_id,ticker,group,label,line,event_date,day0,shift_days,shift_reason,status,skip_reason,model,alpha,beta,sigma,r2,n_est,df,n_overlapping_other_events",
+    );
+    for w in &study.config.car_windows {
+        let s = w.column_suffix();
+        let _ = write!(out, ",car_{s},bhar_{s},scar_{s},t_{s},p_{s},n_ar_{s}");
+    }
+    out.push('\n');
+    for e in &study.events {
+        let f = &e.fit;
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{},ok,,{},{},{},{},{},{},{},{}",
+            field(&e.event_id),
+            field(&e.ticker),
+            field(&e.group),
+            field(&e.label),
+            e.line,
+            e.event_date,
+            e.day0,
+            e.shift_days,
+            e.shift_reason.name(),
+            study.config.model.name(),
+            num(f.alpha()),
+            num(f.beta()),
+            num(Some(f.sigma2().sqrt())),
+            num(f.r2()),
+            f.n(),
+            f.df_resid(),
+            e.n_overlapping_other_events,
+        );
+        for w in &e.windows {
+            let v = &w.values;
+            let _ = write!(
+                out,
+                ",{},{},{},{},{},{}",
+                num(v.car),
+                num(v.bhar),
+                num(v.scar),
+                num(v.scar),
+                num(w.p_value),
+                v.n_days
+            );
+        }
+        out.push('\n');
+    }
+    let blanks = ",".repeat(6 * study.config.car_windows.len());
+    for s in &study.skipped {
+        let _ = writeln!(
+            out,
+            "{},{},,,{},,,,,skipped,{},{},,,,,,,{blanks}",
+            field(&s.event_id),
+            field(&s.ticker),
+            s.line,
+            s.reason.name(),
+            study.config.model.name(),
+        );
+    }
+    out.into_bytes()
+}

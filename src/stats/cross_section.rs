@@ -1,0 +1,74 @@
+//! The cross-section handed to the test statistics: per event, its estimation-window and
+//! event-window abnormal returns in event time, with what the per-event fit knows about them.
+//!
+//! This is the only input type of `stats::tests`; the core study builds it from each
+//! event's fitted model (METHODS-SPEC §3–§4), the tests read it and compute nothing else.
+
+use serde::Serialize;
+
+/// One event's abnormal returns in event time, estimation window and event window together.
+///
+/// Rows are in ascending relative day. The first `n_est_rows` rows are the estimation window
+/// `[T0+1, T1]`; the remaining rows are the event window `[tau1, tau2]` (days of a gap between
+/// the two are not present). A missing return is `None` on that row (suspension, no data).
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSeries {
+    /// Unique event identifier (joins are keyed on it, never on ticker).
+    pub event_id: String,
+    /// Relative trading day of each row (`0` = aligned event day).
+    pub rel_day: Vec<i32>,
+    /// Position of each row's date in the market calendar (for calendar-time alignment of
+    /// residuals, METHODS-SPEC §5.5); strictly increasing.
+    pub cal_idx: Vec<i64>,
+    /// Abnormal return `AR_it` (§4); `None` where the return is missing.
+    pub ar: Vec<Option<f64>>,
+    /// Standardized abnormal return `SAR_it = AR_it / sqrt(sigma2 (1 + h_t))` (§4), with the
+    /// forecast-error correction on event-window rows and on estimation rows alike
+    /// (`h_t` of an estimation row is its leverage `x_t'(X'X)^-1 x_t`).
+    pub sar: Vec<Option<f64>>,
+    /// Number of leading rows that belong to the estimation window.
+    pub n_est_rows: usize,
+    /// `M_i`: non-missing estimation returns used in the fit.
+    pub m: usize,
+    /// `p`: number of estimated mean parameters of the model (0 for market-adjusted, whose
+    /// degrees of freedom are nevertheless `M - 1`; see `df_resid`).
+    pub p: usize,
+    /// Residual degrees of freedom of the fit, `M_i - p` (`M_i - 1` for market-adjusted).
+    pub df_resid: usize,
+    /// Residual variance `sigma2_i = SSR / df_resid`.
+    pub sigma2: f64,
+}
+
+/// Per-event values over one CAR window, computed by the core study (§4).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct WindowValues {
+    /// `CAR_i(tau1, tau2)`; `None` when a window day is missing (unless partial CARs are allowed).
+    pub car: Option<f64>,
+    /// `SCAR_i = CAR_i / S_CAR_i` with the full prediction-error covariance (§4).
+    pub scar: Option<f64>,
+    /// `CSAR_i = sum of SAR_it` over the window (Patell's cumulated standardized residual).
+    pub csar: Option<f64>,
+    /// `L2_i`: number of non-missing AR days in the window.
+    pub n_days: usize,
+    /// Buy-and-hold abnormal return over the window (§4).
+    pub bhar: Option<f64>,
+}
+
+/// One test statistic with everything a reader needs to judge it (METHODS-SPEC §5.11).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TestStat {
+    /// Short stable name, e.g. `bmp`, `patell`, `grank_t` (the `test` column of `tests.csv`).
+    pub name: &'static str,
+    /// The statistic; `None` when it cannot be computed (see `note`).
+    pub statistic: Option<f64>,
+    /// Two-sided p-value by default (or as requested by the alternative).
+    pub p_value: Option<f64>,
+    /// Degrees of freedom of a Student-t reference; `None` for N(0,1) or exact references.
+    pub df: Option<f64>,
+    /// Number of events used.
+    pub n: usize,
+    /// Reference distribution: `"t"`, `"normal"` or `"exact"`.
+    pub distribution: &'static str,
+    /// Why the statistic is missing, or an extra number worth reporting (e.g. `rbar=0.0213`).
+    pub note: String,
+}

@@ -1,0 +1,8 @@
+//! Statistics: per event (AR, CAR, BHAR, SAR, SCAR) and across events (tests).
+
+pub mod cross_section;
+pub mod event;
+pub mod pvalue;
+pub mod tests;
+
+pub use cross_section::{EventSeries, TestStat, WindowValues};
