@@ -146,8 +146,9 @@ pub struct StudyConfig {
     pub market: PathBuf,
     /// Events file: `ticker,date[,event_id,label,timing,group]`.
     pub events: PathBuf,
-    /// Output folder (the CLI's `--out`); not used by the library's `run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Output folder (the CLI's `--out`); not used by the library's `run`, and not
+    /// recorded in `study.json` so that the same study is byte-identical wherever it is written.
+    #[serde(skip_serializing)]
     pub out: Option<PathBuf>,
     /// Normal-return model.
     pub model: ModelKind,

@@ -107,6 +107,16 @@ pub enum Error {
         first: String,
         other: String,
     },
+    /// A record with more or fewer fields than the header.
+    #[error(
+        "{path}: line {line}: {fields} fields, but the header has {expected}; remove the extra commas or quote the field"
+    )]
+    RaggedRow {
+        path: PathBuf,
+        line: u64,
+        fields: usize,
+        expected: usize,
+    },
     /// A CSV that polars cannot tokenize at all.
     #[error("{path}: cannot read CSV: {message}")]
     Csv { path: PathBuf, message: String },

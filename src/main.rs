@@ -93,11 +93,11 @@ fn run(args: evstudy::cli::RunArgs) -> Exit {
                     .join(", ")
             )
         });
-        if let Err(e) = res {
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("error: writing to stdout: {e}");
-                return Exit::Failure;
-            }
+        if let Err(e) = res
+            && e.kind() != io::ErrorKind::BrokenPipe
+        {
+            eprintln!("error: writing to stdout: {e}");
+            return Exit::Failure;
         }
     }
     let _ = io::stderr().is_terminal();

@@ -2,6 +2,8 @@
 //! slice of the panel (no per-event scan of the whole panel; each event costs
 //! `O(estimation + window + log rows)`). A bad event is skipped with its reason; the others go on.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -234,7 +236,10 @@ fn digest(role: &'static str, path: &std::path::Path) -> crate::Result<InputFile
     Ok(InputFile {
         role,
         path: path.display().to_string(),
-        sha256: hash.iter().map(|b| format!("{b:02x}")).collect(),
+        sha256: hash.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }),
     })
 }
 
@@ -298,10 +303,11 @@ fn stock_returns(inputs: &Inputs, ticker: usize, lo: usize, hi: usize) -> Vec<Op
             continue;
         };
         let row = range.start + j;
-        if k >= lo && prev_k == Some(k.wrapping_sub(1)) {
-            if let Some(prev) = prev_row {
-                out[k - lo] = row_return(p, row, prev, inputs.returns);
-            }
+        if k >= lo
+            && prev_k == Some(k.wrapping_sub(1))
+            && let Some(prev) = prev_row
+        {
+            out[k - lo] = row_return(p, row, prev, inputs.returns);
         }
         prev_k = Some(k);
         prev_row = Some(row);
@@ -321,7 +327,12 @@ fn row_return(p: &PricePanel, row: usize, prev: usize, kind: ReturnKind) -> Opti
     gross.is_finite().then(|| to_kind(gross, kind))
 }
 
-fn skip(events: &EventFile, ev: &EventRow, reason: SkipReason, what: String) -> Box<Skip> {
+fn skip(
+    events: &EventFile,
+    ev: &EventRow,
+    reason: SkipReason,
+    what: impl std::fmt::Display,
+) -> Box<Skip> {
     Box::new(Skip {
         event_id: ev.event_id.clone(),
         ticker: ev.ticker.clone(),

@@ -68,17 +68,13 @@ pub fn read_header(path: &Path) -> Result<Vec<String>> {
 /// `EmptyFile` without data rows; `BadNumber` naming the first unparseable cell; `Csv` when
 /// polars cannot tokenize the file.
 pub fn read_columns(path: &Path, cols: &[Col]) -> Result<DataFrame> {
-    let typed = read(path, cols, true);
-    let df = match typed {
-        Ok(df) => df,
-        Err(_) => {
-            let text = read(path, cols, false).map_err(|e| csv_error(path, &e))?;
-            locate_bad_number(path, &text, cols)?;
-            return Err(Error::Csv {
-                path: path.to_path_buf(),
-                message: "polars rejected a numeric column but every cell parses".into(),
-            });
-        }
+    let Ok(df) = read(path, cols, true) else {
+        let text = read(path, cols, false).map_err(|e| structure_error(path, &e))?;
+        locate_bad_number(path, &text, cols)?;
+        return Err(Error::Csv {
+            path: path.to_path_buf(),
+            message: "polars rejected a numeric column but every cell parses".into(),
+        });
     };
     if df.height() == 0 {
         return Err(Error::EmptyFile {
@@ -86,6 +82,44 @@ pub fn read_columns(path: &Path, cols: &[Col]) -> Result<DataFrame> {
         });
     }
     Ok(df)
+}
+
+/// Explain a CSV polars could not tokenize: the first record whose field count differs
+/// from the header's, else polars' own message.
+fn structure_error(path: &Path, e: &PolarsError) -> Error {
+    let Ok(bytes) = std::fs::read(path) else {
+        return csv_error(path, e);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let (mut expected, mut fields, mut line, mut start_line, mut quoted) =
+        (None, 1usize, 1u64, 1u64, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields += 1,
+            '\n' if !quoted => {
+                match expected {
+                    None => expected = Some(fields),
+                    Some(n) if n != fields && !(fields == 1 && chars.peek().is_none()) => {
+                        return Error::RaggedRow {
+                            path: path.to_path_buf(),
+                            line: start_line,
+                            fields,
+                            expected: n,
+                        };
+                    }
+                    Some(_) => {}
+                }
+                fields = 1;
+                line += 1;
+                start_line = line;
+            }
+            '\n' => line += 1,
+            _ => {}
+        }
+    }
+    csv_error(path, e)
 }
 
 fn read(path: &Path, cols: &[Col], typed: bool) -> PolarsResult<DataFrame> {
@@ -119,8 +153,10 @@ fn locate_bad_number(path: &Path, df: &DataFrame, cols: &[Col]) -> Result<()> {
     for c in cols.iter().filter(|c| c.kind == Kind::Number) {
         let s = text_column(path, df, &c.header)?;
         for (row, v) in s.iter().enumerate() {
-            if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
-                if v.parse::<f64>().is_err() {
+            if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty())
+                && v.parse::<f64>().is_err()
+            {
+                {
                     return Err(Error::BadNumber {
                         path: path.to_path_buf(),
                         line: line_of(row),

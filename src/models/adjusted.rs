@@ -35,7 +35,7 @@ impl Model for MarketAdjusted {
             .collect();
         let m = mean(&ar);
         let sigma2 = ar.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (n - 1) as f64;
-        if sigma2 <= 0.0 || !sigma2.is_finite() {
+        if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
         Ok(FittedMarketAdjusted { sigma2, n })

@@ -1,9 +1,11 @@
 //! Market model (MacKinlay 1997 eq. 5–7; Campbell-Lo-MacKinlay 1997 §4.4):
 //! `R_it = alpha + beta R_mt + e_t`, OLS on the estimation window.
 //!
-//!     beta  = sum (R_m - Rbar_m)(R_i - Rbar_i) / SS_m ,  SS_m = sum (R_m - Rbar_m)^2
-//!     alpha = Rbar_i - beta Rbar_m ,  sigma2 = SSR / (M - 2)
-//!     Var(AR_t) = sigma2 [1 + 1/M + (R_mt - Rbar_m)^2 / SS_m]
+//! ```text
+//! beta  = sum (R_m - Rbar_m)(R_i - Rbar_i) / SS_m ,  SS_m = sum (R_m - Rbar_m)^2
+//! alpha = Rbar_i - beta Rbar_m ,  sigma2 = SSR / (M - 2)
+//! Var(AR_t) = sigma2 [1 + 1/M + (R_mt - Rbar_m)^2 / SS_m]
+//! ```
 //!
 //! Sums are taken about the means (two passes), which keeps them exact to rounding for
 //! returns of any scale.
@@ -64,7 +66,7 @@ impl Model for MarketModel {
             .map(|(&yi, &xi)| (yi - alpha - beta * xi).powi(2))
             .sum();
         let sigma2 = ssr / (n - 2) as f64;
-        if sigma2 <= 0.0 || !sigma2.is_finite() {
+        if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
         let r2 = if syy > 0.0 { 1.0 - ssr / syy } else { 0.0 };
@@ -107,6 +109,21 @@ mod tests {
         );
         assert_relative_eq!(f.ss_market, 0.0018, max_relative = 1e-10);
         assert_eq!(f.n, 5);
+    }
+
+    #[test]
+    fn market_model_recovers_alpha_beta_of_exact_line() {
+        let rm = [0.01, -0.02, 0.005, 0.03, -0.01, 0.0];
+        let ri: Vec<f64> = rm.iter().map(|x| 0.002 + 0.8 * x).collect();
+        let f = MarketModel
+            .fit(&Estimation {
+                stock: &ri,
+                market: &rm,
+            })
+            .unwrap();
+        assert_relative_eq!(f.alpha, 0.002, max_relative = 1e-12);
+        assert_relative_eq!(f.beta, 0.8, max_relative = 1e-12);
+        assert!(f.sigma2 < 1e-30);
     }
 
     #[test]

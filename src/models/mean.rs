@@ -31,7 +31,7 @@ impl Model for ConstantMean {
         }
         let mu = mean(est.stock);
         let sigma2 = est.stock.iter().map(|r| (r - mu).powi(2)).sum::<f64>() / (n - 1) as f64;
-        if sigma2 <= 0.0 || !sigma2.is_finite() {
+        if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
         Ok(FittedConstantMean { mu, sigma2, n })

@@ -1,6 +1,7 @@
 //! The short summary printed on stdout: one line per event with day 0, AR(0) and each CAR
 //! window with its per-event t, then skips and a pointer to the files.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::csv::num;
@@ -41,7 +42,7 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
         "event", "ticker", "day0", "AR(0)"
     );
     for win in &cfg.car_windows {
-        header.push_str(&format!(" {:>13}", format!("CAR({win})")));
+        let _ = write!(header, " {:>13}", format!("CAR({win})"));
     }
     writeln!(w, "{header}")?;
     for e in &study.events {
@@ -58,10 +59,11 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
             pct(ar0)
         );
         for win in &e.windows {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 " {:>13}",
                 format!("{}{}", pct(win.values.car), stars(win.p_value))
-            ));
+            );
         }
         writeln!(w, "{}", line.trim_end())?;
     }

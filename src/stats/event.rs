@@ -1,8 +1,10 @@
 //! Per-event statistics (METHODS-SPEC §4; MacKinlay 1997; CLM 1997 ch. 4):
 //!
-//!     AR_t   = R_t - E[R_t]                     SAR_t = AR_t / sqrt(sigma2 (1 + h_t))
-//!     CAR    = sum_{t in W} AR_t                SCAR  = CAR / sqrt(sigma2 (L2 + g'(X'X)^-1 g))
-//!     CSAR   = sum_{t in W} SAR_t               BHAR  = prod(1 + R_t) - prod(1 + E[R_t])
+//! ```text
+//! AR_t   = R_t - E[R_t]                     SAR_t = AR_t / sqrt(sigma2 (1 + h_t))
+//! CAR    = sum_{t in W} AR_t                SCAR  = CAR / sqrt(sigma2 (L2 + g'(X'X)^-1 g))
+//! CSAR   = sum_{t in W} SAR_t               BHAR  = prod(1 + R_t) - prod(1 + E[R_t])
+//! ```
 //!
 //! The per-event t of a CAR is `SCAR`, two-sided p from Student t with `M - p` d.f.
 //! BHAR uses simple returns even when the model runs on log returns (§1.2).

@@ -1,16 +1,115 @@
-//! Cross-event test statistics (placeholder until the test family lands).
+//! Cross-event test statistics for AARs (one relative day) and CAARs (one window), METHODS-SPEC
+//! §5. One file per test family, each opening with its formula and sources:
+//!
+//! | file | tests | § |
+//! |---|---|---|
+//! | `cross_sectional.rs` | `csect_t` | 5.1 |
+//! | `brown_warner.rs` | `bw_t`, `j1` | 5.2 |
+//! | `patell.rs` | `patell_z`, `patell_z_kp` | 5.3 |
+//! | `bmp.rs` | `bmp_t`, `kp_bmp_t` | 5.4, 5.5 |
+//! | `corrado.rs` | `corrado`, `corrado_zivney` | 5.6 |
+//! | `sign.rs` | `sign`, `gen_sign` | 5.7 |
+//! | `grank.rs` | `grank_t`, `grank_z` | 5.8 |
+//! | `wilcoxon.rs` | `wilcoxon` | 5.9 |
+//! | `skewness.rs` | `skew_t` | 5.10 |
+//! | `correlation.rs` | `rbar` for the Kolari–Pynnönen adjustments | 5.5 |
+//!
+//! Conventions shared by every test: an event missing the day's value (or the window's) is
+//! left out and `n` counts the events used; a statistic whose denominator is zero or not
+//! finite, or whose sample is too small, is returned with `statistic: None` and a `note`
+//! (`n<2`, `zero_variance`, ...); p-values follow [`Alternative`] (two-sided `2 sf(|x|)`).
+//! Nothing here panics or returns a non-finite number.
 
-use serde::{Deserialize, Serialize};
+mod bmp;
+mod brown_warner;
+mod common;
+mod corrado;
+mod correlation;
+mod cross_sectional;
+mod grank;
+mod options;
+mod patell;
+mod sign;
+mod skewness;
+mod wilcoxon;
 
-/// A test statistic across events (METHODS-SPEC §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TestKind {
-    /// Cross-sectional t.
-    CsectT,
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod properties;
+
+pub use correlation::{CrossCorrelation, cross_correlation};
+pub use options::{Alternative, GrankVariant, TestKind, TestOptions, UnknownName};
+
+use common::Span;
+
+use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
+
+/// The requested tests on relative day `day` (AAR tests), in the order of `opts.tests`.
+///
+/// Each test uses the events with a value on that day (`AR_it` or `SAR_it`); the tests that
+/// need estimation-window data read it from `events` too. `rho` feeds the Kolari–Pynnönen
+/// adjustments (compute it once per study with [`cross_correlation`]).
+pub fn day_tests(
+    events: &[EventSeries],
+    day: i32,
+    rho: &CrossCorrelation,
+    opts: &TestOptions,
+) -> Vec<TestStat> {
+    run(events, Span::Day(day), rho, opts)
 }
 
-impl TestKind {
-    /// The default set.
-    pub const DEFAULT: &'static [TestKind] = &[TestKind::CsectT];
+/// The requested tests on the window `[from, to]` (CAAR tests), in the order of `opts.tests`.
+///
+/// `values[i]` holds event `i`'s CAR, SCAR and CSAR over the window; events beyond the shorter
+/// of the two slices are ignored. Each test uses the events whose needed window value is
+/// present.
+pub fn window_tests(
+    events: &[EventSeries],
+    values: &[WindowValues],
+    from: i32,
+    to: i32,
+    rho: &CrossCorrelation,
+    opts: &TestOptions,
+) -> Vec<TestStat> {
+    run(events, Span::Window { values, from, to }, rho, opts)
+}
+
+fn run(
+    events: &[EventSeries],
+    span: Span<'_>,
+    rho: &CrossCorrelation,
+    opts: &TestOptions,
+) -> Vec<TestStat> {
+    opts.tests
+        .iter()
+        .map(|&kind| one(kind, events, span, rho, opts))
+        .collect()
+}
+
+fn one(
+    kind: TestKind,
+    events: &[EventSeries],
+    span: Span<'_>,
+    rho: &CrossCorrelation,
+    opts: &TestOptions,
+) -> TestStat {
+    let alt = opts.alternative;
+    match kind {
+        TestKind::CsectT => cross_sectional::csect_t(events, span, alt),
+        TestKind::BwT => brown_warner::bw_t(events, span, alt),
+        TestKind::J1 => brown_warner::j1(events, span, alt),
+        TestKind::PatellZ => patell::patell_z(events, span, alt),
+        TestKind::PatellZKp => patell::patell_z_kp(events, span, rho, alt),
+        TestKind::BmpT => bmp::bmp_t(events, span, alt),
+        TestKind::KpBmpT => bmp::kp_bmp_t(events, span, rho, alt),
+        TestKind::Corrado => corrado::corrado(events, span, alt),
+        TestKind::CorradoZivney => corrado::corrado_zivney(events, span, alt),
+        TestKind::Sign => sign::sign(events, span, alt),
+        TestKind::GenSign => sign::gen_sign(events, span, alt),
+        TestKind::GrankT => grank::grank_t(events, span, opts.grank_variant, alt),
+        TestKind::GrankZ => grank::grank_z(events, span, alt),
+        TestKind::Wilcoxon => wilcoxon::wilcoxon(events, span, alt),
+        TestKind::SkewT => skewness::skew_t(events, span, alt),
+    }
 }

@@ -1,0 +1,303 @@
+//! Plumbing shared by the test families: what a test is computed over (one day or one
+//! window), per-event value extraction, sample moments, average ranks, and turning a raw
+//! statistic into a [`TestStat`] with its p-value (METHODS-SPEC §0 conventions: p-values from
+//! statrs `sf`/`cdf`, never `1 - cdf`; a statistic that is not finite is reported missing).
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+use super::options::{Alternative, TestKind};
+use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
+
+/// What a test is computed over: one relative day, or one CAR window.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Span<'a> {
+    /// A single relative day `t` (AAR tests).
+    Day(i32),
+    /// The window `[from, to]`; `values[i]` belongs to `events[i]` (CAAR tests).
+    Window {
+        values: &'a [WindowValues],
+        from: i32,
+        to: i32,
+    },
+}
+
+/// Which per-event number a test reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Measure {
+    /// `AR_it` on a day, `CAR_i` on a window.
+    Raw,
+    /// `SAR_it` on a day, `SCAR_i` on a window.
+    Standardized,
+}
+
+/// Reference distribution of a statistic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Reference {
+    Normal,
+    StudentT(f64),
+    Exact,
+}
+
+impl Reference {
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Reference::Normal => "normal",
+            Reference::StudentT(_) => "t",
+            Reference::Exact => "exact",
+        }
+    }
+
+    fn df(self) -> Option<f64> {
+        match self {
+            Reference::StudentT(df) => Some(df),
+            Reference::Normal | Reference::Exact => None,
+        }
+    }
+}
+
+/// A present, finite value (non-finite inputs count as missing).
+pub(super) fn finite(value: Option<f64>) -> Option<f64> {
+    value.filter(|v| v.is_finite())
+}
+
+/// Row of `event` whose relative day is `day`.
+pub(super) fn day_row(event: &EventSeries, day: i32) -> Option<usize> {
+    event.rel_day.iter().position(|&d| d == day)
+}
+
+/// `AR_it` of `event` on `day`, if present.
+pub(super) fn day_ar(event: &EventSeries, day: i32) -> Option<f64> {
+    day_row(event, day).and_then(|r| finite(event.ar.get(r).copied().flatten()))
+}
+
+/// `SAR_it` of `event` on `day`, if present.
+pub(super) fn day_sar(event: &EventSeries, day: i32) -> Option<f64> {
+    day_row(event, day).and_then(|r| finite(event.sar.get(r).copied().flatten()))
+}
+
+/// Indices of the estimation rows of `event` (never past the end of its vectors).
+pub(super) fn estimation_rows(event: &EventSeries) -> std::ops::Range<usize> {
+    0..event.n_est_rows.min(event.rel_day.len())
+}
+
+/// `(event index, value)` of every event with the requested measure present on `span`.
+pub(super) fn per_event(
+    events: &[EventSeries],
+    span: Span<'_>,
+    measure: Measure,
+) -> Vec<(usize, f64)> {
+    match span {
+        Span::Day(day) => events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ev)| {
+                let v = match measure {
+                    Measure::Raw => day_ar(ev, day),
+                    Measure::Standardized => day_sar(ev, day),
+                };
+                v.map(|v| (i, v))
+            })
+            .collect(),
+        Span::Window { values, .. } => values
+            .iter()
+            .take(events.len())
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let v = match measure {
+                    Measure::Raw => finite(w.car),
+                    Measure::Standardized => finite(w.scar),
+                };
+                v.map(|v| (i, v))
+            })
+            .collect(),
+    }
+}
+
+/// Just the values of [`per_event`].
+pub(super) fn values_of(pairs: &[(usize, f64)]) -> Vec<f64> {
+    pairs.iter().map(|&(_, v)| v).collect()
+}
+
+/// Arithmetic mean; `None` for an empty slice.
+pub(super) fn mean(x: &[f64]) -> Option<f64> {
+    if x.is_empty() {
+        None
+    } else {
+        Some(x.iter().sum::<f64>() / x.len() as f64)
+    }
+}
+
+/// Sample standard deviation (denominator `n - 1`); `None` for fewer than two values.
+pub(super) fn sd(x: &[f64]) -> Option<f64> {
+    if x.len() < 2 {
+        return None;
+    }
+    let m = mean(x)?;
+    let ss: f64 = x.iter().map(|v| (v - m).powi(2)).sum();
+    Some((ss / (x.len() - 1) as f64).sqrt())
+}
+
+/// 1-based ranks of `x`, ties given their average rank (`x` must be finite).
+pub(super) fn average_ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut ranks = vec![0.0; x.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && x[order[end]] == x[order[start]] {
+            end += 1;
+        }
+        // positions start..end hold ranks start+1..=end; their average:
+        let avg = (start + 1 + end) as f64 / 2.0;
+        for &idx in &order[start..end] {
+            ranks[idx] = avg;
+        }
+        start = end;
+    }
+    ranks
+}
+
+/// p-value of `x` under `reference` for `alternative`: two-sided `2 sf(|x|)`, `less`
+/// `cdf(x)`, `greater` `sf(x)`. `None` for an exact reference (the test computes its own).
+pub(super) fn p_value(x: f64, reference: Reference, alternative: Alternative) -> Option<f64> {
+    let p = match alternative {
+        Alternative::TwoSided => 2.0 * upper_tail(x.abs(), reference)?,
+        Alternative::Less => lower_tail(x, reference)?,
+        Alternative::Greater => upper_tail(x, reference)?,
+    };
+    p.is_finite().then_some(p.clamp(0.0, 1.0))
+}
+
+/// `P(X >= x)` by the distribution's survival function.
+fn upper_tail(x: f64, reference: Reference) -> Option<f64> {
+    match reference {
+        Reference::Normal => Some(Normal::standard().sf(x)),
+        Reference::StudentT(df) => Some(StudentsT::new(0.0, 1.0, df).ok()?.sf(x)),
+        Reference::Exact => None,
+    }
+}
+
+/// `P(X <= x)` by the distribution's cdf.
+fn lower_tail(x: f64, reference: Reference) -> Option<f64> {
+    match reference {
+        Reference::Normal => Some(Normal::standard().cdf(x)),
+        Reference::StudentT(df) => Some(StudentsT::new(0.0, 1.0, df).ok()?.cdf(x)),
+        Reference::Exact => None,
+    }
+}
+
+/// A statistic that could not be computed, with the reason.
+pub(super) fn missing(
+    kind: TestKind,
+    n: usize,
+    reference: Reference,
+    note: impl Into<String>,
+) -> TestStat {
+    TestStat {
+        name: kind.name(),
+        statistic: None,
+        p_value: None,
+        df: None,
+        n,
+        distribution: reference.label(),
+        note: note.into(),
+    }
+}
+
+/// A computed statistic: checks it is finite (else `zero_variance`/`non_finite`) and the
+/// reference is usable, then attaches the p-value.
+pub(super) fn finish(
+    kind: TestKind,
+    n: usize,
+    reference: Reference,
+    statistic: f64,
+    alternative: Alternative,
+    note: impl Into<String>,
+) -> TestStat {
+    if !statistic.is_finite() {
+        return missing(kind, n, reference, "non_finite");
+    }
+    if let Reference::StudentT(df) = reference
+        && !(df.is_finite() && df > 0.0)
+    {
+        return missing(kind, n, reference, format!("df={df}"));
+    }
+    TestStat {
+        name: kind.name(),
+        statistic: Some(statistic),
+        p_value: p_value(statistic, reference, alternative),
+        df: reference.df(),
+        n,
+        distribution: reference.label(),
+        note: note.into(),
+    }
+}
+
+/// `numerator / denominator` as a finished statistic, or `zero_variance` when the
+/// denominator is zero or not finite.
+pub(super) fn ratio(
+    kind: TestKind,
+    n: usize,
+    reference: Reference,
+    numerator: f64,
+    denominator: f64,
+    alternative: Alternative,
+) -> TestStat {
+    if !(denominator.is_finite() && denominator > 0.0) {
+        return missing(kind, n, reference, "zero_variance");
+    }
+    finish(kind, n, reference, numerator / denominator, alternative, "")
+}
+
+/// The one-sample t of §5.1 on `x`: `sqrt(n) mean / sd`, `t(n - 1)`; `n < 2` or `sd = 0`
+/// give a missing statistic.
+pub(super) fn one_sample_t(kind: TestKind, x: &[f64], alternative: Alternative) -> TestStat {
+    let n = x.len();
+    let reference = Reference::StudentT(n.saturating_sub(1) as f64);
+    match (mean(x), sd(x)) {
+        (Some(m), Some(s)) => ratio(kind, n, reference, (n as f64).sqrt() * m, s, alternative),
+        _ => missing(kind, n, reference, "n<2"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn average_ranks_share_ties() {
+        assert_eq!(
+            average_ranks(&[3.0, 1.0, 3.0, 2.0]),
+            vec![3.5, 1.0, 3.5, 2.0]
+        );
+    }
+
+    #[test]
+    fn two_sided_normal_p_of_1_96_is_five_percent() {
+        let p = p_value(
+            1.959_963_984_540_054,
+            Reference::Normal,
+            Alternative::TwoSided,
+        )
+        .unwrap();
+        assert_relative_eq!(p, 0.05, max_relative = 1e-9);
+    }
+
+    #[test]
+    fn one_sided_p_values_split_the_two_sided_one() {
+        let r = Reference::StudentT(4.0);
+        let less = p_value(-2.0, r, Alternative::Less).unwrap();
+        let greater = p_value(-2.0, r, Alternative::Greater).unwrap();
+        let two = p_value(-2.0, r, Alternative::TwoSided).unwrap();
+        assert_relative_eq!(less + greater, 1.0, max_relative = 1e-12);
+        assert_relative_eq!(2.0 * less, two, max_relative = 1e-12);
+    }
+
+    #[test]
+    fn sample_sd_of_one_two_three_is_one() {
+        assert_relative_eq!(sd(&[1.0, 2.0, 3.0]).unwrap(), 1.0);
+        assert!(sd(&[1.0]).is_none());
+    }
+}

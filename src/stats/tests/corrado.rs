@@ -1,0 +1,203 @@
+//! Corrado (1989) rank test, its Cowan (1992) CAR version, and the Corrado–Zivney (1992)
+//! standardized-rank test (METHODS-SPEC §5.6) `[C89] [CZ92] [Cow92] [estudy2]`:
+//!
+//! ```text
+//! K_it = rank of AR_it among event i's T_i present ARs (estimation + event window, ties averaged)
+//! D_t  = (1/N_t) sum_i (K_it - (T_i + 1)/2)
+//! S_K  = sqrt( (1/T) sum_t D_t^2 )      over the T rel days with a D_t (root mean square)
+//! day:     T_C = D_t / S_K                                   ~ N(0,1)
+//! window:  T_W = sqrt(L2) * mean_{t in W} D_t / S_K          ~ N(0,1)   (Cowan)
+//! CZ day:  q_t = (1/sqrt(N_t)) sum_i (K_it/(T_i + 1) - 1/2),  Z_t = q_t / sqrt((1/T) sum_t q_t^2)
+//! ```
+//!
+//! All events enter the ranks and `S_K`; `L2` counts the window days with a `D_t`, and `n`
+//! of a window is the number of events with an AR on some window day. Corrado–Zivney is a
+//! day test only.
+
+use std::collections::BTreeMap;
+
+use super::common::{Reference, Span, average_ranks, finish, finite, missing, ratio};
+use super::options::{Alternative, TestKind};
+use crate::stats::cross_section::{EventSeries, TestStat};
+
+/// Per relative day: sum of `K - Kbar`, sum of `U - 1/2`, number of events present.
+#[derive(Debug, Clone, Copy, Default)]
+struct DayRanks {
+    sum_dev: f64,
+    sum_u: f64,
+    n: usize,
+}
+
+impl DayRanks {
+    fn d(self) -> f64 {
+        self.sum_dev / self.n as f64
+    }
+
+    fn q(self) -> f64 {
+        self.sum_u / (self.n as f64).sqrt()
+    }
+}
+
+/// Rank every event's ARs and collect the per-day sums (days with no AR are absent).
+fn day_ranks(events: &[EventSeries]) -> BTreeMap<i32, DayRanks> {
+    let mut days: BTreeMap<i32, DayRanks> = BTreeMap::new();
+    for ev in events {
+        let (rel, ar): (Vec<i32>, Vec<f64>) = ev
+            .rel_day
+            .iter()
+            .zip(&ev.ar)
+            .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
+            .unzip();
+        let t = ar.len() as f64;
+        for (d, k) in rel.iter().zip(average_ranks(&ar)) {
+            let slot = days.entry(*d).or_default();
+            slot.sum_dev += k - f64::midpoint(t, 1.0);
+            slot.sum_u += k / (t + 1.0) - 0.5;
+            slot.n += 1;
+        }
+    }
+    days
+}
+
+/// Root mean square of `f(day)` over all days.
+fn rms(days: &BTreeMap<i32, DayRanks>, f: impl Fn(DayRanks) -> f64) -> f64 {
+    let sum: f64 = days.values().map(|&d| f(d).powi(2)).sum();
+    (sum / days.len() as f64).sqrt()
+}
+
+/// `corrado` on a day (Corrado 1989) or a window (Cowan 1992).
+pub(super) fn corrado(
+    events: &[EventSeries],
+    span: Span<'_>,
+    alternative: Alternative,
+) -> TestStat {
+    let kind = TestKind::Corrado;
+    let days = day_ranks(events);
+    let s_k = rms(&days, DayRanks::d);
+    match span {
+        Span::Day(day) => match days.get(&day) {
+            Some(&d) => ratio(kind, d.n, Reference::Normal, d.d(), s_k, alternative),
+            None => missing(kind, 0, Reference::Normal, "n<1"),
+        },
+        Span::Window { from, to, .. } => {
+            let n = events
+                .iter()
+                .filter(|ev| {
+                    ev.rel_day
+                        .iter()
+                        .zip(&ev.ar)
+                        .any(|(&d, &v)| (from..=to).contains(&d) && finite(v).is_some())
+                })
+                .count();
+            let in_window: Vec<f64> = days.range(from..=to).map(|(_, &d)| d.d()).collect();
+            if in_window.is_empty() {
+                return missing(kind, n, Reference::Normal, "n<1");
+            }
+            let l2 = in_window.len() as f64;
+            let dbar = in_window.iter().sum::<f64>() / l2;
+            ratio(
+                kind,
+                n,
+                Reference::Normal,
+                l2.sqrt() * dbar,
+                s_k,
+                alternative,
+            )
+        }
+    }
+}
+
+/// `corrado_zivney` on a day; missing ("day test only") on a window.
+pub(super) fn corrado_zivney(
+    events: &[EventSeries],
+    span: Span<'_>,
+    alternative: Alternative,
+) -> TestStat {
+    let kind = TestKind::CorradoZivney;
+    let Span::Day(day) = span else {
+        return missing(kind, 0, Reference::Normal, "day test only");
+    };
+    let days = day_ranks(events);
+    match days.get(&day) {
+        Some(&d) => {
+            let s_u = rms(&days, DayRanks::q);
+            if s_u > 0.0 && s_u.is_finite() {
+                finish(kind, d.n, Reference::Normal, d.q() / s_u, alternative, "")
+            } else {
+                missing(kind, d.n, Reference::Normal, "zero_variance")
+            }
+        }
+        None => missing(kind, 0, Reference::Normal, "n<1"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::tests::fixtures::event;
+    use approx::assert_relative_eq;
+
+    /// a: ranks 1..5 (deviations -2..2); b: ranks [2,1,4,3,5].
+    /// `D = [-1.5, -1.5, 0.5, 0.5, 2]`, `S_K = sqrt(9/5)`.
+    fn two_events() -> Vec<EventSeries> {
+        vec![
+            event("a", &[1.0, 2.0, 3.0, 4.0], &[10.0], 0),
+            event("b", &[2.0, 1.0, 4.0, 3.0], &[5.0], 0),
+        ]
+    }
+
+    #[test]
+    fn corrado_day_divides_mean_rank_deviation_by_its_rms() {
+        let s = corrado(&two_events(), Span::Day(0), Alternative::TwoSided);
+        assert_relative_eq!(
+            s.statistic.unwrap(),
+            2.0 / 1.8f64.sqrt(),
+            max_relative = 1e-12
+        );
+        assert_eq!((s.n, s.distribution), (2, "normal"));
+    }
+
+    #[test]
+    fn cowan_window_scales_mean_deviation_by_sqrt_of_days() {
+        let span = Span::Window {
+            values: &[],
+            from: -1,
+            to: 0,
+        };
+        let s = corrado(&two_events(), span, Alternative::TwoSided);
+        let want = 2f64.sqrt() * 1.25 / 1.8f64.sqrt();
+        assert_relative_eq!(s.statistic.unwrap(), want, max_relative = 1e-12);
+        assert_eq!(s.n, 2);
+    }
+
+    #[test]
+    fn corrado_zivney_equals_corrado_when_all_events_have_equal_t() {
+        let s = corrado_zivney(&two_events(), Span::Day(0), Alternative::TwoSided);
+        assert_relative_eq!(
+            s.statistic.unwrap(),
+            2.0 / 1.8f64.sqrt(),
+            max_relative = 1e-12
+        );
+    }
+
+    #[test]
+    fn a_missing_ar_shrinks_that_events_rank_count() {
+        let mut evs = two_events();
+        evs[1].ar[0] = None; // b ranks [_, 1, 3, 2, 4], T = 4, deviations [_, -1.5, 0.5, -0.5, 1.5]
+        // D = [-2, -1.25, 0.25, 0.25, 1.75]
+        let s_k = ((4.0 + 1.5625 + 0.0625 + 0.0625 + 3.0625) / 5.0f64).sqrt();
+        let s = corrado(&evs, Span::Day(0), Alternative::TwoSided);
+        assert_relative_eq!(s.statistic.unwrap(), 1.75 / s_k, max_relative = 1e-12);
+    }
+
+    #[test]
+    fn corrado_zivney_on_a_window_says_day_test_only() {
+        let span = Span::Window {
+            values: &[],
+            from: -1,
+            to: 0,
+        };
+        let s = corrado_zivney(&two_events(), span, Alternative::TwoSided);
+        assert_eq!((s.statistic, s.note.as_str()), (None, "day test only"));
+    }
+}

@@ -1,0 +1,247 @@
+//! Kolari–Pynnönen (2011) generalized rank tests GRANK-T and GRANK-Z (METHODS-SPEC §5.8)
+//! `[KP11] [ESTUDY-STATA] [ESTK]`. The whole CAR window is one observation per event:
+//!
+//! ```text
+//! SCAR*_i = SCAR_i / sd_i(SCAR_i)                      (a day t: the window [t, t], SCAR = SAR_it)
+//! GSAR_it = SAR_it on estimation days,  GSAR_i0 = SCAR*_i ;  T_i = present GSARs
+//! U_it    = rank(GSAR_it within event i) / (T_i + 1) - 1/2
+//! Ubar_t  = (1/N_t) sum_i U_it   for each estimation rel day t and the collapsed day 0
+//! S_Ubar  = sqrt( (1/T) sum_{t in E and 0} (N_t / N) Ubar_t^2 ),   T = L1 + 1
+//! Z       = Ubar_0 / S_Ubar ;  t_grank = Z sqrt( (T - 2) / (T - 1 - Z^2) )     t(T - 2)
+//! GRANK-Z = Ubar_0 / sqrt( (1/N^2) sum_i (T_i - 1) / (12 (T_i + 1)) )           ~ N(0,1)
+//! ```
+//!
+//! `L1` = estimation rel days on which some event in the test has a SAR. `t_grank` is missing
+//! when `Z^2 >= T - 1`. The Stata `estudy` variant (`GrankVariant::Estudy`) uses
+//! `U = rank/T_i - 1/2`, divides the sum by `L1` and takes `T = L1` in the t transform
+//! (`t(L1 - 2)`); its sigma-only standardization of estimation ARs is not reproduced (SARs
+//! here always carry the forecast correction). GRANK-Z always uses the paper's `U`.
+
+use std::collections::BTreeMap;
+
+use super::common::{
+    Measure, Reference, Span, average_ranks, estimation_rows, finish, finite, missing, per_event,
+    ratio, sd, values_of,
+};
+use super::options::{Alternative, GrankVariant, TestKind};
+use crate::stats::cross_section::{EventSeries, TestStat};
+
+/// Ranked generalized SARs of the events in a test.
+struct Ranked {
+    /// Events in the test.
+    n: usize,
+    /// Per estimation rel day: (sum of U, number of events present).
+    est: BTreeMap<i32, (f64, usize)>,
+    /// Sum over events of the day-0 U.
+    sum_u0: f64,
+    /// `sum_i (T_i - 1) / (12 (T_i + 1))`, the independence variance of the day-0 ranks.
+    var_u0: f64,
+}
+
+/// Rank GSARs per event; `estudy` divides ranks by `T_i` instead of `T_i + 1`.
+fn rank(events: &[EventSeries], used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
+    let mut out = Ranked {
+        n: used.len(),
+        est: BTreeMap::new(),
+        sum_u0: 0.0,
+        var_u0: 0.0,
+    };
+    for &(i, scar) in used {
+        let ev = &events[i];
+        let (mut days, mut gsar): (Vec<i32>, Vec<f64>) = estimation_rows(ev)
+            .filter_map(|r| finite(ev.sar.get(r).copied().flatten()).map(|v| (ev.rel_day[r], v)))
+            .unzip();
+        gsar.push(scar / scale);
+        days.push(0);
+        let t = gsar.len() as f64;
+        let denom = if estudy { t } else { t + 1.0 };
+        let ranks = average_ranks(&gsar);
+        let (last, est_ranks) = ranks.split_last().unwrap_or((&0.0, &[]));
+        for (d, k) in days.iter().zip(est_ranks) {
+            let slot = out.est.entry(*d).or_insert((0.0, 0));
+            slot.0 += k / denom - 0.5;
+            slot.1 += 1;
+        }
+        out.sum_u0 += last / denom - 0.5;
+        out.var_u0 += (t - 1.0) / (12.0 * (t + 1.0));
+    }
+    out
+}
+
+/// `(event, SCAR)` of the test's events and the cross-sectional sd of the SCARs.
+type Scaled = (Vec<(usize, f64)>, f64);
+
+/// The test's events with their SCARs and its SCAR sd, or `(n, reason)` when unusable.
+fn standardized(events: &[EventSeries], span: Span<'_>) -> Result<Scaled, (usize, &'static str)> {
+    let used = per_event(events, span, Measure::Standardized);
+    let n = used.len();
+    match sd(&values_of(&used)) {
+        None => Err((n, "n<2")),
+        Some(s) if !(s > 0.0 && s.is_finite()) => Err((n, "zero_variance")),
+        Some(s) => Ok((used, s)),
+    }
+}
+
+/// `grank_t` on a day or window, in the requested variant.
+pub(super) fn grank_t(
+    events: &[EventSeries],
+    span: Span<'_>,
+    variant: GrankVariant,
+    alternative: Alternative,
+) -> TestStat {
+    let kind = TestKind::GrankT;
+    let (used, scale) = match standardized(events, span) {
+        Ok(x) => x,
+        Err((n, note)) => return missing(kind, n, Reference::StudentT(0.0), note),
+    };
+    let estudy = variant == GrankVariant::Estudy;
+    let r = rank(events, &used, scale, estudy);
+    let n = r.n as f64;
+    let l1 = r.est.len() as f64;
+    let ubar0 = r.sum_u0 / n;
+    let sum_sq = ubar0.powi(2)
+        + r.est
+            .values()
+            .map(|&(s, c)| (c as f64 / n) * (s / c as f64).powi(2))
+            .sum::<f64>();
+    let big_t = if estudy { l1 } else { l1 + 1.0 };
+    let reference = Reference::StudentT(big_t - 2.0);
+    let divisor = if estudy { l1 } else { l1 + 1.0 };
+    if big_t - 2.0 <= 0.0 {
+        return missing(kind, r.n, reference, "estimation_days<2");
+    }
+    let s_ubar = (sum_sq / divisor).sqrt();
+    if !(s_ubar > 0.0 && s_ubar.is_finite()) {
+        return missing(kind, r.n, reference, "zero_variance");
+    }
+    let z = ubar0 / s_ubar;
+    if z * z >= big_t - 1.0 {
+        return missing(kind, r.n, reference, "z^2>=T-1");
+    }
+    let t = z * ((big_t - 2.0) / (big_t - 1.0 - z * z)).sqrt();
+    finish(kind, r.n, reference, t, alternative, format!("z={z:.6}"))
+}
+
+/// `grank_z` on a day or window (always the paper's `U`).
+pub(super) fn grank_z(
+    events: &[EventSeries],
+    span: Span<'_>,
+    alternative: Alternative,
+) -> TestStat {
+    let kind = TestKind::GrankZ;
+    let (used, scale) = match standardized(events, span) {
+        Ok(x) => x,
+        Err((n, note)) => return missing(kind, n, Reference::Normal, note),
+    };
+    let r = rank(events, &used, scale, false);
+    let n = r.n as f64;
+    ratio(
+        kind,
+        r.n,
+        Reference::Normal,
+        r.sum_u0 / n,
+        r.var_u0.sqrt() / n,
+        alternative,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::tests::fixtures::{event, window};
+    use approx::assert_relative_eq;
+
+    /// METHODS-SPEC §8 Example G: three events, `L1 = 4`, `SCAR = [-2.4, -1.1, -3.0]`.
+    fn example_g() -> (
+        Vec<EventSeries>,
+        Vec<crate::stats::cross_section::WindowValues>,
+    ) {
+        let est = [
+            [0.5, -1.2, 0.8, -0.3],
+            [-0.7, 0.4, 1.1, -1.5],
+            [1.3, -0.2, -0.9, 0.6],
+        ];
+        let events = est
+            .iter()
+            .enumerate()
+            .map(|(i, e)| event(&i.to_string(), e, &[0.0], 0))
+            .collect();
+        let values = [-2.4, -1.1, -3.0]
+            .iter()
+            .map(|&s| window(0.0, s, 1))
+            .collect();
+        (events, values)
+    }
+
+    #[test]
+    fn grank_t_on_example_g_is_minus_2_712() {
+        let (events, values) = example_g();
+        let span = Span::Window {
+            values: &values,
+            from: 0,
+            to: 0,
+        };
+        let s = grank_t(&events, span, GrankVariant::Paper, Alternative::TwoSided);
+        assert_relative_eq!(s.statistic.unwrap(), -2.711_630_7, max_relative = 1e-7);
+        assert_relative_eq!(s.p_value.unwrap(), 0.073_063_7, epsilon = 1e-7);
+        assert_eq!((s.df, s.n, s.note.as_str()), (Some(3.0), 3, "z=-1.685500"));
+    }
+
+    #[test]
+    fn grank_z_on_example_g_is_minus_2_041() {
+        let (events, values) = example_g();
+        let span = Span::Window {
+            values: &values,
+            from: 0,
+            to: 0,
+        };
+        let s = grank_z(&events, span, Alternative::TwoSided);
+        assert_relative_eq!(s.statistic.unwrap(), -2.041_241_5, max_relative = 1e-7);
+    }
+
+    #[test]
+    fn estudy_variant_divides_ranks_by_t_and_the_sum_by_l1() {
+        // rank sums per day (est 1..4, day 0): 12, 9, 12, 8, 4 over 3 events; U = rank/5 - 1/2.
+        let ubar = [12.0, 9.0, 12.0, 8.0, 4.0].map(|s: f64| s / 15.0 - 0.5);
+        let s_ubar = (ubar.iter().map(|u| u * u).sum::<f64>() / 4.0).sqrt();
+        let z = ubar[4] / s_ubar;
+        let want = z * (2.0 / (3.0 - z * z)).sqrt();
+        let (events, values) = example_g();
+        let span = Span::Window {
+            values: &values,
+            from: 0,
+            to: 0,
+        };
+        let s = grank_t(&events, span, GrankVariant::Estudy, Alternative::TwoSided);
+        assert_relative_eq!(s.statistic.unwrap(), want, max_relative = 1e-12);
+        assert_eq!(s.df, Some(2.0));
+    }
+
+    #[test]
+    fn grank_on_a_day_uses_that_days_sar_as_the_collapsed_window() {
+        let (mut events, values) = example_g();
+        for (ev, w) in events.iter_mut().zip(&values) {
+            let last = ev.sar.len() - 1;
+            ev.sar[last] = w.scar;
+        }
+        let s = grank_t(
+            &events,
+            Span::Day(0),
+            GrankVariant::Paper,
+            Alternative::TwoSided,
+        );
+        assert_relative_eq!(s.statistic.unwrap(), -2.711_630_7, max_relative = 1e-7);
+    }
+
+    #[test]
+    fn grank_with_one_event_is_missing() {
+        let (events, values) = example_g();
+        let span = Span::Window {
+            values: &values[..1],
+            from: 0,
+            to: 0,
+        };
+        let s = grank_t(&events, span, GrankVariant::Paper, Alternative::TwoSided);
+        assert_eq!((s.statistic, s.note.as_str()), (None, "n<2"));
+    }
+}
