@@ -1,4 +1,5 @@
 //! Integration tests: one binary, one module per area (STYLE.md §6).
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr, clippy::format_push_string)]
 
 mod cli;
 mod common;
