@@ -1,5 +1,10 @@
 //! Integration tests: one binary, one module per area (STYLE.md §6).
-#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr, clippy::format_push_string)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::format_push_string
+)]
 
 mod cli;
 mod common;
