@@ -3,7 +3,7 @@
 //! the next session for news after the close. Alignment never moves an event earlier.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::Timing;
 
@@ -14,7 +14,7 @@ pub struct Calendar {
 }
 
 /// Why day 0 differs from the event date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShiftReason {
     /// The event date is a trading day and the news came before the close.

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{ColumnMap, ModelKind, ReturnKind, StudyConfig, Window};
 use crate::error::{Error, Result};
+use crate::stats::tests::{Alternative, GrankVariant, TestKind};
 
 /// Financial event studies: abnormal returns, CAR/BHAR, cross-event tests and daily
 /// price-limit analysis from daily price CSVs.
@@ -21,7 +22,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run an event study and write ar.csv, events.csv and study.json.
+    /// Run an event study and write ar.csv, events.csv, aar.csv, tests.csv and study.json.
     Run(RunArgs),
 }
 
@@ -91,6 +92,17 @@ pub struct RunArgs {
     /// Map price-file headers: --columns date=trade_date,ticker=ts_code,close=Close.
     #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
     pub columns: Vec<String>,
+    /// Cross-event tests to run, comma-separated (csect_t, bw_t, j1, patell_z, patell_z_kp,
+    /// bmp_t, kp_bmp_t, corrado, corrado_zivney, sign, gen_sign, grank_t, grank_z, wilcoxon,
+    /// skew_t) [default: csect_t,bw_t,patell_z,bmp_t,kp_bmp_t,corrado,gen_sign,grank_t,wilcoxon,skew_t].
+    #[arg(long, value_name = "TEST,...", value_delimiter = ',')]
+    pub tests: Vec<TestKind>,
+    /// Alternative hypothesis of the p-values: two-sided, less, greater [default: two-sided].
+    #[arg(long, value_name = "ALT")]
+    pub alternative: Option<Alternative>,
+    /// GRANK variant: paper (Kolari-Pynnonen 2011) or estudy (Stata estudy) [default: paper].
+    #[arg(long, value_name = "VARIANT")]
+    pub grank_variant: Option<GrankVariant>,
     /// Exit with code 4 when any event was skipped.
     #[arg(long)]
     pub strict: bool,
@@ -145,6 +157,15 @@ impl RunArgs {
         }
         if let Some(n) = self.min_estimation_obs {
             cfg.min_estimation_obs = n;
+        }
+        if !self.tests.is_empty() {
+            cfg.tests = self.tests;
+        }
+        if let Some(a) = self.alternative {
+            cfg.alternative = a;
+        }
+        if let Some(g) = self.grank_variant {
+            cfg.grank_variant = g;
         }
         cfg.allow_partial_car |= self.allow_partial_car;
         cfg.strict |= self.strict;

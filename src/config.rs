@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::stats::tests::TestKind;
+use crate::stats::tests::{Alternative, GrankVariant, TestKind, TestOptions};
 
 /// An inclusive interval of relative trading days, written `from:to` (e.g. `-250:-11`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,6 +170,10 @@ pub struct StudyConfig {
     pub strict: bool,
     /// Test statistics to compute across events.
     pub tests: Vec<TestKind>,
+    /// Alternative hypothesis of the p-values.
+    pub alternative: Alternative,
+    /// GRANK variant (`paper` or `estudy`).
+    pub grank_variant: GrankVariant,
 }
 
 impl Default for StudyConfig {
@@ -192,6 +196,8 @@ impl Default for StudyConfig {
             columns: ColumnMap::new(),
             strict: false,
             tests: TestKind::DEFAULT.to_vec(),
+            alternative: Alternative::TwoSided,
+            grank_variant: GrankVariant::Paper,
         }
     }
 }
@@ -269,6 +275,16 @@ impl StudyConfig {
             )));
         }
         Ok(())
+    }
+
+    /// The options of the cross-event tests.
+    pub fn test_options(&self) -> TestOptions {
+        TestOptions {
+            tests: self.tests.clone(),
+            alternative: self.alternative,
+            grank_variant: self.grank_variant,
+            min_common_dates: 30,
+        }
     }
 
     /// Number of estimated mean parameters `p` of the chosen model.

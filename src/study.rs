@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, ShiftReason};
 use crate::config::{ReturnKind, StudyConfig};
@@ -15,7 +15,7 @@ use crate::stats::EventSeries;
 use crate::stats::event::{DayInput, DayStats, WindowStats, day_stats, window_stats};
 
 /// Why an event was not computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// The events-file row could not be read.
@@ -47,7 +47,7 @@ impl SkipReason {
 }
 
 /// A skipped event, reported (never silently dropped).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Skip {
     /// Event id (or what could be formed of it).
     pub event_id: String,
@@ -62,7 +62,7 @@ pub struct Skip {
 }
 
 /// One event-window day of a computed event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DayRow {
     /// Relative day.
     pub rel_day: i32,
@@ -78,7 +78,7 @@ pub struct DayRow {
 }
 
 /// A computed event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EventResult {
     /// Unique id.
     pub event_id: String,
@@ -112,10 +112,10 @@ pub struct EventResult {
 }
 
 /// SHA-256 of an input file, recorded for reproducibility.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputFile {
     /// `prices`, `market` or `events`.
-    pub role: &'static str,
+    pub role: String,
     /// Path as given.
     pub path: String,
     /// Lowercase hex digest.
@@ -123,7 +123,7 @@ pub struct InputFile {
 }
 
 /// A finished study: everything reports and charts need (they compute nothing).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Study {
     /// evstudy version.
     pub version: String,
@@ -139,6 +139,8 @@ pub struct Study {
     pub events: Vec<EventResult>,
     /// Skipped events, in events-file order.
     pub skipped: Vec<Skip>,
+    /// Cross-event results: `all` first, then each group.
+    pub groups: Vec<crate::stats::aggregate::GroupResults>,
 }
 
 /// Loaded inputs, ready for per-event work.
@@ -221,12 +223,18 @@ pub fn run(config: &StudyConfig) -> crate::Result<Study> {
         inputs: inputs_meta,
         return_source,
         warnings,
+        groups: crate::stats::aggregate::by_group(
+            &computed,
+            config.window,
+            &config.car_windows,
+            &config.test_options(),
+        ),
         events: computed,
         skipped,
     })
 }
 
-fn digest(role: &'static str, path: &std::path::Path) -> crate::Result<InputFile> {
+fn digest(role: &str, path: &std::path::Path) -> crate::Result<InputFile> {
     use sha2::{Digest, Sha256};
     let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
         path: path.to_path_buf(),
@@ -234,7 +242,7 @@ fn digest(role: &'static str, path: &std::path::Path) -> crate::Result<InputFile
     })?;
     let hash = Sha256::digest(&bytes);
     Ok(InputFile {
-        role,
+        role: role.to_string(),
         path: path.display().to_string(),
         sha256: hash.iter().fold(String::new(), |mut s, b| {
             let _ = write!(s, "{b:02x}");

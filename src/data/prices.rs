@@ -14,7 +14,7 @@ use crate::config::ColumnMap;
 use crate::error::{Error, Result};
 
 /// Which price gives the return (METHODS-SPEC §1.3), in order of preference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnSource {
     /// `adj_close_t / adj_close_{t-1} - 1` (vendor total-return adjustment).

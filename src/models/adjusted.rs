@@ -2,7 +2,7 @@
 //! `sigma2` = sample variance of the estimation-window ARs (denominator `M - 1`), `h_t = 0`
 //! (METHODS-SPEC §3.2 DECISION; EventStudy R multiplies sigma by `sqrt(1 + 1/M)` instead).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Estimation, FitError, Model, hard_minimum, mean};
 
@@ -11,7 +11,7 @@ use super::{Estimation, FitError, Model, hard_minimum, mean};
 pub struct MarketAdjusted;
 
 /// A "fitted" market-adjusted model: only its residual variance is estimated.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FittedMarketAdjusted {
     /// Sample variance of `R_i - R_m` over the estimation window.
     pub sigma2: f64,

@@ -10,7 +10,7 @@
 //! Sums are taken about the means (two passes), which keeps them exact to rounding for
 //! returns of any scale.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Estimation, FitError, Model, hard_minimum, mean};
 
@@ -19,7 +19,7 @@ use super::{Estimation, FitError, Model, hard_minimum, mean};
 pub struct MarketModel;
 
 /// A fitted market model.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FittedMarketModel {
     /// Intercept.
     pub alpha: f64,

@@ -1,7 +1,7 @@
 //! Constant-mean-return model (MacKinlay 1997 eq. 1; CLM 1997 §4.3):
 //! `R_it = mu + e_t`, `sigma2 = sum (R - mu)^2 / (M - 1)`, `h_t = 1/M`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Estimation, FitError, Model, hard_minimum, mean};
 
@@ -10,7 +10,7 @@ use super::{Estimation, FitError, Model, hard_minimum, mean};
 pub struct ConstantMean;
 
 /// A fitted constant-mean model.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FittedConstantMean {
     /// Mean estimation-window return.
     pub mu: f64,

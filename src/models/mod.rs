@@ -12,7 +12,7 @@ pub use adjusted::{FittedMarketAdjusted, MarketAdjusted};
 pub use market::{FittedMarketModel, MarketModel};
 pub use mean::{ConstantMean, FittedConstantMean};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::ModelKind;
 
@@ -51,7 +51,7 @@ pub trait Model {
 }
 
 /// Any fitted model, with the numbers every report shows.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum Fitted {
     /// Market model.

@@ -113,3 +113,66 @@ pub fn events_csv(study: &Study) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// `aar.csv`: per group and relative day, n, AAR, CAAR and each day test (statistic and p).
+pub fn aar_csv(study: &Study) -> Vec<u8> {
+    let mut out = String::from("group,rel_day,n,aar,caar,caar_sum");
+    for t in &study.config.tests {
+        let _ = write!(out, ",{0},{0}_p", t.name());
+    }
+    out.push('\n');
+    for g in &study.groups {
+        for d in &g.days {
+            let _ = write!(
+                out,
+                "{},{},{},{},{},{}",
+                field(&g.group),
+                d.rel_day,
+                d.n,
+                num(d.aar),
+                num(d.caar),
+                num(d.caar_sum)
+            );
+            for t in &d.tests {
+                let _ = write!(out, ",{},{}", num(t.statistic), num(t.p_value));
+            }
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+/// `tests.csv`: long table `group,window,test,statistic,p_value,df,n,distribution,note`,
+/// one row per group × CAR window × test, preceded by the window's CAAR as test `caar`.
+pub fn tests_csv(study: &Study) -> Vec<u8> {
+    let mut out = String::from("group,window,test,statistic,p_value,df,n,distribution,note\n");
+    for g in &study.groups {
+        for w in &g.windows {
+            let _ = writeln!(
+                out,
+                "{},{},caar,{},,,{},,abhar={}",
+                field(&g.group),
+                w.window,
+                num(w.caar),
+                w.n,
+                num(w.abhar)
+            );
+            for t in &w.tests {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{}",
+                    field(&g.group),
+                    w.window,
+                    t.name,
+                    num(t.statistic),
+                    num(t.p_value),
+                    num(t.df),
+                    t.n,
+                    t.distribution,
+                    field(&t.note)
+                );
+            }
+        }
+    }
+    out.into_bytes()
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::study::Study;
 
-/// Render `ar.csv`, `events.csv` and `study.json` and write them into `dir`.
+/// Render `ar.csv`, `events.csv`, `aar.csv`, `tests.csv` and `study.json` and write them into `dir`.
 ///
 /// # Errors
 /// `Io` when a file cannot be written.
@@ -23,6 +23,8 @@ pub fn write_study(study: &Study, dir: &Path) -> Result<Vec<PathBuf>> {
     let files = vec![
         ("ar.csv".to_string(), csv::ar_csv(study)),
         ("events.csv".to_string(), csv::events_csv(study)),
+        ("aar.csv".to_string(), csv::aar_csv(study)),
+        ("tests.csv".to_string(), csv::tests_csv(study)),
         ("study.json".to_string(), json),
     ];
     write::write_all(dir, &files)

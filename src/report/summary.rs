@@ -71,6 +71,7 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
         w,
         "significance of each CAR's t (SCAR, Student t with M-p d.f.): *** 1%, ** 5%, * 10%"
     )?;
+    write_groups(study, w)?;
     for s in &study.skipped {
         writeln!(
             w,
@@ -92,4 +93,60 @@ fn truncate(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// Tests shown in the terminal summary (all are in `tests.csv`).
+const MAIN_TESTS: [&str; 5] = ["csect_t", "bmp_t", "kp_bmp_t", "grank_t", "gen_sign"];
+
+fn write_groups<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
+    for g in &study.groups {
+        let shown: Vec<&str> = MAIN_TESTS
+            .iter()
+            .copied()
+            .filter(|n| {
+                g.windows
+                    .first()
+                    .is_some_and(|win| win.tests.iter().any(|t| t.name == *n))
+            })
+            .collect();
+        writeln!(
+            w,
+            "\nacross events, group {} ({} events, rbar {:.4} over {} pairs):",
+            g.group, g.n_events, g.cross_correlation.rbar, g.cross_correlation.n_pairs
+        )?;
+        let mut header = format!("{:<10} {:>4} {:>9}", "window", "n", "CAAR");
+        for n in &shown {
+            let _ = write!(header, " {n:>14}");
+        }
+        writeln!(w, "{header}")?;
+        for win in &g.windows {
+            let mut line = format!(
+                "{:<10} {:>4} {:>9}",
+                win.window.to_string(),
+                win.n,
+                pct(win.caar)
+            );
+            for n in &shown {
+                let cell = win
+                    .tests
+                    .iter()
+                    .find(|t| t.name == *n)
+                    .map_or_else(String::new, |t| {
+                        t.statistic.map_or_else(
+                            || "—".to_string(),
+                            |s| format!("{s:.3}{}", stars(t.p_value)),
+                        )
+                    });
+                let _ = write!(line, " {cell:>14}");
+            }
+            writeln!(w, "{}", line.trim_end())?;
+        }
+    }
+    if !study.groups.is_empty() {
+        writeln!(
+            w,
+            "test statistics with two-sided p: *** 1%, ** 5%, * 10% (all tests: tests.csv, aar.csv)"
+        )?;
+    }
+    Ok(())
 }

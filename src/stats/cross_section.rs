@@ -4,14 +4,14 @@
 //! This is the only input type of `stats::tests`; the core study builds it from each
 //! event's fitted model (METHODS-SPEC §3–§4), the tests read it and compute nothing else.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One event's abnormal returns in event time, estimation window and event window together.
 ///
 /// Rows are in ascending relative day. The first `n_est_rows` rows are the estimation window
 /// `[T0+1, T1]`; the remaining rows are the event window `[tau1, tau2]` (days of a gap between
 /// the two are not present). A missing return is `None` on that row (suspension, no data).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EventSeries {
     /// Unique event identifier (joins are keyed on it, never on ticker).
     pub event_id: String,
@@ -40,7 +40,7 @@ pub struct EventSeries {
 }
 
 /// Per-event values over one CAR window, computed by the core study (§4).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct WindowValues {
     /// `CAR_i(tau1, tau2)`; `None` when a window day is missing (unless partial CARs are allowed).
     pub car: Option<f64>,
@@ -55,10 +55,10 @@ pub struct WindowValues {
 }
 
 /// One test statistic with everything a reader needs to judge it (METHODS-SPEC §5.11).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TestStat {
     /// Short stable name, e.g. `bmp`, `patell`, `grank_t` (the `test` column of `tests.csv`).
-    pub name: &'static str,
+    pub name: String,
     /// The statistic; `None` when it cannot be computed (see `note`).
     pub statistic: Option<f64>,
     /// Two-sided p-value by default (or as requested by the alternative).
@@ -68,7 +68,7 @@ pub struct TestStat {
     /// Number of events used.
     pub n: usize,
     /// Reference distribution: `"t"`, `"normal"` or `"exact"`.
-    pub distribution: &'static str,
+    pub distribution: String,
     /// Why the statistic is missing, or an extra number worth reporting (e.g. `rbar=0.0213`).
     pub note: String,
 }

@@ -9,7 +9,7 @@
 //! The per-event t of a CAR is `SCAR`, two-sided p from Student t with `M - p` d.f.
 //! BHAR uses simple returns even when the model runs on log returns (§1.2).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cross_section::WindowValues;
 use super::pvalue::student_t_two_sided;
@@ -28,7 +28,7 @@ pub struct DayInput {
 }
 
 /// Abnormal-return figures of one event-window day.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DayStats {
     /// Relative day.
     pub rel_day: i32,
@@ -44,7 +44,7 @@ pub struct DayStats {
 }
 
 /// A CAR window of one event with its test.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct WindowStats {
     /// The window.
     pub window: Window,

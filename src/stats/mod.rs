@@ -1,5 +1,6 @@
 //! Statistics: per event (AR, CAR, BHAR, SAR, SCAR) and across events (tests).
 
+pub mod aggregate;
 pub mod cross_section;
 pub mod event;
 pub mod pvalue;

@@ -195,12 +195,12 @@ pub(super) fn missing(
     note: impl Into<String>,
 ) -> TestStat {
     TestStat {
-        name: kind.name(),
+        name: kind.name().to_string(),
         statistic: None,
         p_value: None,
         df: None,
         n,
-        distribution: reference.label(),
+        distribution: reference.label().to_string(),
         note: note.into(),
     }
 }
@@ -224,12 +224,12 @@ pub(super) fn finish(
         return missing(kind, n, reference, format!("df={df}"));
     }
     TestStat {
-        name: kind.name(),
+        name: kind.name().to_string(),
         statistic: Some(statistic),
         p_value: p_value(statistic, reference, alternative),
         df: reference.df(),
         n,
-        distribution: reference.label(),
+        distribution: reference.label().to_string(),
         note: note.into(),
     }
 }

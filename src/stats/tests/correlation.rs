@@ -10,13 +10,13 @@
 //! with fewer than `min_common` common dates, or with a constant series on them, is dropped.
 //! With no qualifying pair `rbar = 0` (adjustment factor 1, as `[ES-R]`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::common::{estimation_rows, finite};
 use crate::stats::cross_section::EventSeries;
 
 /// The average pairwise correlation and how many pairs it averages.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CrossCorrelation {
     /// Mean of the pairwise Pearson correlations; `0` when `n_pairs == 0`.
     pub rbar: f64,
@@ -41,8 +41,18 @@ pub fn cross_correlation(events: &[EventSeries], min_common: usize) -> CrossCorr
     let series: Vec<Vec<(i64, f64)>> = events.iter().map(estimation_series).collect();
     let mut sum = 0.0;
     let mut n_pairs = 0usize;
+    let span = |s: &[(i64, f64)]| s.first().zip(s.last()).map(|(a, b)| (a.0, b.0));
+    let spans: Vec<Option<(i64, i64)>> = series.iter().map(|s| span(s)).collect();
     for (i, a) in series.iter().enumerate() {
-        for b in &series[i + 1..] {
+        for (j, b) in series.iter().enumerate().skip(i + 1) {
+            // Series are in calendar order: a pair whose date ranges share fewer than
+            // `min_common` days cannot qualify, so skip it without merging.
+            let (Some((a0, a1)), Some((b0, b1))) = (spans[i], spans[j]) else {
+                continue;
+            };
+            if a1.min(b1) - a0.max(b0) + 1 < min_common as i64 {
+                continue;
+            }
             if let Some(r) = pair_correlation(a, b, min_common) {
                 sum += r;
                 n_pairs += 1;
