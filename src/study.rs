@@ -72,6 +72,14 @@ pub struct DayRow {
     pub ret: Option<f64>,
     /// Market return.
     pub market_ret: Option<f64>,
+    /// Raw open, high, low, close of the stock that day (missing when it did not trade).
+    pub open: Option<f64>,
+    /// Raw high.
+    pub high: Option<f64>,
+    /// Raw low.
+    pub low: Option<f64>,
+    /// Raw close.
+    pub close: Option<f64>,
     /// Normal return, AR, CAR, SAR.
     #[serde(flatten)]
     pub stats: DayStats,
@@ -488,12 +496,20 @@ fn compute_event(
         .iter()
         .zip(&inputs_days)
         .zip(&stats)
-        .map(|((&k, d), s)| DayRow {
-            rel_day: d.rel_day,
-            date: cal.date(k),
-            ret: d.ret,
-            market_ret: d.market_ret,
-            stats: *s,
+        .map(|((&k, d), s)| {
+            let bar = bar_on(&inputs.panel, ticker, cal.date(k));
+            let col = |c: &Option<Vec<f64>>| bar.and_then(|r| finite(c.as_ref().map(|v| v[r])));
+            DayRow {
+                rel_day: d.rel_day,
+                date: cal.date(k),
+                ret: d.ret,
+                market_ret: d.market_ret,
+                open: col(&inputs.panel.open),
+                high: col(&inputs.panel.high),
+                low: col(&inputs.panel.low),
+                close: bar.map(|r| inputs.panel.close[r]),
+                stats: *s,
+            }
         })
         .collect();
     Ok(EventResult {
@@ -512,6 +528,19 @@ fn compute_event(
         windows,
         series,
     })
+}
+
+/// Row of `ticker` on `date`, if it traded.
+fn bar_on(p: &PricePanel, ticker: usize, date: NaiveDate) -> Option<usize> {
+    let r = p.ranges[ticker].clone();
+    p.date[r.clone()]
+        .binary_search(&date)
+        .ok()
+        .map(|i| r.start + i)
+}
+
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
 }
 
 /// Estimation residuals and SARs (with their leverage) plus the event-window rows.

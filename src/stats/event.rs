@@ -41,6 +41,9 @@ pub struct DayStats {
     pub car: Option<f64>,
     /// Standardized AR with the forecast-error correction.
     pub sar: Option<f64>,
+    /// Standard error of `car`: `sqrt(sigma2 (L + g'(X'X)^-1 g))` over the days cumulated
+    /// so far (the 95% band of the CAR chart is `car ± 1.96 car_se`).
+    pub car_se: Option<f64>,
 }
 
 /// A CAR window of one event with its test.
@@ -61,6 +64,7 @@ pub struct WindowStats {
 pub fn day_stats(fit: &Fitted, days: &[DayInput], allow_partial: bool) -> Vec<DayStats> {
     let sigma2 = fit.sigma2();
     let mut cum = Some(0.0);
+    let (mut n_cum, mut rm_cum) = (0usize, 0.0);
     days.iter()
         .map(|d| {
             let normal_ret = d.market_ret.map(|m| fit.normal(m));
@@ -73,12 +77,20 @@ pub fn day_stats(fit: &Fitted, days: &[DayInput], allow_partial: bool) -> Vec<Da
             let sar = ar
                 .zip(d.market_ret)
                 .map(|(a, m)| a / (sigma2 * (1.0 + fit.leverage(m))).sqrt());
+            if ar.is_some() {
+                n_cum += 1;
+                rm_cum += d.market_ret.unwrap_or(0.0);
+            }
+            let car_se = cum
+                .filter(|_| n_cum > 0)
+                .map(|_| (sigma2 * fit.window_factor(n_cum, rm_cum)).sqrt());
             DayStats {
                 rel_day: d.rel_day,
                 normal_ret,
                 ar,
                 car: cum,
                 sar,
+                car_se,
             }
         })
         .collect()
