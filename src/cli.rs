@@ -103,6 +103,24 @@ pub struct RunArgs {
     /// GRANK variant: paper (Kolari-Pynnonen 2011) or estudy (Stata estudy) [default: paper].
     #[arg(long, value_name = "VARIANT")]
     pub grank_variant: Option<GrankVariant>,
+    /// One custom daily price limit for every ticker, e.g. 10% (overrides the dated rules).
+    #[arg(long, value_name = "PCT")]
+    pub limit_rule: Option<String>,
+    /// TOML file of dated limit rules extending the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub limit_rules: Option<PathBuf>,
+    /// Instruments CSV: ticker[,board][,listing_date][,st_from,st_to] (boards are otherwise inferred from A-share codes).
+    #[arg(long, value_name = "CSV")]
+    pub instruments: Option<PathBuf>,
+    /// Trading days after day 0 searched for the first free (non-limit) day [default: 20].
+    #[arg(long, value_name = "N")]
+    pub max_limit_run: Option<u32>,
+    /// Days after the first free day for the continuation/reversal figure [default: 5].
+    #[arg(long, value_name = "K")]
+    pub post_free_days: Option<u32>,
+    /// Drop limit-close days (truncated returns) from the estimation window.
+    #[arg(long)]
+    pub drop_limit_days_in_estimation: bool,
     /// Exit with code 4 when any event was skipped.
     #[arg(long)]
     pub strict: bool,
@@ -168,6 +186,22 @@ impl RunArgs {
             cfg.grank_variant = g;
         }
         cfg.allow_partial_car |= self.allow_partial_car;
+        cfg.drop_limit_days_in_estimation |= self.drop_limit_days_in_estimation;
+        if self.limit_rule.is_some() {
+            cfg.limit_rule = self.limit_rule;
+        }
+        if self.limit_rules.is_some() {
+            cfg.limit_rules = self.limit_rules;
+        }
+        if self.instruments.is_some() {
+            cfg.instruments = self.instruments;
+        }
+        if let Some(n) = self.max_limit_run {
+            cfg.max_limit_run = n;
+        }
+        if let Some(k) = self.post_free_days {
+            cfg.post_free_days = k;
+        }
         cfg.strict |= self.strict;
         for pair in self.columns.iter().filter(|p| !p.trim().is_empty()) {
             let (k, v) = pair.split_once('=').ok_or_else(|| {

@@ -174,6 +174,18 @@ pub struct StudyConfig {
     pub alternative: Alternative,
     /// GRANK variant (`paper` or `estudy`).
     pub grank_variant: GrankVariant,
+    /// One custom daily limit for every ticker, e.g. `10%` (overrides the dated rules).
+    pub limit_rule: Option<String>,
+    /// A TOML rules file extending the compiled-in dated rules (`src/limits/rules.toml`).
+    pub limit_rules: Option<PathBuf>,
+    /// Instruments file: `ticker[,board][,listing_date][,st_from,st_to]`.
+    pub instruments: Option<PathBuf>,
+    /// Trading days after day 0 searched for the first free day (default 20).
+    pub max_limit_run: u32,
+    /// Days after the first free day in the continuation/reversal figure (default 5).
+    pub post_free_days: u32,
+    /// Drop limit-close days from the estimation window (their returns are truncated).
+    pub drop_limit_days_in_estimation: bool,
 }
 
 impl Default for StudyConfig {
@@ -198,6 +210,12 @@ impl Default for StudyConfig {
             tests: TestKind::DEFAULT.to_vec(),
             alternative: Alternative::TwoSided,
             grank_variant: GrankVariant::Paper,
+            limit_rule: None,
+            limit_rules: None,
+            instruments: None,
+            max_limit_run: 20,
+            post_free_days: 5,
+            drop_limit_days_in_estimation: false,
         }
     }
 }
@@ -225,7 +243,11 @@ impl StudyConfig {
             message: e.to_string().trim_end().replace('\n', "\n  "),
         })?;
         let base = path.parent().unwrap_or_else(|| Path::new(""));
-        for p in [&mut cfg.prices, &mut cfg.market, &mut cfg.events] {
+        for p in [&mut cfg.prices, &mut cfg.market, &mut cfg.events]
+            .into_iter()
+            .chain(cfg.limit_rules.as_mut())
+            .chain(cfg.instruments.as_mut())
+        {
             if !p.as_os_str().is_empty() && p.is_relative() {
                 *p = base.join(&*p);
             }

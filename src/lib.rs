@@ -23,6 +23,7 @@ pub mod cli;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod limits;
 pub mod models;
 pub mod report;
 pub mod stats;

@@ -25,13 +25,13 @@ pub fn field(s: &str) -> String {
 /// `ar.csv`.
 pub fn ar_csv(study: &Study) -> Vec<u8> {
     let mut out = String::from(
-        "event_id,ticker,group,event_date,day0,rel_day,date,ret,market_ret,normal_ret,ar,car,sar\n",
+        "event_id,ticker,group,event_date,day0,rel_day,date,ret,market_ret,normal_ret,ar,car,sar,car_se,open,high,low,close,ref_price,ref_price_source,limit_pct,up_limit,down_limit,limit_state,censored,free_day,return_span,rule_mismatch\n",
     );
     for e in &study.events {
         for d in &e.days {
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 field(&e.event_id),
                 field(&e.ticker),
                 field(&e.group),
@@ -45,7 +45,31 @@ pub fn ar_csv(study: &Study) -> Vec<u8> {
                 num(d.stats.ar),
                 num(d.stats.car),
                 num(d.stats.sar),
+                num(d.stats.car_se),
+                num(d.open),
+                num(d.high),
+                num(d.low),
+                num(d.close),
             );
+            match &d.limit {
+                Some(l) => {
+                    let _ = writeln!(
+                        out,
+                        ",{},{},{},{},{},{},{},{},{},{}",
+                        num(l.ref_price),
+                        l.ref_price_source.as_str(),
+                        num(l.limit_pct),
+                        num(l.up_limit),
+                        num(l.down_limit),
+                        l.state.as_str(),
+                        l.censored,
+                        l.free_day,
+                        l.return_span,
+                        l.rule_mismatch
+                    );
+                }
+                None => out.push_str(",,,,,,,,,,\n"),
+            }
         }
     }
     out.into_bytes()
@@ -60,6 +84,7 @@ pub fn events_csv(study: &Study) -> Vec<u8> {
         let s = w.column_suffix();
         let _ = write!(out, ",car_{s},bhar_{s},scar_{s},t_{s},p_{s},n_ar_{s}");
     }
+    out.push_str(LIMIT_COLUMNS);
     out.push('\n');
     for e in &study.events {
         let f = &e.fit;
@@ -97,9 +122,11 @@ pub fn events_csv(study: &Study) -> Vec<u8> {
                 v.n_days
             );
         }
+        out.push_str(&limit_cells(e.limits.as_ref()));
         out.push('\n');
     }
-    let blanks = ",".repeat(6 * study.config.car_windows.len());
+    let blanks =
+        ",".repeat(6 * study.config.car_windows.len() + LIMIT_COLUMNS.matches(',').count());
     for s in &study.skipped {
         let _ = writeln!(
             out,
@@ -175,4 +202,35 @@ pub fn tests_csv(study: &Study) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+const LIMIT_COLUMNS: &str = ",limit_board,limit_pct_day0,n_limit_up_close,n_limit_down_close,n_touch,n_one_price_lock,limit_run_day0,first_limit_day,first_free_day,first_free_date,car_free,bhar_free,sar_free,post_free_car_k,continuation,limit_run_censored,n_limit_days_estimation";
+
+fn limit_cells(l: Option<&crate::study::EventLimits>) -> String {
+    let Some(l) = l else {
+        return ",".repeat(LIMIT_COLUMNS.matches(',').count());
+    };
+    let s = &l.summary;
+    let opt = |v: Option<i32>| v.map_or_else(String::new, |v| v.to_string());
+    format!(
+        ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        l.limit_board,
+        num(s.limit_pct_day0),
+        s.n_limit_up_close,
+        s.n_limit_down_close,
+        s.n_touch,
+        s.n_one_price_lock,
+        s.limit_run_day0,
+        opt(s.first_limit_day),
+        opt(s.first_free_day),
+        s.first_free_date
+            .map_or_else(String::new, |d| d.to_string()),
+        num(s.car_free),
+        num(s.bhar_free),
+        num(l.sar_free),
+        num(s.post_free_car_k),
+        s.continuation.map_or_else(String::new, |c| c.to_string()),
+        s.limit_run_censored,
+        l.n_limit_days_estimation
+    )
 }

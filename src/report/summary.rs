@@ -71,6 +71,17 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
         w,
         "significance of each CAR's t (SCAR, Student t with M-p d.f.): *** 1%, ** 5%, * 10%"
     )?;
+    let notices = censored_notices(study);
+    if !notices.is_empty() {
+        writeln!(
+            w,
+            "\nprice limits: {} events closed at a daily limit on day 0; their day-0 AR is a bound (the true reaction spills into later days):",
+            notices.len()
+        )?;
+        for n in &notices {
+            writeln!(w, "  {n}")?;
+        }
+    }
     write_groups(study, w)?;
     for s in &study.skipped {
         writeln!(
@@ -149,4 +160,32 @@ fn write_groups<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// One sentence per event whose day 0 closed at a daily limit (METHODS-SPEC §7.3 reporting
+/// rule): the day-0 AR is a bound, and the reaction through the first free day is given.
+pub fn censored_notices(study: &Study) -> Vec<String> {
+    study
+        .events
+        .iter()
+        .filter_map(|e| {
+            let l = e.limits.as_ref()?;
+            let run = l.summary.limit_run_day0;
+            if run == 0 {
+                return None;
+            }
+            let side = if run > 0 { "up" } else { "down" };
+            let days = if run.abs() > 1 { format!(" ({} sessions in a row)", run.abs()) } else { String::new() };
+            let ar0 = e.days.iter().find(|d| d.rel_day == 0).and_then(|d| d.stats.ar);
+            let through = match (l.summary.first_free_date, l.summary.first_free_day) {
+                (Some(date), Some(f)) => format!(
+                    "reaction through the first free day {date} (day {f:+}): CAR_free {} vs AR(0) {}",
+                    pct(l.summary.car_free),
+                    pct(ar0)
+                ),
+                _ => "no free day within the limit-run horizon: the reaction is still censored".to_string(),
+            };
+            Some(format!("{} {} closed limit-{side}{days}: day-0 AR is a bound; {through}", e.ticker, e.day0))
+        })
+        .collect()
 }

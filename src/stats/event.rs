@@ -138,7 +138,7 @@ pub fn window_stats(
         values: WindowValues {
             car,
             scar,
-            csar: usable.then_some(csar),
+            csar: (n_days > 0).then_some(csar),
             n_days,
             bhar: complete.then_some(wealth - normal_wealth),
         },

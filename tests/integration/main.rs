@@ -11,3 +11,4 @@ mod common;
 mod errors;
 mod properties;
 mod reference_core;
+mod reference_stats;

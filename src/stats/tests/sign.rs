@@ -9,8 +9,9 @@
 //! ```
 //!
 //! No continuity correction. `phat` is Cowan's per-event average (not the pooled fraction of
-//! `[estudy2]`), over the events in the test; `M_i` counts the event's present estimation
-//! ARs, and an event with none is left out of `phat`.
+//! `[estudy2]`), over **all** events of the sample (Cowan's `N`), so one `phat` serves every
+//! day and window; `M_i` counts the event's present estimation ARs, and an event with none
+//! is left out of `phat`.
 
 use super::common::{Measure, Reference, Span, estimation_rows, finite, missing, per_event, ratio};
 use super::options::{Alternative, TestKind};
@@ -58,10 +59,7 @@ pub(super) fn gen_sign(
     if n == 0 {
         return missing(kind, 0, Reference::Normal, "n<1");
     }
-    let fractions: Vec<f64> = x
-        .iter()
-        .filter_map(|&(i, _)| positive_fraction(&events[i]))
-        .collect();
+    let fractions: Vec<f64> = events.iter().filter_map(positive_fraction).collect();
     if fractions.is_empty() {
         return missing(kind, n, Reference::Normal, "no_estimation_returns");
     }

@@ -12,7 +12,11 @@ use crate::config::{ReturnKind, StudyConfig};
 use crate::data::{EventFile, EventRow, MarketIndex, PricePanel, ReturnSource};
 use crate::models::{Estimation, Fitted};
 use crate::stats::EventSeries;
+
+mod limits;
+
 use crate::stats::event::{DayInput, DayStats, WindowStats, day_stats, window_stats};
+pub use limits::{EventLimits, LimitContext};
 
 /// Why an event was not computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +84,8 @@ pub struct DayRow {
     pub low: Option<f64>,
     /// Raw close.
     pub close: Option<f64>,
+    /// Limit facts of the day (when a limit rule applies to the ticker).
+    pub limit: Option<crate::limits::LimitDay>,
     /// Normal return, AR, CAR, SAR.
     #[serde(flatten)]
     pub stats: DayStats,
@@ -114,6 +120,8 @@ pub struct EventResult {
     pub days: Vec<DayRow>,
     /// Every CAR window.
     pub windows: Vec<WindowStats>,
+    /// Price-limit picture and limit-adjusted reaction (when a limit rule applies).
+    pub limits: Option<EventLimits>,
     /// Estimation and event-window ARs for the cross-event tests (not serialized).
     #[serde(skip)]
     pub series: EventSeries,
@@ -202,10 +210,11 @@ pub fn run(config: &StudyConfig) -> crate::Result<Study> {
             message: format!("{}; event skipped", p.message),
         })
         .collect();
+    let mut lctx = LimitContext::new(config, &inputs.panel)?;
     let mut computed = Vec::new();
     let mut seen: Vec<(&EventRow, usize)> = Vec::new();
     for ev in &events.rows {
-        match compute_event(&inputs, config, &events, ev, &seen) {
+        match compute_event(&inputs, config, &events, ev, &seen, &mut lctx) {
             Ok(r) => {
                 seen.push((
                     ev,
@@ -219,6 +228,20 @@ pub fn run(config: &StudyConfig) -> crate::Result<Study> {
         }
     }
     skipped.sort_by_key(|s| s.line);
+    if !lctx.inferred.is_empty() {
+        let list: Vec<String> = lctx
+            .inferred
+            .iter()
+            .take(6)
+            .map(|(t, b)| format!("{t} -> {b}"))
+            .collect();
+        warnings.push(format!(
+            "limit board inferred from the A-share code for {} tickers ({}{}); give an instruments file (--instruments) to set boards, ST periods and listing dates",
+            lctx.inferred.len(),
+            list.join(", "),
+            if lctx.inferred.len() > 6 { ", …" } else { "" }
+        ));
+    }
     count_overlaps(&mut computed, config, &mut warnings);
     if computed.is_empty() {
         return Err(crate::Error::NoEvents {
@@ -369,6 +392,7 @@ fn compute_event(
     events: &EventFile,
     ev: &EventRow,
     seen: &[(&EventRow, usize)],
+    lctx: &mut LimitContext,
 ) -> Result<EventResult, Box<Skip>> {
     let Some(ticker) = inputs.panel.ticker_index(&ev.ticker) else {
         return Err(skip(
@@ -418,7 +442,19 @@ fn compute_event(
     let est_lo = (d0 + i64::from(cfg.estimation.from)).max(0) as usize;
     let est_hi = d0 + i64::from(cfg.estimation.to);
     let lo = if est_hi < 0 { win_lo as usize } else { est_lo };
-    let rets = stock_returns(inputs, ticker, lo, win_hi as usize);
+    // Limit analysis may look past the window for the first free day and the days after it.
+    let instrument = lctx.instrument(&inputs.panel, ticker);
+    let ext_hi = if instrument.is_some() {
+        (win_hi.max(d0) + i64::from(cfg.max_limit_run) + i64::from(cfg.post_free_days))
+            .min(cal.len() as i64 - 1) as usize
+    } else {
+        win_hi as usize
+    };
+    let rets = stock_returns(inputs, ticker, lo, ext_hi);
+    let limit_days = instrument
+        .as_ref()
+        .map(|(inst, _)| lctx.classify(&inputs.panel, cal, ticker, inst, lo, ext_hi));
+    let limit_at = |k: usize| limit_days.as_ref().and_then(|v| v.get(k - lo)).copied();
     let at = |k: usize| (rets[k - lo], inputs.market_ret[k]);
 
     let est_range: Vec<usize> = if est_hi < 0 {
@@ -430,7 +466,14 @@ fn compute_event(
         Vec::with_capacity(est_range.len()),
         Vec::with_capacity(est_range.len()),
     );
+    let n_limit_days_estimation = est_range
+        .iter()
+        .filter(|&&k| limit_at(k).is_some_and(|d| d.censored))
+        .count();
     for &k in &est_range {
+        if cfg.drop_limit_days_in_estimation && limit_at(k).is_some_and(|d| d.censored) {
+            continue;
+        }
         if let (Some(y), Some(x)) = at(k) {
             ys.push(y);
             xs.push(x);
@@ -508,10 +551,36 @@ fn compute_event(
                 high: col(&inputs.panel.high),
                 low: col(&inputs.panel.low),
                 close: bar.map(|r| inputs.panel.close[r]),
+                limit: limit_at(k),
                 stats: *s,
             }
         })
         .collect();
+    let limits = instrument.map(|(_, board)| {
+        let ext: Vec<usize> = (win_lo as usize..=ext_hi).collect();
+        let ext_days: Vec<DayInput> = ext
+            .iter()
+            .map(|&k| {
+                let (ret, market_ret) = at(k);
+                DayInput {
+                    rel_day: (k as i64 - d0) as i32,
+                    ret,
+                    market_ret,
+                }
+            })
+            .collect();
+        let ext_stats = day_stats(&fit, &ext_days, cfg.allow_partial_car);
+        limits::event_limits(
+            cfg,
+            &fit,
+            board,
+            &ext,
+            &ext_days,
+            &ext_stats,
+            &limit_at,
+            n_limit_days_estimation,
+        )
+    });
     Ok(EventResult {
         event_id: ev.event_id.clone(),
         ticker: ev.ticker.clone(),
@@ -524,6 +593,7 @@ fn compute_event(
         shift_reason: a.shift_reason,
         fit,
         n_overlapping_other_events: 0,
+        limits,
         days,
         windows,
         series,
