@@ -157,6 +157,6 @@ mod tests {
             0.2 / (0.05f64.sqrt() / 2.0),
             max_relative = 1e-12
         );
-        assert_eq!((s.distribution, s.df), ("normal", None));
+        assert_eq!((s.distribution.as_str(), s.df), ("normal", None));
     }
 }

@@ -154,7 +154,7 @@ mod tests {
             2.0 / 1.8f64.sqrt(),
             max_relative = 1e-12
         );
-        assert_eq!((s.n, s.distribution), (2, "normal"));
+        assert_eq!((s.n, s.distribution.as_str()), (2, "normal"));
     }
 
     #[test]

@@ -43,7 +43,7 @@ mod tests {
         let s = csect_t(&events, span, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -2.449_489_7, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.070_484_0, epsilon = 1e-7);
-        assert_eq!((s.n, s.df, s.distribution), (5, Some(4.0), "t"));
+        assert_eq!((s.n, s.df, s.distribution.as_str()), (5, Some(4.0), "t"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ mod tests {
         let s = patell_z(&example_c(), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.713_676_5, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.086_588_1, epsilon = 1e-7);
-        assert_eq!((s.n, s.distribution), (3, "normal"));
+        assert_eq!((s.n, s.distribution.as_str()), (3, "normal"));
     }
 
     #[test]

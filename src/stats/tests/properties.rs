@@ -117,7 +117,7 @@ proptest! {
     #[test]
     fn one_event_gives_no_cross_sectional_statistic(sample in prop::collection::vec(arb_event(), 1)) {
         let stats = everything(&sample, &CrossCorrelation::ZERO, &all_tests());
-        for s in stats.iter().filter(|s| ["csect_t", "bmp_t", "kp_bmp_t", "skew_t"].contains(&s.name)) {
+        for s in stats.iter().filter(|s| ["csect_t", "bmp_t", "kp_bmp_t", "skew_t"].contains(&s.name.as_str())) {
             prop_assert_eq!(s.statistic, None);
             prop_assert_eq!(s.p_value, None);
         }

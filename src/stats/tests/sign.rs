@@ -95,7 +95,7 @@ mod tests {
     fn generalized_sign_on_three_of_ten_with_phat_0_52_is_minus_1_393() {
         let s = gen_sign(&ten_events(), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.392_517, max_relative = 1e-6);
-        assert_eq!((s.n, s.distribution), (10, "normal"));
+        assert_eq!((s.n, s.distribution.as_str()), (10, "normal"));
     }
 
     #[test]

@@ -1,0 +1,235 @@
+//! `car_<event_id>`: one event's cumulative abnormal return over the event window
+//! (MacKinlay 1997, eq. 12), with the 95% band `CAR_t ± 1.96 · SE(CAR_t)` where
+//! `SE(CAR_t) = sqrt(σ² (L_t + g'(X'X)⁻¹g))` is the study's `car_se` (the forecast-error
+//! variance of the cumulated prediction errors, Campbell, Lo and MacKinlay 1997 §4.4).
+//!
+//! Marked on the path: day 0 (dashed), every limit-close day (▲ up, ▼ down; filled when the
+//! day was a one-price lock), and the first free day after the day-0 limit run with the CAR
+//! through it, when the study carries limit data. Everything drawn is read from the study.
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, Polygon};
+use plotters::style::Color;
+
+use super::Chart;
+use super::frame::{self, Axes, DrawResult, LegendItem, Plot, Swatch, YUnit};
+use super::limits::{EventLimits, LimitMark};
+use super::theme::{self, Theme};
+use crate::study::EventResult;
+
+/// Two-sided 95% normal critical value of the band.
+const Z95: f64 = 1.96;
+
+/// The CAR chart of one event.
+pub struct CarChart<'a> {
+    /// The event.
+    pub event: &'a EventResult,
+    /// Its limit facts, when the study has them.
+    pub limits: Option<EventLimits>,
+    /// Model name for the subtitle.
+    pub model: &'a str,
+}
+
+impl CarChart<'_> {
+    fn title(&self) -> (String, String) {
+        let ev = self.event;
+        let title = if ev.label.is_empty() {
+            format!("{}: cumulative abnormal return", ev.ticker)
+        } else {
+            format!("{}: {}", ev.ticker, ev.label)
+        };
+        let dates = if ev.event_date == ev.day0 {
+            format!("event date = day 0 = {}", ev.day0)
+        } else {
+            format!("event date {} → day 0 {}", ev.event_date, ev.day0)
+        };
+        let subtitle = format!("CAR of {} · {dates} · {} model", ev.event_id, self.model);
+        (title, subtitle)
+    }
+
+    /// `(day, car %, se %)` of the days with a CAR.
+    fn path(&self) -> Vec<(i32, Option<(f64, Option<f64>)>)> {
+        self.event
+            .days
+            .iter()
+            .map(|d| {
+                let car = d.stats.car.filter(|c| c.is_finite());
+                let se = d.stats.car_se.filter(|s| s.is_finite());
+                (d.rel_day, car.map(|c| (100.0 * c, se.map(|s| 100.0 * s))))
+            })
+            .collect()
+    }
+
+    fn marks(&self) -> Vec<(i32, LimitMark)> {
+        self.limits.as_ref().map_or_else(Vec::new, |l| {
+            l.days
+                .iter()
+                .filter_map(|d| d.mark.map(|m| (d.rel_day, m)))
+                .collect()
+        })
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
+        let mut items = vec![
+            LegendItem::new(
+                Swatch::Line {
+                    color: theme::BLUE,
+                    dashed: false,
+                },
+                "CAR",
+            ),
+            LegendItem::new(Swatch::Band(theme::BLUE), "95% band: CAR ± 1.96 s.e."),
+            LegendItem::new(
+                Swatch::Line {
+                    color: theme::BLACK,
+                    dashed: true,
+                },
+                format!("day 0 ({})", self.event.day0),
+            ),
+        ];
+        items.extend(mark_legend(&self.marks()));
+        if let Some(l) = &self.limits
+            && let Some(day) = l.first_free_day
+        {
+            let car = l
+                .car_free
+                .map_or_else(String::new, |c| format!(": CAR {}", theme::pct(c, 2)));
+            items.push(LegendItem::new(
+                Swatch::Line {
+                    color: theme::ORANGE,
+                    dashed: true,
+                },
+                format!("first free day {}{car}", theme::rel_day(day)),
+            ));
+        }
+        items
+    }
+}
+
+/// Legend entries for the kinds of limit marker that occur, in a fixed order.
+pub fn mark_legend(marks: &[(i32, LimitMark)]) -> Vec<LegendItem> {
+    [
+        (LimitMark::UpClose, "limit-up close"),
+        (LimitMark::UpLock, "limit-up lock (one price)"),
+        (LimitMark::DownClose, "limit-down close"),
+        (LimitMark::DownLock, "limit-down lock (one price)"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| marks.iter().any(|(_, m)| m == k))
+    .map(|(k, label)| {
+        LegendItem::new(
+            Swatch::Triangle {
+                color: mark_color(k),
+                up: k.is_up(),
+                filled: k.is_lock(),
+            },
+            label,
+        )
+    })
+    .collect()
+}
+
+/// Colour of a limit marker.
+pub fn mark_color(mark: LimitMark) -> plotters::style::RGBColor {
+    if mark.is_up() { theme::UP } else { theme::DOWN }
+}
+
+/// Draw a limit marker at `(x, y)` in data coordinates.
+pub fn draw_mark<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    th: Theme,
+    (x, y): (f64, f64),
+    mark: LimitMark,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let color = mark_color(mark);
+    let up = mark.is_up();
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((x, y)) + frame::triangle(th, color, up, mark.is_lock()),
+    ))?;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((x, y)) + frame::triangle_outline(th, color, up),
+    ))?;
+    Ok(())
+}
+
+impl Chart for CarChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, th: Theme) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let ev = self.event;
+        let (title, subtitle) = self.title();
+        let area = frame::frame(root, th, &title, &subtitle, &self.legend())?;
+        let path = self.path();
+        let (lo, hi) = theme::padded_range(
+            path.iter().flat_map(|(_, p)| {
+                p.into_iter().flat_map(|(c, se)| {
+                    let s = se.unwrap_or(0.0) * Z95;
+                    [c - s, c + s]
+                })
+            }),
+            &[0.0],
+            0.06,
+        );
+        let days = (
+            ev.days.first().map_or(0, |d| d.rel_day),
+            ev.days.last().map_or(0, |d| d.rel_day),
+        );
+        let axes = Axes {
+            days,
+            y: (lo, hi),
+            unit: YUnit::Percent,
+            x_desc: format!("trading days relative to day 0 ({}); dates above", ev.day0),
+            y_desc: "cumulative abnormal return".to_string(),
+            dates: ev.days.iter().map(|d| (d.rel_day, d.date)).collect(),
+        };
+        let mut chart = frame::plot(&area, th, &axes)?;
+        for run in frame::runs(path.iter().map(|(d, p)| (*d, p.and_then(|(c, se)| se.map(|s| (c, s)))))) {
+            let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
+            let lower = run.iter().rev().map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
+            chart.draw_series(std::iter::once(Polygon::new(
+                upper.chain(lower).collect::<Vec<_>>(),
+                frame::band_style(theme::BLUE),
+            )))?;
+        }
+        frame::zero_line(&mut chart, th)?;
+        frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
+        let free = self.limits.as_ref().and_then(|l| l.first_free_day);
+        if let Some(day) = free {
+            frame::vline(&mut chart, th, f64::from(day), theme::ORANGE)?;
+        }
+        let line = theme::BLUE.stroke_width(th.stroke(3.0));
+        let car_runs = frame::runs(path.iter().map(|(d, p)| (*d, p.map(|(c, _)| c))));
+        for run in &car_runs {
+            chart.draw_series(LineSeries::new(
+                run.iter().map(|&(d, c)| (f64::from(d), c)),
+                line,
+            ))?;
+            chart.draw_series(run.iter().map(|&(d, c)| {
+                EmptyElement::at((f64::from(d), c)) + frame::dot(th, theme::BLUE, 1.0)
+            }))?;
+        }
+        let car_on = |day: i32| {
+            car_runs
+                .iter()
+                .flatten()
+                .find(|(d, _)| *d == day)
+                .map(|&(_, c)| c)
+        };
+        if let Some(day) = free
+            && let Some(c) = car_on(day)
+        {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((f64::from(day), c)) + frame::dot(th, theme::ORANGE, 2.2),
+            ))?;
+        }
+        for (day, mark) in self.marks() {
+            let y = car_on(day).unwrap_or(if mark.is_up() { hi } else { lo });
+            draw_mark(&mut chart, th, (f64::from(day), y), mark)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,306 @@
+//! Charts: pure functions from a finished [`Study`] to PNG or SVG bytes (STYLE.md §5). They
+//! read the study and compute no statistic; the caller writes the files (atomically, with
+//! [`crate::report::write::write_all`]).
+//!
+//! One file per chart kind:
+//!
+//! - [`car`]: `charts/car_<event_id>`, one event's CAR path with its 95% band and limit days;
+//! - [`aar`]: `charts/aar_<group>`, AAR bars with cross-sectional 95% intervals and the CAAR;
+//! - [`price`]: `charts/price_<event_id>`, daily candles with the limit prices;
+//! - [`overview`]: `charts/overview_<group>`, every CAR path of a group (small multiples
+//!   past 8 events).
+//!
+//! Text uses the embedded DejaVu Sans (the `dejavu` crate), never a system font, and nothing
+//! time- or machine-dependent is written, so the same study renders byte-identical files on
+//! every machine.
+
+pub mod aar;
+pub mod car;
+mod frame;
+pub mod limits;
+pub mod overview;
+pub mod price;
+mod theme;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+use plotters::style::FontStyle;
+use serde::{Deserialize, Serialize};
+
+use crate::study::Study;
+use frame::DrawResult;
+use theme::Theme;
+
+/// Image format of a chart file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartFormat {
+    /// PNG raster (8-bit RGB).
+    Png,
+    /// SVG vector (text as `<text>` in `sans-serif`).
+    Svg,
+}
+
+impl ChartFormat {
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ChartFormat::Png => "png",
+            ChartFormat::Svg => "svg",
+        }
+    }
+}
+
+impl fmt::Display for ChartFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl FromStr for ChartFormat {
+    type Err = ChartError;
+    fn from_str(s: &str) -> Result<Self, ChartError> {
+        match s.to_ascii_lowercase().as_str() {
+            "png" => Ok(ChartFormat::Png),
+            "svg" => Ok(ChartFormat::Svg),
+            _ => Err(ChartError::UnknownFormat {
+                value: s.to_string(),
+            }),
+        }
+    }
+}
+
+/// What to render.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartOptions {
+    /// One file per chart and format.
+    pub formats: Vec<ChartFormat>,
+    /// Image width in pixels (fonts scale with it).
+    pub width: u32,
+    /// Image height in pixels.
+    pub height: u32,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            formats: vec![ChartFormat::Png],
+            width: 1200,
+            height: 675,
+        }
+    }
+}
+
+/// Smallest and largest accepted image side, in pixels.
+pub const MIN_SIZE: (u32, u32) = (320, 240);
+/// Largest accepted image side.
+pub const MAX_SIDE: u32 = 8000;
+
+/// Why a chart could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// A `--chart-format` value that is neither `png` nor `svg`.
+    #[error("unknown chart format {value:?} (expected png or svg)")]
+    UnknownFormat { value: String },
+    /// An image size outside the accepted range.
+    #[error(
+        "chart size {width}x{height} is out of range (width {min_w}..={max}, height {min_h}..={max} pixels)",
+        min_w = MIN_SIZE.0, min_h = MIN_SIZE.1, max = MAX_SIDE
+    )]
+    Size { width: u32, height: u32 },
+    /// The embedded DejaVu Sans could not be registered with plotters.
+    #[error("cannot load the embedded chart font (DejaVu Sans)")]
+    Font,
+    /// The drawing backend or the PNG encoder failed.
+    #[error("chart {file}: {source}")]
+    Draw {
+        file: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// A chart kind: draws itself on any plotters backend.
+pub trait Chart {
+    /// Draw on `root`, which covers the whole image.
+    ///
+    /// # Errors
+    /// Backend errors.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, th: Theme) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Render every chart of `study` in every requested format.
+///
+/// Returns `(relative file name, bytes)` pairs such as `("charts/car_SANC1-600101.png", …)`,
+/// in a stable order: per event `car_` then `price_`, then per group `aar_` then
+/// `overview_`. Names keep `[A-Za-z0-9._-]` of the id and replace anything else by `_`.
+///
+/// # Errors
+/// `Size` for an image size out of range, `Font` if the embedded font cannot be loaded,
+/// `Draw` naming the chart whose rendering failed.
+pub fn render_all(
+    study: &Study,
+    opts: &ChartOptions,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    let (w, h) = (opts.width, opts.height);
+    if w < MIN_SIZE.0 || h < MIN_SIZE.1 || w > MAX_SIDE || h > MAX_SIDE {
+        return Err(ChartError::Size {
+            width: w,
+            height: h,
+        });
+    }
+    register_font()?;
+    let th = Theme::new(w, h);
+    let model = study.config.model.name();
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for ev in &study.events {
+        let limits = limits::event_limits(ev);
+        let car = car::CarChart {
+            event: ev,
+            limits: limits.clone(),
+            model,
+        };
+        let price = price::PriceChart { event: ev, limits };
+        let stem = names.unique(&format!("car_{}", file_safe(&ev.event_id)));
+        render_formats(&car, &stem, th, opts, &mut out)?;
+        let stem = names.unique(&format!("price_{}", file_safe(&ev.event_id)));
+        render_formats(&price, &stem, th, opts, &mut out)?;
+    }
+    for g in &study.groups {
+        let aar = aar::AarChart {
+            group: g,
+            config: &study.config,
+        };
+        let stem = names.unique(&format!("aar_{}", file_safe(&g.group)));
+        render_formats(&aar, &stem, th, opts, &mut out)?;
+        let events: Vec<_> = study
+            .events
+            .iter()
+            .filter(|e| g.group == "all" || e.group == g.group)
+            .collect();
+        let overview = overview::OverviewChart {
+            group: &g.group,
+            events: &events,
+            model,
+        };
+        let stem = names.unique(&format!("overview_{}", file_safe(&g.group)));
+        render_formats(&overview, &stem, th, opts, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Render one chart in each requested format.
+fn render_formats(
+    chart: &impl Chart,
+    stem: &str,
+    th: Theme,
+    opts: &ChartOptions,
+    out: &mut Vec<(String, Vec<u8>)>,
+) -> Result<(), ChartError> {
+    for &format in &opts.formats {
+        let file = format!("charts/{stem}.{}", format.extension());
+        let bytes = render(chart, format, th).map_err(|source| ChartError::Draw {
+            file: file.clone(),
+            source,
+        })?;
+        out.push((file, bytes));
+    }
+    Ok(())
+}
+
+/// One chart as PNG or SVG bytes.
+fn render(chart: &impl Chart, format: ChartFormat, th: Theme) -> DrawResult<Vec<u8>> {
+    let (w, h) = (th.width, th.height);
+    match format {
+        ChartFormat::Png => {
+            let mut rgb = vec![0u8; w as usize * h as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+                chart.draw(&root, th)?;
+                root.present()?;
+            }
+            encode_png(&rgb, w, h)
+        }
+        ChartFormat::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+                chart.draw(&root, th)?;
+                root.present()?;
+            }
+            Ok(svg.into_bytes())
+        }
+    }
+}
+
+/// An 8-bit RGB buffer as PNG bytes (no timestamp or other metadata chunk).
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> DrawResult<Vec<u8>> {
+    use image::ImageEncoder;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Adaptive,
+    )
+    .write_image(rgb, w, h, image::ColorType::Rgb8)?;
+    Ok(png)
+}
+
+/// Register DejaVu Sans (regular and bold) as `sans-serif`, once per process.
+fn register_font() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(theme::FAMILY, FontStyle::Normal, dejavu::sans::regular())
+            .is_ok()
+            && plotters::style::register_font(theme::FAMILY, FontStyle::Bold, dejavu::sans::bold())
+                .is_ok()
+    });
+    if ok { Ok(()) } else { Err(ChartError::Font) }
+}
+
+/// `id` with every character outside `[A-Za-z0-9._-]` replaced by `_`.
+fn file_safe(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.starts_with('.') {
+        format!("_{s}")
+    } else {
+        s
+    }
+}
+
+/// File stems handed out so far; a repeat (two ids that differ only in replaced characters,
+/// or in case on a case-insensitive disk) gets `_2`, `_3`, …
+#[derive(Default)]
+struct Names(HashSet<String>);
+
+impl Names {
+    fn unique(&mut self, stem: &str) -> String {
+        let mut candidate = stem.to_string();
+        let mut k = 2;
+        while !self.0.insert(candidate.to_ascii_lowercase()) {
+            candidate = format!("{stem}_{k}");
+            k += 1;
+        }
+        candidate
+    }
+}
