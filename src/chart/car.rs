@@ -147,10 +147,10 @@ where
     let color = mark_color(mark);
     let up = mark.is_up();
     chart.draw_series(std::iter::once(
-        EmptyElement::at((x, y)) + frame::triangle(th, color, up, mark.is_lock()),
+        EmptyElement::at((x, y)) + frame::triangle(th, color, up, mark.is_lock(), 0),
     ))?;
     chart.draw_series(std::iter::once(
-        EmptyElement::at((x, y)) + frame::triangle_outline(th, color, up),
+        EmptyElement::at((x, y)) + frame::triangle_outline(th, color, up, 0),
     ))?;
     Ok(())
 }
@@ -227,7 +227,8 @@ impl Chart for CarChart<'_> {
             ))?;
         }
         for (day, mark) in self.marks() {
-            let y = car_on(day).unwrap_or(if mark.is_up() { hi } else { lo });
+            let edge = if mark.is_up() { 0.95 } else { 0.05 };
+            let y = car_on(day).unwrap_or(lo + edge * (hi - lo));
             draw_mark(&mut chart, th, (f64::from(day), y), mark)?;
         }
         Ok(())

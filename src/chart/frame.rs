@@ -216,7 +216,8 @@ where
             }
         }
         Swatch::Triangle { color, up, filled } => {
-            root.draw(&(EmptyElement::at((mid, y)) + triangle(th, color, up, filled)))?;
+            root.draw(&(EmptyElement::at((mid, y)) + triangle(th, color, up, filled, 0)))?;
+            root.draw(&(EmptyElement::at((mid, y)) + triangle_outline(th, color, up, 0)))?;
         }
         Swatch::Candle { filled } => {
             let style = candle_style(th, filled);
@@ -243,26 +244,29 @@ pub fn candle_style(th: Theme, filled: bool) -> ShapeStyle {
     }
 }
 
-/// A triangle marker around its anchor, pointing up or down, hollow or filled.
-pub fn triangle(th: Theme, color: RGBColor, up: bool, filled: bool) -> Polygon<(i32, i32)> {
-    let r = (th.tick_px() * 0.5).round() as i32;
-    let (tip, base) = if up { (-r, r * 4 / 5) } else { (r, -r * 4 / 5) };
+/// A triangle marker `dy` pixels below its anchor, pointing up or down, hollow or filled.
+pub fn triangle(th: Theme, color: RGBColor, up: bool, filled: bool, dy: i32) -> Polygon<(i32, i32)> {
     let style = if filled {
         color.filled()
     } else {
         color.mix(0.25).filled()
     };
-    Polygon::new(vec![(0, tip), (-r, base), (r, base)], style)
+    Polygon::new(triangle_points(th, up, dy)[..3].to_vec(), style)
 }
 
 /// The outline that goes with [`triangle`].
-pub fn triangle_outline(th: Theme, color: RGBColor, up: bool) -> PathElement<(i32, i32)> {
-    let r = (th.tick_px() * 0.5).round() as i32;
-    let (tip, base) = if up { (-r, r * 4 / 5) } else { (r, -r * 4 / 5) };
+pub fn triangle_outline(th: Theme, color: RGBColor, up: bool, dy: i32) -> PathElement<(i32, i32)> {
     PathElement::new(
-        vec![(0, tip), (-r, base), (r, base), (0, tip)],
+        triangle_points(th, up, dy).to_vec(),
         color.stroke_width(th.stroke(2.0)),
     )
+}
+
+/// Tip, two base corners and the tip again.
+fn triangle_points(th: Theme, up: bool, dy: i32) -> [(i32, i32); 4] {
+    let r = (th.tick_px() * 0.5).round() as i32;
+    let (tip, base) = if up { (-r, r * 4 / 5) } else { (r, -r * 4 / 5) };
+    [(0, tip + dy), (-r, base + dy), (r, base + dy), (0, tip + dy)]
 }
 
 /// A dot marker.
@@ -296,6 +300,53 @@ pub struct Axes {
     pub dates: Vec<(i32, NaiveDate)>,
 }
 
+/// Tick positions of a plot and how its y ticks read.
+#[derive(Debug, Clone)]
+pub struct Ticks {
+    /// Ticked relative days.
+    pub x: Vec<f64>,
+    /// Ticked y values.
+    pub y: Vec<f64>,
+    /// Unit of the y axis.
+    pub unit: YUnit,
+    /// Decimals of the y labels.
+    pub decimals: usize,
+}
+
+impl Ticks {
+    /// Ticks for a plot `w × h` pixels whose x labels are `label_w` pixels wide.
+    pub fn new(th: Theme, axes: &Axes, w: f64, h: f64, label_w: f64) -> Self {
+        let (d0, d1) = axes.days;
+        let n_days = (d1 - d0 + 1).max(1) as usize;
+        let step = theme::day_step(n_days, w, label_w);
+        let x = (d0..=d1)
+            .filter(|d| d.rem_euclid(step) == 0)
+            .map(f64::from)
+            .collect();
+        let max_y = (h / (th.tick_px() * 3.2)).max(2.0) as usize;
+        let y_step = theme::nice_step(axes.y.1 - axes.y.0, max_y);
+        Ticks {
+            x,
+            y: theme::ticks(axes.y.0, axes.y.1, y_step),
+            unit: axes.unit,
+            decimals: theme::decimals_for(y_step),
+        }
+    }
+
+    /// The label of y tick `v`.
+    pub fn label(&self, v: f64) -> String {
+        match self.unit {
+            YUnit::Percent => theme::pct_tick(v, self.decimals),
+            YUnit::Price => format!("{v:.*}", self.decimals),
+        }
+    }
+}
+
+/// The x range of days `(d0, d1)`, with room for bars and candles at both ends.
+pub fn x_range((d0, d1): (i32, i32)) -> std::ops::Range<f64> {
+    f64::from(d0) - 0.6..f64::from(d1) + 0.6
+}
+
 /// Build the plot in `area`: mesh, tick labels, axis texts, and the dates above.
 pub fn plot<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
@@ -307,24 +358,10 @@ where
 {
     let tick = th.tick();
     let (w, h) = area.dim_in_pixel();
-    let date_w = area.estimate_text_size("00-00", &tick)?.0 as f64;
-    let (d0, d1) = axes.days;
-    let n_days = (d1 - d0 + 1).max(1) as usize;
-    let step = theme::day_step(n_days, f64::from(w) * 0.85, date_w);
-    let x_ticks: Vec<f64> = (d0..=d1)
-        .filter(|d| d.rem_euclid(step) == 0)
-        .map(f64::from)
-        .collect();
-    let y_span = axes.y.1 - axes.y.0;
-    let max_y_ticks = ((f64::from(h) * 0.8) / (th.tick_px() * 3.2)).max(2.0) as usize;
-    let y_step = theme::nice_step(y_span, max_y_ticks);
-    let y_ticks = theme::ticks(axes.y.0, axes.y.1, y_step);
-    let dec = theme::decimals_for(y_step);
-    let unit = axes.unit;
-    let y_fmt = move |v: &f64| match unit {
-        YUnit::Percent => theme::pct_tick(*v, dec),
-        YUnit::Price => format!("{v:.dec$}"),
-    };
+    let label_w = area.estimate_text_size("00-00", &tick)?.0 as f64;
+    let t = Ticks::new(th, axes, f64::from(w) * 0.85, f64::from(h) * 0.8, label_w);
+    let (x_ticks, y_ticks) = (t.x.clone(), t.y.clone());
+    let y_fmt = move |v: &f64| t.label(*v);
     let widest = y_ticks
         .iter()
         .map(|v| area.estimate_text_size(&y_fmt(v), &tick).map(|s| s.0))
@@ -341,7 +378,7 @@ where
         .x_label_area_size((th.tick_px() * 1.8 + th.desc_px() * 1.6) as i32)
         .y_label_area_size(widest as i32 + (th.desc_px() * 2.2) as i32)
         .build_cartesian_2d(
-            (f64::from(d0) - 0.6..f64::from(d1) + 0.6).with_key_points(x_ticks.clone()),
+            x_range(axes.days).with_key_points(x_ticks.clone()),
             (axes.y.0..axes.y.1).with_key_points(y_ticks),
         )?;
     chart

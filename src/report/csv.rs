@@ -174,6 +174,32 @@ pub fn aar_csv(study: &Study) -> Vec<u8> {
 pub fn tests_csv(study: &Study) -> Vec<u8> {
     let mut out = String::from("group,window,test,statistic,p_value,df,n,distribution,note\n");
     for g in &study.groups {
+        if let Some(f) = &g.car_free {
+            let _ = writeln!(
+                out,
+                "{},0:f,caar_free,{},,,{},,abhar_free={};continuation={};reversal={}",
+                field(&g.group),
+                num(f.caar_free),
+                f.n,
+                num(f.abhar_free),
+                f.n_continuation,
+                f.n_reversal
+            );
+            for t in &f.tests {
+                let _ = writeln!(
+                    out,
+                    "{},0:f,{},{},{},{},{},{},{}",
+                    field(&g.group),
+                    t.name,
+                    num(t.statistic),
+                    num(t.p_value),
+                    num(t.df),
+                    t.n,
+                    t.distribution,
+                    field(&t.note)
+                );
+            }
+        }
         for w in &g.windows {
             let _ = writeln!(
                 out,

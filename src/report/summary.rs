@@ -152,6 +152,28 @@ fn write_groups<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
             }
             writeln!(w, "{}", line.trim_end())?;
         }
+        if let Some(f) = &g.car_free {
+            let mut line = format!("{:<10} {:>4} {:>9}", "0:f free", f.n, pct(f.caar_free));
+            for n in &shown {
+                let cell = f
+                    .tests
+                    .iter()
+                    .find(|t| t.name == *n)
+                    .map_or_else(String::new, |t| {
+                        t.statistic.map_or_else(
+                            || "—".to_string(),
+                            |s| format!("{s:.3}{}", stars(t.p_value)),
+                        )
+                    });
+                let _ = write!(line, " {cell:>14}");
+            }
+            writeln!(w, "{}", line.trim_end())?;
+            writeln!(
+                w,
+                "           (CAR through each event's first free day; continuation {} / reversal {} after it)",
+                f.n_continuation, f.n_reversal
+            )?;
+        }
     }
     if !study.groups.is_empty() {
         writeln!(

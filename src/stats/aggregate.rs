@@ -59,6 +59,27 @@ pub struct GroupResults {
     pub days: Vec<AarRow>,
     /// Per CAR window.
     pub windows: Vec<CaarRow>,
+    /// The limit-adjusted reaction `CAR_free = CAR(0, f)` across events (METHODS-SPEC §7.2),
+    /// when any event of the group has limit analysis.
+    pub car_free: Option<FreeRow>,
+}
+
+/// `CAR_free` across events: each event over its own window `[0, f_i]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FreeRow {
+    /// Events with a `CAR_free`.
+    pub n: usize,
+    /// Mean `CAR_free`.
+    pub caar_free: Option<f64>,
+    /// Mean `BHAR_free`.
+    pub abhar_free: Option<f64>,
+    /// Events whose post-free-day CAR continues the reaction (delayed price discovery).
+    pub n_continuation: usize,
+    /// Events whose post-free-day CAR reverses it (overreaction).
+    pub n_reversal: usize,
+    /// csect_t, bmp_t, kp_bmp_t and grank_t on `CAR_free` / `sar_free` (BW needs a common
+    /// window and is not reported).
+    pub tests: Vec<TestStat>,
 }
 
 fn mean(v: impl Iterator<Item = f64>) -> (usize, Option<f64>) {
@@ -131,14 +152,75 @@ pub fn aggregate(
             }
         })
         .collect();
+    let car_free = car_free_row(events, &series, &rho, opts);
     GroupResults {
         group: group.to_string(),
         n_events: events.len(),
         cross_correlation: rho,
         days,
         windows,
+        car_free,
     }
 }
+
+fn car_free_row(
+    events: &[&EventResult],
+    series: &[super::EventSeries],
+    rho: &CrossCorrelation,
+    opts: &TestOptions,
+) -> Option<FreeRow> {
+    use super::tests::TestKind;
+    if events.iter().all(|e| e.limits.is_none()) {
+        return None;
+    }
+    let values: Vec<WindowValues> = events
+        .iter()
+        .map(|e| {
+            let l = e.limits.as_ref();
+            let s = l.map(|l| &l.summary);
+            WindowValues {
+                car: s.and_then(|s| s.car_free),
+                scar: l.and_then(|l| l.sar_free),
+                csar: None,
+                n_days: s.map_or(0, |s| s.n_ar_free as usize),
+                bhar: s.and_then(|s| s.bhar_free),
+            }
+        })
+        .collect();
+    let (n, caar_free) = mean(values.iter().filter_map(|v| v.car));
+    let (_, abhar_free) = mean(values.iter().filter_map(|v| v.bhar));
+    let cont = |want: bool| {
+        events
+            .iter()
+            .filter(|e| e.limits.as_ref().and_then(|l| l.summary.continuation) == Some(want))
+            .count()
+    };
+    let free_opts = TestOptions {
+        tests: [
+            TestKind::CsectT,
+            TestKind::BmpT,
+            TestKind::KpBmpT,
+            TestKind::GrankT,
+        ]
+        .into_iter()
+        .filter(|t| opts.tests.contains(t) || matches!(t, TestKind::CsectT | TestKind::BmpT))
+        .collect(),
+        ..opts.clone()
+    };
+    Some(FreeRow {
+        n,
+        caar_free,
+        abhar_free,
+        n_continuation: cont(true),
+        n_reversal: cont(false),
+        tests: window_tests(series, &values, 0, 0, rho, &free_opts),
+    })
+}
+
+/// Subsample of the events whose day 0 closed at a daily limit.
+pub const LIMIT_DAY0: &str = "limit_day0";
+/// Subsample of the events whose day 0 did not close at a limit.
+pub const NO_LIMIT_DAY0: &str = "no_limit_day0";
 
 /// `all` first, then each named group in ascending order (only when the events file names any).
 pub fn by_group(
@@ -159,6 +241,17 @@ pub fn by_group(
     for g in names {
         let members: Vec<&EventResult> = events.iter().filter(|e| e.group == g).collect();
         out.push(aggregate(g, &members, window, car_windows, opts));
+    }
+    // The Kim-Rhee comparison: events whose day 0 closed at a limit versus the others.
+    let limited = |e: &&EventResult| {
+        e.limits
+            .as_ref()
+            .is_some_and(|l| l.summary.limit_run_day0 != 0)
+    };
+    let (hit, free): (Vec<&EventResult>, Vec<&EventResult>) = events.iter().partition(limited);
+    if !hit.is_empty() {
+        out.push(aggregate(LIMIT_DAY0, &hit, window, car_windows, opts));
+        out.push(aggregate(NO_LIMIT_DAY0, &free, window, car_windows, opts));
     }
     out
 }

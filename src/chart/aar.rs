@@ -1,0 +1,196 @@
+//! `aar_<group>`: average abnormal returns across the events of a group, one bar per
+//! relative day, and the CAAR line (MacKinlay 1997, eqs. 15–16).
+//!
+//! Each bar carries a 95% interval from the day's cross-sectional t test (Brown and Warner
+//! 1985; METHODS-SPEC §5.1): since `t = AAR / SE`, the standard error is `|AAR / t|`, and the
+//! interval is `AAR ± t_{0.975, df} · |AAR / t|` with the test's own degrees of freedom
+//! (`N_t − 1`; 1.96 when the test reports a normal reference). The study has no per-day CAAR
+//! statistic, so the CAAR line has no band, and the legend says so.
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, PathElement, Rectangle};
+use plotters::style::Color;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::Chart;
+use super::frame::{self, Axes, DrawResult, LegendItem, Swatch, YUnit};
+use super::theme::{self, Theme};
+use crate::config::StudyConfig;
+use crate::stats::aggregate::{AarRow, GroupResults};
+
+/// Name of the day test whose statistic gives the AAR standard error.
+const CSECT: &str = "csect_t";
+
+/// The AAR/CAAR chart of one group.
+pub struct AarChart<'a> {
+    /// The group's cross-event results.
+    pub group: &'a GroupResults,
+    /// The study settings (for the subtitle).
+    pub config: &'a StudyConfig,
+}
+
+/// `(AAR, half-width)` of a day's 95% interval, in percent, when the day has a
+/// cross-sectional t.
+fn interval(row: &AarRow) -> Option<(f64, f64)> {
+    let aar = row.aar.filter(|a| a.is_finite())?;
+    let test = row.tests.iter().find(|t| t.name == CSECT)?;
+    let t = test.statistic.filter(|t| t.is_finite() && *t != 0.0)?;
+    let crit = match test.df {
+        Some(df) if df > 0.0 => StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(0.975),
+        _ => 1.96,
+    };
+    let half = crit * (aar / t).abs();
+    half.is_finite().then_some((100.0 * aar, 100.0 * half))
+}
+
+impl AarChart<'_> {
+    fn legend(&self, has_ci: bool) -> Vec<LegendItem> {
+        let mut items = vec![LegendItem::new(Swatch::Bar(theme::SKY), "AAR")];
+        if has_ci {
+            items.push(LegendItem::new(
+                Swatch::Whisker(theme::BLACK),
+                "95% CI of AAR (cross-sectional t)",
+            ));
+        }
+        items.push(LegendItem::new(
+            Swatch::Line {
+                color: theme::BLUE,
+                dashed: false,
+            },
+            "CAAR, mean CAR (no band: no per-day CAAR test)",
+        ));
+        items.push(LegendItem::new(
+            Swatch::Line {
+                color: theme::BLACK,
+                dashed: true,
+            },
+            "day 0",
+        ));
+        items
+    }
+}
+
+impl Chart for AarChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, th: Theme) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let g = self.group;
+        let cfg = self.config;
+        let who = if g.group == "all" {
+            "all events".to_string()
+        } else {
+            format!("group {}", g.group)
+        };
+        let title = format!("AAR and CAAR: {who} (N = {} events)", g.n_events);
+        let subtitle = format!(
+            "{} model · estimation window {} · event window {} · bars show days with ≥ 1 event",
+            cfg.model.name(),
+            cfg.estimation,
+            cfg.window
+        );
+        let cis: Vec<(i32, (f64, f64))> = g
+            .days
+            .iter()
+            .filter_map(|r| interval(r).map(|ci| (r.rel_day, ci)))
+            .collect();
+        let area = frame::frame(root, th, &title, &subtitle, &self.legend(!cis.is_empty()))?;
+        let aar: Vec<(i32, Option<f64>)> = g
+            .days
+            .iter()
+            .map(|r| (r.rel_day, r.aar.filter(|a| a.is_finite()).map(|a| 100.0 * a)))
+            .collect();
+        let caar: Vec<(i32, Option<f64>)> = g
+            .days
+            .iter()
+            .map(|r| (r.rel_day, r.caar.filter(|c| c.is_finite()).map(|c| 100.0 * c)))
+            .collect();
+        let (lo, hi) = theme::padded_range(
+            aar.iter()
+                .chain(&caar)
+                .filter_map(|(_, v)| *v)
+                .chain(cis.iter().flat_map(|(_, (a, h))| [a - h, a + h])),
+            &[0.0],
+            0.06,
+        );
+        let days = (
+            g.days.first().map_or(cfg.window.from, |r| r.rel_day),
+            g.days.last().map_or(cfg.window.to, |r| r.rel_day),
+        );
+        let axes = Axes {
+            days,
+            y: (lo, hi),
+            unit: YUnit::Percent,
+            x_desc: "trading days relative to day 0".to_string(),
+            y_desc: "abnormal return".to_string(),
+            dates: Vec::new(),
+        };
+        let mut chart = frame::plot(&area, th, &axes)?;
+        chart.draw_series(aar.iter().filter_map(|&(d, v)| {
+            let x = f64::from(d);
+            v.map(|v| Rectangle::new([(x - 0.32, 0.0), (x + 0.32, v)], theme::SKY.filled()))
+        }))?;
+        frame::zero_line(&mut chart, th)?;
+        frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
+        let whisker = theme::BLACK.stroke_width(th.stroke(1.5));
+        for &(d, (a, h)) in &cis {
+            let x = f64::from(d);
+            chart.draw_series(
+                [
+                    vec![(x, a - h), (x, a + h)],
+                    vec![(x - 0.12, a - h), (x + 0.12, a - h)],
+                    vec![(x - 0.12, a + h), (x + 0.12, a + h)],
+                ]
+                .into_iter()
+                .map(|p| PathElement::new(p, whisker)),
+            )?;
+        }
+        let line = theme::BLUE.stroke_width(th.stroke(3.0));
+        for run in frame::runs(caar.into_iter()) {
+            chart.draw_series(LineSeries::new(
+                run.iter().map(|&(d, c)| (f64::from(d), c)),
+                line,
+            ))?;
+            chart.draw_series(run.iter().map(|&(d, c)| {
+                EmptyElement::at((f64::from(d), c)) + frame::dot(th, theme::BLUE, 1.0)
+            }))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::TestStat;
+
+    fn row(aar: f64, stat: f64, df: Option<f64>) -> AarRow {
+        AarRow {
+            rel_day: 0,
+            n: 8,
+            aar: Some(aar),
+            caar: None,
+            caar_sum: None,
+            tests: vec![TestStat {
+                name: CSECT.to_string(),
+                statistic: Some(stat),
+                p_value: None,
+                df,
+                n: 8,
+                distribution: "t".to_string(),
+                note: String::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn interval_is_t_quantile_times_aar_over_t() {
+        // AAR 2%, t = 4 → SE 0.5%; t_{0.975, 7} = 2.364624.
+        let (a, h) = interval(&row(0.02, 4.0, Some(7.0))).unwrap();
+        assert!((a - 2.0).abs() < 1e-12);
+        assert!((h - 2.364_624 * 0.5).abs() < 1e-5);
+        let (_, h) = interval(&row(0.02, 4.0, None)).unwrap();
+        assert!((h - 1.96 * 0.5).abs() < 1e-12);
+        assert!(interval(&row(0.02, 0.0, Some(7.0))).is_none());
+    }
+}
