@@ -24,6 +24,103 @@ pub struct Cli {
 pub enum Command {
     /// Run an event study and write ar.csv, events.csv, aar.csv, tests.csv and study.json.
     Run(RunArgs),
+    /// List every daily price-limit hit of a price panel (CSV or JSON).
+    Limits(LimitsArgs),
+}
+
+/// Output format of `evstudy limits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// One row per hit.
+    Csv,
+    /// Counts, warnings and hits.
+    Json,
+}
+
+/// `evstudy limits`.
+#[derive(Debug, Args)]
+pub struct LimitsArgs {
+    /// Price CSV with raw OHLC and (ideally) the exchange prev_close.
+    #[arg(long, value_name = "CSV")]
+    pub prices: PathBuf,
+    /// Market index CSV whose dates are the trading calendar (suspended days show against it).
+    #[arg(long, value_name = "CSV")]
+    pub market: Option<PathBuf>,
+    /// First date to report (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last date to report (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Write here instead of stdout (written whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Output format [default: from --out's extension, else csv].
+    #[arg(long, value_enum)]
+    pub format: Option<ScanFormat>,
+    /// One custom daily price limit for every ticker, e.g. 10%.
+    #[arg(long, value_name = "PCT")]
+    pub limit_rule: Option<String>,
+    /// TOML file of dated limit rules extending the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub limit_rules: Option<PathBuf>,
+    /// Instruments CSV: ticker[,board][,listing_date][,st_from,st_to].
+    #[arg(long, value_name = "CSV")]
+    pub instruments: Option<PathBuf>,
+    /// Map price-file headers: --columns date=trade_date,ticker=ts_code.
+    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+}
+
+fn parse_date_arg(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    crate::data::csv::parse_date(s)
+        .ok_or_else(|| format!("{s:?} is not a date (expected YYYY-MM-DD or YYYYMMDD)"))
+}
+
+impl LimitsArgs {
+    /// The scan settings and the output format.
+    ///
+    /// # Errors
+    /// `Settings` for a malformed `--columns` entry.
+    pub fn into_config(self) -> Result<(crate::scan::ScanConfig, ScanFormat, Option<PathBuf>)> {
+        let columns = parse_columns(&self.columns)?;
+        let format = self.format.unwrap_or_else(|| {
+            match self
+                .out
+                .as_ref()
+                .and_then(|p| p.extension())
+                .and_then(|e| e.to_str())
+            {
+                Some("json") => ScanFormat::Json,
+                _ => ScanFormat::Csv,
+            }
+        });
+        let cfg = crate::scan::ScanConfig {
+            prices: self.prices,
+            market: self.market,
+            columns,
+            from: self.from,
+            to: self.to,
+            limit_rule: self.limit_rule,
+            limit_rules: self.limit_rules,
+            instruments: self.instruments,
+        };
+        Ok((cfg, format, self.out))
+    }
+}
+
+fn parse_columns(pairs: &[String]) -> Result<ColumnMap> {
+    let mut map = ColumnMap::new();
+    for pair in pairs.iter().filter(|p| !p.trim().is_empty()) {
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            Error::Settings(format!(
+                "--columns {pair:?}: expected FIELD=HEADER, e.g. date=trade_date"
+            ))
+        })?;
+        map.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    check_column_fields(&map)?;
+    Ok(map)
 }
 
 /// Model choice on the command line.
@@ -47,6 +144,7 @@ pub enum ReturnsArg {
 }
 
 /// `evstudy run`.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// TOML study file; its relative paths are relative to its folder. Flags override it.

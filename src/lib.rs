@@ -19,6 +19,7 @@
 //! ```
 
 pub mod calendar;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod data;
@@ -26,6 +27,7 @@ pub mod error;
 pub mod limits;
 pub mod models;
 pub mod report;
+pub mod scan;
 pub mod stats;
 pub mod study;
 

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => run(args).into(),
+        Command::Limits(args) => limits(args).into(),
     }
 }
 
@@ -107,6 +108,72 @@ fn run(args: evstudy::cli::RunArgs) -> Exit {
             study.skipped.len()
         );
         return Exit::EventsSkipped;
+    }
+    Exit::Success
+}
+
+#[allow(clippy::print_stderr)]
+fn limits(args: evstudy::cli::LimitsArgs) -> Exit {
+    let (cfg, format, out) = match args.into_config() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let scan = match evstudy::scan::scan_limits(&cfg) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    for w in &scan.warnings {
+        eprintln!("warning: {w}");
+    }
+    let bytes = match format {
+        evstudy::cli::ScanFormat::Csv => report::csv::hits_csv(&scan),
+        evstudy::cli::ScanFormat::Json => match serde_json::to_vec_pretty(&scan) {
+            Ok(mut v) => {
+                v.push(b'\n');
+                v
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Failure;
+            }
+        },
+    };
+    let counts: Vec<String> = scan
+        .counts
+        .iter()
+        .filter(|(k, _)| k.as_str() != "none")
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    eprintln!(
+        "{} rows, {} tickers ({} with a limit rule): {}; rule mismatches {}",
+        scan.n_rows,
+        scan.n_tickers,
+        scan.n_tickers_with_rule,
+        counts.join(", "),
+        scan.n_rule_mismatch
+    );
+    match out {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if let Err(e) = report::write::write_all(dir, &[(name, bytes)]) {
+                return fail(&e);
+            }
+        }
+        None => {
+            if let Err(e) = io::stdout().lock().write_all(&bytes)
+                && e.kind() != io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: writing to stdout: {e}");
+                return Exit::Failure;
+            }
+        }
     }
     Exit::Success
 }

@@ -8,7 +8,9 @@
 //! statistic, so the CAAR line has no band, and the legend says so.
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, PathElement, Rectangle};
+use plotters::prelude::{
+    DrawingArea, DrawingBackend, EmptyElement, LineSeries, PathElement, Rectangle,
+};
 use plotters::style::Color;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -98,12 +100,22 @@ impl Chart for AarChart<'_> {
         let aar: Vec<(i32, Option<f64>)> = g
             .days
             .iter()
-            .map(|r| (r.rel_day, r.aar.filter(|a| a.is_finite()).map(|a| 100.0 * a)))
+            .map(|r| {
+                (
+                    r.rel_day,
+                    r.aar.filter(|a| a.is_finite()).map(|a| 100.0 * a),
+                )
+            })
             .collect();
         let caar: Vec<(i32, Option<f64>)> = g
             .days
             .iter()
-            .map(|r| (r.rel_day, r.caar.filter(|c| c.is_finite()).map(|c| 100.0 * c)))
+            .map(|r| {
+                (
+                    r.rel_day,
+                    r.caar.filter(|c| c.is_finite()).map(|c| 100.0 * c),
+                )
+            })
             .collect();
         let (lo, hi) = theme::padded_range(
             aar.iter()

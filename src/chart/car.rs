@@ -187,9 +187,15 @@ impl Chart for CarChart<'_> {
             dates: ev.days.iter().map(|d| (d.rel_day, d.date)).collect(),
         };
         let mut chart = frame::plot(&area, th, &axes)?;
-        for run in frame::runs(path.iter().map(|(d, p)| (*d, p.and_then(|(c, se)| se.map(|s| (c, s)))))) {
+        for run in frame::runs(
+            path.iter()
+                .map(|(d, p)| (*d, p.and_then(|(c, se)| se.map(|s| (c, s))))),
+        ) {
             let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
-            let lower = run.iter().rev().map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
+            let lower = run
+                .iter()
+                .rev()
+                .map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
             chart.draw_series(std::iter::once(Polygon::new(
                 upper.chain(lower).collect::<Vec<_>>(),
                 frame::band_style(theme::BLUE),

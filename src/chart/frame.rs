@@ -7,11 +7,11 @@ use std::error::Error;
 
 use chrono::NaiveDate;
 use plotters::coord::Shift;
-use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::{
-    BindKeyPoints, Cartesian2d, ChartBuilder, ChartContext, Circle, DrawingArea, DrawingBackend,
-    EmptyElement, PathElement, Polygon, Rectangle, ShapeStyle, Text, WHITE,
+    Cartesian2d, ChartBuilder, ChartContext, Circle, DrawingArea, DrawingBackend, EmptyElement,
+    PathElement, Polygon, Rectangle, ShapeStyle, Text, WHITE,
 };
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor, TextStyle};
@@ -22,7 +22,46 @@ use super::theme::{self, Theme, anchored};
 pub type DrawResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
 /// The coordinate system of every plot: relative day × value, with chosen ticks.
-pub type Xy = Cartesian2d<WithKeyPoints<RangedCoordf64>, WithKeyPoints<RangedCoordf64>>;
+pub type Xy = Cartesian2d<Axis, Axis>;
+
+/// A linear `f64` axis whose grid lines and labels sit exactly on the given ticks (plotters'
+/// own `WithKeyPoints` cannot take a label formatter on `f64` axes).
+#[derive(Clone)]
+pub struct Axis {
+    linear: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// `range` with grid lines at `ticks`.
+    pub fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
+        Axis {
+            linear: range.into(),
+            ticks,
+        }
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.linear.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.linear.range()
+    }
+}
 
 /// A chart context on [`Xy`].
 pub type Plot<'a, DB> = ChartContext<'a, DB, Xy>;
@@ -31,10 +70,7 @@ pub type Plot<'a, DB> = ChartContext<'a, DB, Xy>;
 #[derive(Debug, Clone, Copy)]
 pub enum Swatch {
     /// A line; dashed when `dashed`.
-    Line {
-        color: RGBColor,
-        dashed: bool,
-    },
+    Line { color: RGBColor, dashed: bool },
     /// A translucent band.
     Band(RGBColor),
     /// A filled bar.
@@ -76,7 +112,10 @@ pub fn fit<DB: DrawingBackend>(
     text: &str,
     style: &TextStyle<'_>,
     max_w: i32,
-) -> DrawResult<String> {
+) -> DrawResult<String>
+where
+    DB::ErrorType: 'static,
+{
     let width = |t: &str| -> DrawResult<i32> { Ok(area.estimate_text_size(t, style)?.0 as i32) };
     if width(text)? <= max_w {
         return Ok(text.to_string());
@@ -123,7 +162,9 @@ where
     }
     let legend_h = draw_legend(root, th, legend)?;
     let bottom = th.height as i32 - legend_h;
-    Ok(root.shrink((0, top), (th.width, (bottom - top).max(1) as u32)))
+    Ok(root
+        .clone()
+        .shrink((0, top), (th.width, (bottom - top).max(1) as u32)))
 }
 
 /// Lay the legend out in rows from the bottom edge up; return its height.
@@ -165,7 +206,11 @@ where
         let y = y0 + r as i32 * row_h;
         for (x, item, label) in row {
             swatch(root, th, item.swatch, (m + x, y), sw)?;
-            root.draw(&Text::new(label.clone(), (m + x + sw + gap, y), style.clone()))?;
+            root.draw(&Text::new(
+                label.clone(),
+                (m + x + sw + gap, y),
+                style.clone(),
+            ))?;
         }
     }
     Ok(height + (px * 0.4) as i32)
@@ -200,7 +245,10 @@ where
             }
         }
         Swatch::Band(color) => {
-            root.draw(&Rectangle::new([(x, y - h), (x + w, y + h)], band_style(color)))?;
+            root.draw(&Rectangle::new(
+                [(x, y - h), (x + w, y + h)],
+                band_style(color),
+            ))?;
         }
         Swatch::Bar(color) => {
             root.draw(&Rectangle::new(
@@ -212,7 +260,10 @@ where
             let style = color.stroke_width(th.stroke(2.0));
             root.draw(&PathElement::new(vec![(mid, y - h), (mid, y + h)], style))?;
             for yy in [y - h, y + h] {
-                root.draw(&PathElement::new(vec![(mid - h / 2, yy), (mid + h / 2, yy)], style))?;
+                root.draw(&PathElement::new(
+                    vec![(mid - h / 2, yy), (mid + h / 2, yy)],
+                    style,
+                ))?;
             }
         }
         Swatch::Triangle { color, up, filled } => {
@@ -221,9 +272,18 @@ where
         }
         Swatch::Candle { filled } => {
             let style = candle_style(th, filled);
-            root.draw(&PathElement::new(vec![(mid, y - h - h / 2), (mid, y + h + h / 2)], style))?;
-            root.draw(&Rectangle::new([(mid - h / 2, y - h), (mid + h / 2, y + h)], WHITE.filled()))?;
-            root.draw(&Rectangle::new([(mid - h / 2, y - h), (mid + h / 2, y + h)], style))?;
+            root.draw(&PathElement::new(
+                vec![(mid, y - h - h / 2), (mid, y + h + h / 2)],
+                style,
+            ))?;
+            root.draw(&Rectangle::new(
+                [(mid - h / 2, y - h), (mid + h / 2, y + h)],
+                WHITE.filled(),
+            ))?;
+            root.draw(&Rectangle::new(
+                [(mid - h / 2, y - h), (mid + h / 2, y + h)],
+                style,
+            ))?;
         }
     }
     Ok(())
@@ -245,7 +305,13 @@ pub fn candle_style(th: Theme, filled: bool) -> ShapeStyle {
 }
 
 /// A triangle marker `dy` pixels below its anchor, pointing up or down, hollow or filled.
-pub fn triangle(th: Theme, color: RGBColor, up: bool, filled: bool, dy: i32) -> Polygon<(i32, i32)> {
+pub fn triangle(
+    th: Theme,
+    color: RGBColor,
+    up: bool,
+    filled: bool,
+    dy: i32,
+) -> Polygon<(i32, i32)> {
     let style = if filled {
         color.filled()
     } else {
@@ -266,12 +332,21 @@ pub fn triangle_outline(th: Theme, color: RGBColor, up: bool, dy: i32) -> PathEl
 fn triangle_points(th: Theme, up: bool, dy: i32) -> [(i32, i32); 4] {
     let r = (th.tick_px() * 0.5).round() as i32;
     let (tip, base) = if up { (-r, r * 4 / 5) } else { (r, -r * 4 / 5) };
-    [(0, tip + dy), (-r, base + dy), (r, base + dy), (0, tip + dy)]
+    [
+        (0, tip + dy),
+        (-r, base + dy),
+        (r, base + dy),
+        (0, tip + dy),
+    ]
 }
 
 /// A dot marker.
 pub fn dot(th: Theme, color: RGBColor, scale: f64) -> Circle<(i32, i32), i32> {
-    Circle::new((0, 0), (th.tick_px() * 0.22 * scale).round() as i32, color.filled())
+    Circle::new(
+        (0, 0),
+        (th.tick_px() * 0.22 * scale).round() as i32,
+        color.filled(),
+    )
 }
 
 /// How the y axis is labelled.
@@ -378,8 +453,8 @@ where
         .x_label_area_size((th.tick_px() * 1.8 + th.desc_px() * 1.6) as i32)
         .y_label_area_size(widest as i32 + (th.desc_px() * 2.2) as i32)
         .build_cartesian_2d(
-            x_range(axes.days).with_key_points(x_ticks.clone()),
-            (axes.y.0..axes.y.1).with_key_points(y_ticks),
+            Axis::new(x_range(axes.days), x_ticks.clone()),
+            Axis::new(axes.y.0..axes.y.1, y_ticks),
         )?;
     chart
         .configure_mesh()

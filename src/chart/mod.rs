@@ -4,22 +4,22 @@
 //!
 //! One file per chart kind:
 //!
-//! - [`car`]: `charts/car_<event_id>`, one event's CAR path with its 95% band and limit days;
-//! - [`aar`]: `charts/aar_<group>`, AAR bars with cross-sectional 95% intervals and the CAAR;
-//! - [`price`]: `charts/price_<event_id>`, daily candles with the limit prices;
-//! - [`overview`]: `charts/overview_<group>`, every CAR path of a group (small multiples
+//! - `car`: `charts/car_<event_id>`, one event's CAR path with its 95% band and limit days;
+//! - `aar`: `charts/aar_<group>`, AAR bars with cross-sectional 95% intervals and the CAAR;
+//! - `price`: `charts/price_<event_id>`, daily candles with the limit prices;
+//! - `overview`: `charts/overview_<group>`, every CAR path of a group (small multiples
 //!   past 8 events).
 //!
 //! Text uses the embedded DejaVu Sans (the `dejavu` crate), never a system font, and nothing
 //! time- or machine-dependent is written, so the same study renders byte-identical files on
 //! every machine.
 
-pub mod aar;
-pub mod car;
+mod aar;
+mod car;
 mod frame;
-pub mod limits;
-pub mod overview;
-pub mod price;
+mod limits;
+mod overview;
+mod price;
 mod theme;
 
 #[cfg(test)]
@@ -129,7 +129,7 @@ pub enum ChartError {
 }
 
 /// A chart kind: draws itself on any plotters backend.
-pub trait Chart {
+trait Chart {
     /// Draw on `root`, which covers the whole image.
     ///
     /// # Errors

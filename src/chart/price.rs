@@ -71,9 +71,18 @@ impl PriceChart<'_> {
                 "close",
             )]
         };
-        for (up, color, label) in [(true, theme::UP, "up limit"), (false, theme::DOWN, "down limit")] {
+        for (up, color, label) in [
+            (true, theme::UP, "up limit"),
+            (false, theme::DOWN, "down limit"),
+        ] {
             if !self.limit_steps(up).is_empty() {
-                items.push(LegendItem::new(Swatch::Line { color, dashed: false }, label));
+                items.push(LegendItem::new(
+                    Swatch::Line {
+                        color,
+                        dashed: false,
+                    },
+                    label,
+                ));
             }
         }
         items.push(LegendItem::new(
@@ -115,10 +124,16 @@ where
     }
     let body = [(x - HALF, top), (x + HALF, bottom)];
     if c < o {
-        chart.draw_series(std::iter::once(Rectangle::new(body, frame::candle_style(th, true))))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            body,
+            frame::candle_style(th, true),
+        )))?;
     } else {
         chart.draw_series(std::iter::once(Rectangle::new(body, WHITE.filled())))?;
-        chart.draw_series(std::iter::once(Rectangle::new(body, frame::candle_style(th, false))))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            body,
+            frame::candle_style(th, false),
+        )))?;
     }
     Ok(())
 }
@@ -165,7 +180,11 @@ impl Chart for PriceChart<'_> {
         };
         let area = frame::frame(root, th, &title, &subtitle, &self.legend(candles))?;
         let (ups, downs) = (self.limit_steps(true), self.limit_steps(false));
-        let prices = ev.days.iter().flat_map(|d| [d.high, d.low, d.close]).flatten();
+        let prices = ev
+            .days
+            .iter()
+            .flat_map(|d| [d.high, d.low, d.close])
+            .flatten();
         let limits = ups.iter().chain(&downs).flatten().map(|&(_, v)| v);
         let (lo, hi) = theme::padded_range(prices.chain(limits), &[], 0.08);
         let axes = Axes {
@@ -215,13 +234,13 @@ impl Chart for PriceChart<'_> {
                 (d.low.or(d.close), gap)
             };
             let Some(y) = y else { continue };
-            let at = EmptyElement::at((f64::from(day), y));
+            let at = (f64::from(day), y);
             let color = mark_color(mark);
             chart.draw_series(std::iter::once(
-                at.clone() + frame::triangle(th, color, mark.is_up(), mark.is_lock(), dy),
+                EmptyElement::at(at) + frame::triangle(th, color, mark.is_up(), mark.is_lock(), dy),
             ))?;
             chart.draw_series(std::iter::once(
-                at + frame::triangle_outline(th, color, mark.is_up(), dy),
+                EmptyElement::at(at) + frame::triangle_outline(th, color, mark.is_up(), dy),
             ))?;
         }
         Ok(())

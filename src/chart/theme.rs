@@ -5,8 +5,8 @@
 //! Text is drawn with the embedded DejaVu Sans registered under `"sans-serif"`, so a chart
 //! renders to the same pixels on every machine.
 
-use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 
 /// Okabe–Ito black.
 pub const BLACK: RGBColor = RGBColor(0, 0, 0);
@@ -197,7 +197,7 @@ pub fn day_step(n_days: usize, width_px: f64, label_px: f64) -> i32 {
     let last = i32::try_from(n_days).unwrap_or(i32::MAX).max(1);
     let mut mag = 1i32;
     loop {
-        for m in [1, 2, 5] {
+        for m in [1i32, 2, 5] {
             let step = m.saturating_mul(mag);
             if fits(step) || step >= last {
                 return step;

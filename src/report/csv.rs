@@ -260,3 +260,27 @@ fn limit_cells(l: Option<&crate::study::EventLimits>) -> String {
         l.n_limit_days_estimation
     )
 }
+
+/// `evstudy limits` CSV: one row per hit.
+pub fn hits_csv(scan: &crate::scan::LimitScan) -> Vec<u8> {
+    let mut out = String::from(
+        "ticker,date,state,close,ref_price,up_limit,down_limit,run_length,rule_mismatch,run_spans_suspension\n",
+    );
+    for h in &scan.hits {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{}",
+            field(&h.ticker),
+            h.date,
+            h.state.as_str(),
+            num(Some(h.close)),
+            num(h.ref_price),
+            num(h.up_limit),
+            num(h.down_limit),
+            h.run_length,
+            h.rule_mismatch,
+            h.run_spans_suspension
+        );
+    }
+    out.into_bytes()
+}

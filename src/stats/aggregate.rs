@@ -131,14 +131,7 @@ pub fn aggregate(
                     e.windows
                         .iter()
                         .find(|x| x.window == w)
-                        .map(|x| x.values)
-                        .unwrap_or(WindowValues {
-                            car: None,
-                            scar: None,
-                            csar: None,
-                            n_days: 0,
-                            bhar: None,
-                        })
+                        .map_or(WindowValues::MISSING, |x| x.values)
                 })
                 .collect();
             let (n, caar) = mean(values.iter().filter_map(|v| v.car));

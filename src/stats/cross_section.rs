@@ -54,6 +54,17 @@ pub struct WindowValues {
     pub bhar: Option<f64>,
 }
 
+impl WindowValues {
+    /// No value at all (the event lacks the window).
+    pub const MISSING: WindowValues = WindowValues {
+        car: None,
+        scar: None,
+        csar: None,
+        n_days: 0,
+        bhar: None,
+    };
+}
+
 /// One test statistic with everything a reader needs to judge it (METHODS-SPEC §5.11).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TestStat {

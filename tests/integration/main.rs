@@ -9,6 +9,7 @@
 mod cli;
 mod common;
 mod errors;
+mod limits;
 mod properties;
 mod reference_core;
 mod reference_stats;
