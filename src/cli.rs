@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{ColumnMap, ModelKind, ReturnKind, StudyConfig, Window};
+use crate::chart::ChartFormat;
+use crate::config::{ColumnMap, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window};
 use crate::error::{Error, Result};
 use crate::stats::tests::{Alternative, GrankVariant, TestKind};
 
@@ -26,6 +27,42 @@ pub enum Command {
     Run(RunArgs),
     /// List every daily price-limit hit of a price panel (CSV or JSON).
     Limits(LimitsArgs),
+    /// Redraw the charts of a saved study.json (computes nothing).
+    Chart(ChartArgs),
+    /// Re-render the tables of a saved study.json (computes nothing).
+    Report(ReportArgs),
+}
+
+/// `evstudy chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// A study.json written by `evstudy run`.
+    pub study: PathBuf,
+    /// Output folder (charts go to DIR/charts/).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Chart formats [default: png].
+    #[arg(long, value_name = "png,svg", value_delimiter = ',')]
+    pub chart: Vec<ChartFormat>,
+    /// Image width in pixels [default: the study's, 1200].
+    #[arg(long, value_name = "PX")]
+    pub chart_width: Option<u32>,
+    /// Image height in pixels [default: the study's, 675].
+    #[arg(long, value_name = "PX")]
+    pub chart_height: Option<u32>,
+}
+
+/// `evstudy report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A study.json written by `evstudy run`.
+    pub study: PathBuf,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Table formats: csv, json, md, tex [default: md].
+    #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
+    pub format: Vec<ReportFormat>,
 }
 
 /// Output format of `evstudy limits`.
@@ -219,6 +256,18 @@ pub struct RunArgs {
     /// Drop limit-close days (truncated returns) from the estimation window.
     #[arg(long)]
     pub drop_limit_days_in_estimation: bool,
+    /// Table formats to write: csv, json, md, tex [default: csv,json].
+    #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
+    pub format: Vec<ReportFormat>,
+    /// Charts to draw: png, svg [default: none].
+    #[arg(long, value_name = "png,svg", value_delimiter = ',')]
+    pub chart: Vec<ChartFormat>,
+    /// Chart width in pixels [default: 1200].
+    #[arg(long, value_name = "PX")]
+    pub chart_width: Option<u32>,
+    /// Chart height in pixels [default: 675].
+    #[arg(long, value_name = "PX")]
+    pub chart_height: Option<u32>,
     /// Exit with code 4 when any event was skipped.
     #[arg(long)]
     pub strict: bool,
@@ -285,6 +334,18 @@ impl RunArgs {
         }
         cfg.allow_partial_car |= self.allow_partial_car;
         cfg.drop_limit_days_in_estimation |= self.drop_limit_days_in_estimation;
+        if !self.format.is_empty() {
+            cfg.format = self.format;
+        }
+        if !self.chart.is_empty() {
+            cfg.chart = self.chart;
+        }
+        if let Some(w) = self.chart_width {
+            cfg.chart_width = w;
+        }
+        if let Some(h) = self.chart_height {
+            cfg.chart_height = h;
+        }
         if self.limit_rule.is_some() {
             cfg.limit_rule = self.limit_rule;
         }

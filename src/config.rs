@@ -186,6 +186,41 @@ pub struct StudyConfig {
     pub post_free_days: u32,
     /// Drop limit-close days from the estimation window (their returns are truncated).
     pub drop_limit_days_in_estimation: bool,
+    /// Table formats written by `run` (default `csv, json`).
+    pub format: Vec<ReportFormat>,
+    /// Chart formats written by `run` (default none).
+    pub chart: Vec<crate::chart::ChartFormat>,
+    /// Chart width in pixels (default 1200).
+    pub chart_width: u32,
+    /// Chart height in pixels (default 675).
+    pub chart_height: u32,
+}
+
+/// A table format of the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// `ar.csv`, `events.csv`, `aar.csv`, `tests.csv`.
+    Csv,
+    /// `study.json`.
+    Json,
+    /// `report.md`.
+    Md,
+    /// `report.tex` (booktabs).
+    Tex,
+}
+
+impl FromStr for ReportFormat {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(ReportFormat::Csv),
+            "json" => Ok(ReportFormat::Json),
+            "md" | "markdown" => Ok(ReportFormat::Md),
+            "tex" | "latex" => Ok(ReportFormat::Tex),
+            _ => Err(format!("unknown format {s:?} (use csv, json, md or tex)")),
+        }
+    }
 }
 
 impl Default for StudyConfig {
@@ -216,6 +251,10 @@ impl Default for StudyConfig {
             max_limit_run: 20,
             post_free_days: 5,
             drop_limit_days_in_estimation: false,
+            format: vec![ReportFormat::Csv, ReportFormat::Json],
+            chart: Vec::new(),
+            chart_width: 1200,
+            chart_height: 675,
         }
     }
 }

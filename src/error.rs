@@ -126,6 +126,9 @@ pub enum Error {
     /// Settings that contradict each other (checked once, before any data is read).
     #[error("invalid settings: {0}")]
     Settings(String),
+    /// A chart or report could not be rendered.
+    #[error("cannot render output: {0}")]
+    Chart(String),
     /// No event could be computed.
     #[error("no event could be computed ({skipped} skipped; see the reasons above)")]
     NoEvents { skipped: usize },

@@ -45,6 +45,26 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run(args).into(),
         Command::Limits(args) => limits(args).into(),
+        Command::Chart(args) => rerender(&args.study, &args.out, |study| {
+            if !args.chart.is_empty() {
+                study.config.chart = args.chart.clone();
+            } else if study.config.chart.is_empty() {
+                study.config.chart = vec![evstudy::chart::ChartFormat::Png];
+            }
+            study.config.chart_width = args.chart_width.unwrap_or(study.config.chart_width);
+            study.config.chart_height = args.chart_height.unwrap_or(study.config.chart_height);
+            (Vec::new(), study.config.chart.clone())
+        })
+        .into(),
+        Command::Report(args) => rerender(&args.study, &args.out, |_| {
+            let formats = if args.format.is_empty() {
+                vec![evstudy::config::ReportFormat::Md]
+            } else {
+                args.format.clone()
+            };
+            (formats, Vec::new())
+        })
+        .into(),
     }
 }
 
@@ -65,10 +85,19 @@ fn run(args: evstudy::cli::RunArgs) -> Exit {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let study = match evstudy::run(&config) {
+    let bar = progress_bar();
+    let study = match evstudy::study::run_with_progress(&config, &mut |done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    }) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     for w in &study.warnings {
         eprintln!("warning: {w}");
     }
@@ -101,7 +130,6 @@ fn run(args: evstudy::cli::RunArgs) -> Exit {
             return Exit::Failure;
         }
     }
-    let _ = io::stderr().is_terminal();
     if config.strict && !study.skipped.is_empty() {
         eprintln!(
             "error: --strict: {} events were skipped",
@@ -176,4 +204,50 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Exit {
         }
     }
     Exit::Success
+}
+
+type Selection = (
+    Vec<evstudy::config::ReportFormat>,
+    Vec<evstudy::chart::ChartFormat>,
+);
+
+/// `evstudy chart` / `evstudy report`: read a saved study and render, computing nothing.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+fn rerender(
+    path: &std::path::Path,
+    out: &std::path::Path,
+    select: impl FnOnce(&mut evstudy::Study) -> Selection,
+) -> Exit {
+    let mut study = match report::read_study(path) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let (formats, charts) = select(&mut study);
+    let written = report::render(&study, &formats, &charts)
+        .and_then(|files| report::write::write_all(out, &files));
+    match written {
+        Ok(w) => {
+            let _ = writeln!(
+                io::stdout(),
+                "wrote {} files into {}",
+                w.len(),
+                out.display()
+            );
+            Exit::Success
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// A progress bar on stderr, only when stderr is a terminal (never in CI or pipes).
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }

@@ -15,7 +15,8 @@ use plotters::style::Color;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::Chart;
-use super::frame::{self, Axes, DrawResult, LegendItem, Swatch, YUnit};
+use super::axes::{self, Axes, YUnit};
+use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::theme::{self, Theme};
 use crate::config::StudyConfig;
 use crate::stats::aggregate::{AarRow, GroupResults};
@@ -50,7 +51,7 @@ impl AarChart<'_> {
         let mut items = vec![LegendItem::new(Swatch::Bar(theme::SKY), "AAR")];
         if has_ci {
             items.push(LegendItem::new(
-                Swatch::Whisker(theme::BLACK),
+                Swatch::Whisker(theme::MUTED),
                 "95% CI of AAR (cross-sectional t)",
             ));
         }
@@ -86,7 +87,7 @@ impl Chart for AarChart<'_> {
         };
         let title = format!("AAR and CAAR: {who} (N = {} events)", g.n_events);
         let subtitle = format!(
-            "{} model · estimation window {} · event window {} · bars show days with ≥ 1 event",
+            "{} model · estimation window {} · event window {}",
             cfg.model.name(),
             cfg.estimation,
             cfg.window
@@ -137,14 +138,14 @@ impl Chart for AarChart<'_> {
             y_desc: "abnormal return".to_string(),
             dates: Vec::new(),
         };
-        let mut chart = frame::plot(&area, th, &axes)?;
+        let mut chart = axes::plot(&area, th, &axes)?;
         chart.draw_series(aar.iter().filter_map(|&(d, v)| {
             let x = f64::from(d);
             v.map(|v| Rectangle::new([(x - 0.32, 0.0), (x + 0.32, v)], theme::SKY.filled()))
         }))?;
-        frame::zero_line(&mut chart, th)?;
-        frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
-        let whisker = theme::BLACK.stroke_width(th.stroke(1.5));
+        axes::zero_line(&mut chart, th, 1.5)?;
+        axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;
+        let whisker = theme::MUTED.stroke_width(th.stroke(1.5));
         for &(d, (a, h)) in &cis {
             let x = f64::from(d);
             chart.draw_series(
@@ -158,7 +159,7 @@ impl Chart for AarChart<'_> {
             )?;
         }
         let line = theme::BLUE.stroke_width(th.stroke(3.0));
-        for run in frame::runs(caar.into_iter()) {
+        for run in axes::runs(caar.into_iter()) {
             chart.draw_series(LineSeries::new(
                 run.iter().map(|&(d, c)| (f64::from(d), c)),
                 line,

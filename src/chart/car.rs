@@ -12,7 +12,8 @@ use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, P
 use plotters::style::Color;
 
 use super::Chart;
-use super::frame::{self, Axes, DrawResult, LegendItem, Plot, Swatch, YUnit};
+use super::axes::{self, Axes, Plot, YUnit};
+use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::limits::{EventLimits, LimitMark};
 use super::theme::{self, Theme};
 use crate::study::EventResult;
@@ -182,12 +183,12 @@ impl Chart for CarChart<'_> {
             days,
             y: (lo, hi),
             unit: YUnit::Percent,
-            x_desc: format!("trading days relative to day 0 ({}); dates above", ev.day0),
+            x_desc: "trading day relative to day 0 (top) and its date (bottom)".to_string(),
             y_desc: "cumulative abnormal return".to_string(),
             dates: ev.days.iter().map(|d| (d.rel_day, d.date)).collect(),
         };
-        let mut chart = frame::plot(&area, th, &axes)?;
-        for run in frame::runs(
+        let mut chart = axes::plot(&area, th, &axes)?;
+        for run in axes::runs(
             path.iter()
                 .map(|(d, p)| (*d, p.and_then(|(c, se)| se.map(|s| (c, s))))),
         ) {
@@ -201,14 +202,14 @@ impl Chart for CarChart<'_> {
                 frame::band_style(theme::BLUE),
             )))?;
         }
-        frame::zero_line(&mut chart, th)?;
-        frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
+        axes::zero_line(&mut chart, th, 1.5)?;
+        axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;
         let free = self.limits.as_ref().and_then(|l| l.first_free_day);
         if let Some(day) = free {
-            frame::vline(&mut chart, th, f64::from(day), theme::ORANGE)?;
+            axes::vline(&mut chart, th, f64::from(day), theme::ORANGE, 2.0)?;
         }
         let line = theme::BLUE.stroke_width(th.stroke(3.0));
-        let car_runs = frame::runs(path.iter().map(|(d, p)| (*d, p.map(|(c, _)| c))));
+        let car_runs = axes::runs(path.iter().map(|(d, p)| (*d, p.map(|(c, _)| c))));
         for run in &car_runs {
             chart.draw_series(LineSeries::new(
                 run.iter().map(|&(d, c)| (f64::from(d), c)),

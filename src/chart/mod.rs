@@ -15,11 +15,13 @@
 //! every machine.
 
 mod aar;
+mod axes;
 mod car;
 mod frame;
 mod limits;
 mod overview;
 mod price;
+mod text;
 mod theme;
 
 #[cfg(test)]
@@ -160,7 +162,7 @@ pub fn render_all(
         });
     }
     register_font()?;
-    let th = Theme::new(w, h);
+    let th = Theme::new(w, h, false);
     let model = study.config.model.name();
     let mut names = Names::default();
     let mut out = Vec::new();
@@ -222,6 +224,7 @@ fn render_formats(
 /// One chart as PNG or SVG bytes.
 fn render(chart: &impl Chart, format: ChartFormat, th: Theme) -> DrawResult<Vec<u8>> {
     let (w, h) = (th.width, th.height);
+    let th = Theme::new(w, h, format == ChartFormat::Png);
     match format {
         ChartFormat::Png => {
             let mut rgb = vec![0u8; w as usize * h as usize * 3];

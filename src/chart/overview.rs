@@ -6,14 +6,15 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::{
-    ChartBuilder, DrawingArea, DrawingBackend, EmptyElement, FontTransform, LineSeries, Polygon,
-    Text,
+    ChartBuilder, DrawingArea, DrawingBackend, EmptyElement, LineSeries, Polygon, TRANSPARENT,
 };
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::Chart;
-use super::frame::{self, Axes, DrawResult, LegendItem, Swatch, Ticks, YUnit};
+use super::axes::{self, Axes, Ticks, YUnit};
+use super::frame::{self, DrawResult, LegendItem, Swatch};
+use super::text;
 use super::theme::{self, Theme, anchored};
 use crate::study::EventResult;
 
@@ -35,7 +36,7 @@ pub struct OverviewChart<'a> {
 
 /// `(day, CAR %)` runs of one event.
 fn car_runs(ev: &EventResult) -> Vec<Vec<(i32, f64)>> {
-    frame::runs(ev.days.iter().map(|d| {
+    axes::runs(ev.days.iter().map(|d| {
         (
             d.rel_day,
             d.stats.car.filter(|c| c.is_finite()).map(|c| 100.0 * c),
@@ -45,7 +46,7 @@ fn car_runs(ev: &EventResult) -> Vec<Vec<(i32, f64)>> {
 
 /// `(day, (CAR %, SE %))` runs of one event (days with both).
 fn band_runs(ev: &EventResult) -> Vec<Vec<(i32, (f64, f64))>> {
-    frame::runs(ev.days.iter().map(|d| {
+    axes::runs(ev.days.iter().map(|d| {
         let car = d.stats.car.filter(|c| c.is_finite());
         let se = d.stats.car_se.filter(|s| s.is_finite());
         (d.rel_day, car.zip(se).map(|(c, s)| (100.0 * c, 100.0 * s)))
@@ -109,9 +110,9 @@ impl OverviewChart<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let mut chart = frame::plot(area, th, &self.axes(false))?;
-        frame::zero_line(&mut chart, th)?;
-        frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
+        let mut chart = axes::plot(area, th, &self.axes(false))?;
+        axes::zero_line(&mut chart, th, 1.5)?;
+        axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;
         for (i, ev) in self.events.iter().enumerate() {
             let color = theme::SERIES[i % theme::SERIES.len()];
             for run in car_runs(ev) {
@@ -132,31 +133,22 @@ impl OverviewChart<'_> {
         DB::ErrorType: 'static,
     {
         let axes = self.axes(true);
-        let tick = th.tick();
         let n = self.events.len();
         let (w, h) = area.dim_in_pixel();
         let m = th.margin();
-        let desc_h = (th.desc_px() * 1.6) as i32;
-        let bottom = (th.tick_px() * 1.6) as i32 + desc_h;
+        let gap = (th.tick_px() * 0.5) as i32;
+        let top = (th.tick_px() * 2.0) as i32;
+        let bottom = (th.tick_px() * 2.1 + th.desc_px() * 1.5) as i32;
         let probe = Ticks::new(th, &axes, f64::from(w), f64::from(h) / 3.0, 1.0);
-        let label_w = probe
-            .y
-            .iter()
-            .map(|v| {
-                area.estimate_text_size(&probe.label(*v), &tick)
-                    .map(|s| s.0 as i32)
-            })
-            .try_fold(0, |acc, s| s.map(|s| acc.max(s)))?;
-        let left = label_w + desc_h + m;
-        let inner = area.margin(0, bottom, left, m);
+        let left = m + axes::widest(area, th, &probe)? + gap;
+        let inner = area.margin(top, bottom, left, m);
         let (iw, ih) = inner.dim_in_pixel();
         let aspect = f64::from(iw) / f64::from(ih.max(1));
         let cols = ((n as f64 * aspect / 1.4).sqrt().ceil() as usize).clamp(1, n);
-        let rows = n.div_ceil(cols);
-        let panels = inner.split_evenly((rows, cols));
+        let panels = inner.split_evenly((n.div_ceil(cols), cols));
         let (pw, ph) = panels.first().map_or((1, 1), DrawingArea::dim_in_pixel);
         let title_h = (th.tick_px() * 1.4) as i32;
-        let day_w = area.estimate_text_size("\u{2212}00", &tick)?.0 as f64;
+        let day_w = f64::from(text::width(area, "\u{2212}00", &th.tick())?);
         let t = Ticks::new(
             th,
             &axes,
@@ -164,24 +156,23 @@ impl OverviewChart<'_> {
             f64::from(ph) - f64::from(title_h),
             day_w,
         );
-        let gap = (th.tick_px() * 0.4) as i32;
+        let title_style = anchored(th.bold(th.tick_px()), HPos::Center, VPos::Top);
         for (i, (panel, ev)) in panels.iter().zip(self.events).enumerate() {
-            let title_style = anchored(th.bold(th.tick_px()), HPos::Center, VPos::Top);
             let name = frame::fit(panel, &ev.event_id, &title_style, pw as i32 - gap)?;
-            panel.draw(&Text::new(name, (pw as i32 / 2, 0), title_style))?;
+            text::draw(panel, th, &name, (pw as i32 / 2, 0), &title_style)?;
             let mut chart = ChartBuilder::on(panel)
                 .margin_top(title_h)
-                .margin_left(gap)
-                .margin_right(gap)
-                .margin_bottom(gap * 2)
+                .margin_left(day_w as i32 / 2)
+                .margin_right(day_w as i32 / 2 + gap)
+                .margin_bottom(gap)
                 .build_cartesian_2d(
-                    frame::Axis::new(frame::x_range(axes.days), t.x.clone()),
-                    frame::Axis::new(axes.y.0..axes.y.1, t.y.clone()),
+                    axes::Axis::new(axes::x_range(axes.days), t.x.clone()),
+                    axes::Axis::new(axes.y.0..axes.y.1, t.y.clone()),
                 )?;
             chart
                 .configure_mesh()
                 .bold_line_style(theme::GRID.stroke_width(1))
-                .axis_style(theme::MUTED.stroke_width(1))
+                .light_line_style(TRANSPARENT)
                 .draw()?;
             for run in band_runs(ev) {
                 let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
@@ -194,60 +185,28 @@ impl OverviewChart<'_> {
                     frame::band_style(theme::BLUE),
                 )))?;
             }
-            frame::zero_line(&mut chart, th)?;
-            frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
+            axes::zero_line(&mut chart, th, 1.0)?;
+            axes::vline(&mut chart, th, 0.0, theme::BLACK, 1.0)?;
             for run in car_runs(ev) {
                 chart.draw_series(LineSeries::new(
                     run.iter().map(|&(d, c)| (f64::from(d), c)),
                     theme::BLUE.stroke_width(th.stroke(2.0)),
                 ))?;
             }
-            let (px, py) = chart.plotting_area().get_pixel_range();
-            let (ox, oy) = area.get_base_pixel();
-            if i % cols == 0 {
-                let style = anchored(tick.clone(), HPos::Right, VPos::Center);
-                for &v in &t.y {
-                    let (_, y) = chart.backend_coord(&(px_day(&t), v));
-                    area.draw(&Text::new(
-                        t.label(v),
-                        (px.start - ox - gap, y - oy),
-                        style.clone(),
-                    ))?;
-                }
-            }
-            if i + cols >= n {
-                let style = anchored(tick.clone(), HPos::Center, VPos::Top);
-                for &d in &t.x {
-                    let (x, _) = chart.backend_coord(&(d, axes.y.0));
-                    let label = theme::rel_day(d.round() as i32);
-                    area.draw(&Text::new(
-                        label,
-                        (x - ox, py.end - oy + gap),
-                        style.clone(),
-                    ))?;
-                }
-            }
+            axes::y_labels(area, &chart, th, &t, i % cols == 0)?;
+            axes::x_labels(area, &chart, th, &t, &[], i + cols >= n)?;
         }
         let desc = th.text(th.desc_px());
-        let x_desc = anchored(desc.clone(), HPos::Center, VPos::Bottom);
-        area.draw(&Text::new(
-            axes.x_desc.clone(),
-            (left + iw as i32 / 2, h as i32 - gap),
-            x_desc,
-        ))?;
-        let y_desc = anchored(desc, HPos::Center, VPos::Top).transform(FontTransform::Rotate270);
-        area.draw(&Text::new(
-            axes.y_desc.clone(),
-            (m / 2, ih as i32 / 2),
-            y_desc,
-        ))?;
+        let y_desc = anchored(desc.clone(), HPos::Left, VPos::Center);
+        text::draw(area, th, &axes.y_desc, (m, top / 2), &y_desc)?;
+        let x_desc = anchored(desc, HPos::Center, VPos::Bottom);
+        let at = (
+            left + iw as i32 / 2,
+            h as i32 - (th.desc_px() * 0.25) as i32,
+        );
+        text::draw(area, th, &axes.x_desc, at, &x_desc)?;
         Ok(())
     }
-}
-
-/// Any day inside the x range (to map a y value to pixels).
-fn px_day(t: &Ticks) -> f64 {
-    t.x.first().copied().unwrap_or(0.0)
 }
 
 impl Chart for OverviewChart<'_> {

@@ -11,8 +11,9 @@ use plotters::prelude::{
 use plotters::style::{Color, RGBColor};
 
 use super::Chart;
+use super::axes::{self, Axes, Plot, YUnit};
 use super::car::{mark_color, mark_legend};
-use super::frame::{self, Axes, DrawResult, LegendItem, Plot, Swatch, YUnit};
+use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::limits::{EventLimits, LimitMark};
 use super::theme::{self, Theme};
 use crate::study::{DayRow, EventResult};
@@ -40,7 +41,7 @@ fn ohlc(d: &DayRow) -> Option<(f64, f64, f64, f64)> {
 impl PriceChart<'_> {
     fn limit_steps(&self, up: bool) -> Vec<Vec<(i32, f64)>> {
         self.limits.as_ref().map_or_else(Vec::new, |l| {
-            frame::runs(l.days.iter().map(|d| {
+            axes::runs(l.days.iter().map(|d| {
                 let v = if up { d.up } else { d.down };
                 (d.rel_day, v.filter(|x| x.is_finite()))
             }))
@@ -194,15 +195,15 @@ impl Chart for PriceChart<'_> {
             ),
             y: (lo.max(0.0), hi),
             unit: YUnit::Price,
-            x_desc: format!("trading days relative to day 0 ({}); dates above", ev.day0),
+            x_desc: "trading day relative to day 0 (top) and its date (bottom)".to_string(),
             y_desc: "price".to_string(),
             dates: ev.days.iter().map(|d| (d.rel_day, d.date)).collect(),
         };
-        let mut chart = frame::plot(&area, th, &axes)?;
+        let mut chart = axes::plot(&area, th, &axes)?;
         steps(&mut chart, th, &ups, theme::UP)?;
         steps(&mut chart, th, &downs, theme::DOWN)?;
-        frame::vline(&mut chart, th, 0.0, theme::BLACK)?;
-        let closes = frame::runs(ev.days.iter().map(|d| (d.rel_day, d.close)));
+        axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;
+        let closes = axes::runs(ev.days.iter().map(|d| (d.rel_day, d.close)));
         if !candles {
             for run in &closes {
                 chart.draw_series(LineSeries::new(

@@ -33,7 +33,7 @@ fn event(id: &str) -> &'static EventResult {
 
 fn render_one(chart: &impl Chart, format: ChartFormat, width: u32, height: u32) -> Vec<u8> {
     register_font().unwrap();
-    render(chart, format, Theme::new(width, height)).unwrap()
+    render(chart, format, Theme::new(width, height, false)).unwrap()
 }
 
 /// Distinct RGB colours of a PNG, after checking its size.

@@ -34,7 +34,12 @@ fn i16_at(b: &[u8], at: usize) -> Option<i16> {
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<usize> {
-    Some(u32::from_be_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]) as usize)
+    Some(u32::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+        *b.get(at + 2)?,
+        *b.get(at + 3)?,
+    ]) as usize)
 }
 
 impl Bearings {

@@ -49,15 +49,18 @@ pub struct Theme {
     pub height: u32,
     /// `width / 1200`: 1 at the reference size.
     pub scale: f64,
+    /// Raster output: text is placed glyph by glyph (see `text.rs`).
+    pub bitmap: bool,
 }
 
 impl Theme {
-    /// The theme of a `width × height` image.
-    pub fn new(width: u32, height: u32) -> Self {
+    /// The theme of a `width × height` image, raster or vector.
+    pub fn new(width: u32, height: u32, bitmap: bool) -> Self {
         Theme {
             width,
             height,
             scale: f64::from(width) / 1200.0,
+            bitmap,
         }
     }
 
@@ -184,6 +187,19 @@ pub fn nice_step(span: f64, max_ticks: usize) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
+/// The next finer 1-2-5 step below `step` (5 → 2 → 1 → 0.5 …).
+pub fn finer_step(step: f64) -> f64 {
+    let mag = 10f64.powf(step.log10().floor());
+    let m = (step / mag).round();
+    if m >= 5.0 {
+        2.0 * mag
+    } else if m >= 2.0 {
+        mag
+    } else {
+        0.5 * mag
+    }
+}
+
 /// Multiples of `step` inside `[lo, hi]`.
 pub fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let first = (lo / step).ceil() as i64;
@@ -238,6 +254,9 @@ mod tests {
         assert_eq!(nice_step(0.9, 6), 0.2);
         assert_eq!(ticks(-3.1, 4.2, 2.0), vec![-2.0, 0.0, 2.0, 4.0]);
         assert_eq!(decimals_for(0.5), 1);
+        assert_eq!(finer_step(50.0), 20.0);
+        assert_eq!(finer_step(20.0), 10.0);
+        assert_eq!(finer_step(10.0), 5.0);
         assert_eq!(decimals_for(2.0), 0);
     }
 

@@ -4,28 +4,76 @@
 pub mod csv;
 pub mod json;
 pub mod summary;
+pub mod tables;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
+use crate::chart::{ChartFormat, ChartOptions};
+use crate::config::ReportFormat;
 use crate::error::{Error, Result};
 use crate::study::Study;
 
-/// Render `ar.csv`, `events.csv`, `aar.csv`, `tests.csv` and `study.json` and write them into `dir`.
+/// Render the tables of `formats` and the charts of `charts` for a finished study.
 ///
 /// # Errors
-/// `Io` when a file cannot be written.
+/// `Chart` when a chart cannot be rendered.
+pub fn render(
+    study: &Study,
+    formats: &[ReportFormat],
+    charts: &[ChartFormat],
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for f in formats {
+        match f {
+            ReportFormat::Csv => files.extend([
+                ("ar.csv".to_string(), csv::ar_csv(study)),
+                ("events.csv".to_string(), csv::events_csv(study)),
+                ("aar.csv".to_string(), csv::aar_csv(study)),
+                ("tests.csv".to_string(), csv::tests_csv(study)),
+            ]),
+            ReportFormat::Json => {
+                let json = json::study_json(study).map_err(|e| Error::Chart(e.to_string()))?;
+                files.push(("study.json".to_string(), json));
+            }
+            ReportFormat::Md => files.push(("report.md".to_string(), tables::markdown(study))),
+            ReportFormat::Tex => files.push(("report.tex".to_string(), tables::latex(study))),
+        }
+    }
+    if !charts.is_empty() {
+        let opts = ChartOptions {
+            formats: charts.to_vec(),
+            width: study.config.chart_width,
+            height: study.config.chart_height,
+        };
+        files.extend(
+            crate::chart::render_all(study, &opts).map_err(|e| Error::Chart(e.to_string()))?,
+        );
+    }
+    Ok(files)
+}
+
+/// Render what the study's settings ask for (`format`, `chart`) and write it into `dir`,
+/// every file whole or not at all.
+///
+/// # Errors
+/// `Io` when a file cannot be written, `Chart` when a chart cannot be rendered.
 pub fn write_study(study: &Study, dir: &Path) -> Result<Vec<PathBuf>> {
-    let json = json::study_json(study).map_err(|e| Error::Io {
-        path: dir.join("study.json"),
-        source: std::io::Error::other(e),
-    })?;
-    let files = vec![
-        ("ar.csv".to_string(), csv::ar_csv(study)),
-        ("events.csv".to_string(), csv::events_csv(study)),
-        ("aar.csv".to_string(), csv::aar_csv(study)),
-        ("tests.csv".to_string(), csv::tests_csv(study)),
-        ("study.json".to_string(), json),
-    ];
+    let files = render(study, &study.config.format, &study.config.chart)?;
     write::write_all(dir, &files)
+}
+
+/// Read a `study.json` written by `evstudy run`.
+///
+/// # Errors
+/// `Io` when unreadable, `Config` when it is not a study of this evstudy version.
+pub fn read_study(path: &Path) -> Result<Study> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        message: format!("not a study.json written by evstudy run: {e}"),
+    })
 }

@@ -1,12 +1,13 @@
-//! Output files are written whole or not at all: each goes to a temporary file in the
-//! target folder and is renamed into place only when every file has been rendered.
+//! Output files are written whole or not at all: each goes to a temporary file beside its
+//! target and is renamed into place only when every file has been staged.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Write every `(name, bytes)` into `dir` atomically per file (temp file + rename).
+/// Write every `(relative name, bytes)` under `dir` (sub-folders such as `charts/` are
+/// created), each through a temporary file and a rename.
 ///
 /// All contents are rendered before this is called, so a rendering failure leaves the
 /// folder untouched; a failing disk leaves no partial file behind.
@@ -25,9 +26,15 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
             path: target.clone(),
             source,
         };
+        let parent = target.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(io)?;
+        let base = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .tempfile_in(dir)
+            .prefix(&format!(".{base}."))
+            .tempfile_in(parent)
             .map_err(io)?;
         tmp.write_all(bytes).map_err(io)?;
         tmp.as_file().sync_all().map_err(io)?;

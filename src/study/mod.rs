@@ -172,6 +172,17 @@ struct Inputs {
 /// # Errors
 /// File-level input errors; `NoEvents` when every event was skipped.
 pub fn run(config: &StudyConfig) -> crate::Result<Study> {
+    run_with_progress(config, &mut |_, _| {})
+}
+
+/// [`run`], calling `progress(done, total)` after each event (the CLI draws a bar from it).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with_progress(
+    config: &StudyConfig,
+    progress: &mut dyn FnMut(usize, usize),
+) -> crate::Result<Study> {
     config.validate()?;
     let panel = PricePanel::load(&config.prices, &config.columns)?;
     let market = MarketIndex::load(&config.market, &crate::config::ColumnMap::new())?;
@@ -213,7 +224,11 @@ pub fn run(config: &StudyConfig) -> crate::Result<Study> {
     let mut lctx = LimitContext::new(config, &inputs.panel)?;
     let mut computed = Vec::new();
     let mut seen: Vec<(&EventRow, usize)> = Vec::new();
-    for ev in &events.rows {
+    let total = events.rows.len();
+    for (done, ev) in events.rows.iter().enumerate() {
+        if done % 64 == 0 {
+            progress(done, total);
+        }
         match compute_event(&inputs, config, &events, ev, &seen, &mut lctx) {
             Ok(r) => {
                 seen.push((
