@@ -8,12 +8,12 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::{
-    Cartesian2d, ChartBuilder, ChartContext, DrawingArea, DrawingBackend, PathElement,
+    Cartesian2d, ChartBuilder, ChartContext, DrawingArea, DrawingBackend, PathElement, Rectangle,
 };
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor, TRANSPARENT};
 
-use super::frame::DrawResult;
+use super::frame::{DrawResult, LegendItem, Swatch};
 use super::text;
 use super::theme::{self, Theme, anchored};
 
@@ -300,6 +300,24 @@ where
         }
     }
     Ok(())
+}
+
+/// Shade whole days (no trade that day) across the plot.
+pub fn shade_days<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, days: &[i32]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (lo, hi) = (chart.y_range().start, chart.y_range().end);
+    chart.draw_series(days.iter().map(|&d| {
+        let x = f64::from(d);
+        Rectangle::new([(x - 0.5, lo), (x + 0.5, hi)], theme::SHADE.filled())
+    }))?;
+    Ok(())
+}
+
+/// The legend entry of [`shade_days`].
+pub fn shade_legend() -> LegendItem {
+    LegendItem::new(Swatch::Shade(theme::SHADE), "no trade that day")
 }
 
 /// A dashed vertical line at day `x` across the plot.

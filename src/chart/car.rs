@@ -89,6 +89,9 @@ impl CarChart<'_> {
             ),
         ];
         items.extend(mark_legend(&self.marks()));
+        if !super::price::idle_days(self.event).is_empty() {
+            items.push(axes::shade_legend());
+        }
         if let Some(l) = &self.limits
             && let Some(day) = l.first_free_day
         {
@@ -188,6 +191,7 @@ impl Chart for CarChart<'_> {
             dates: ev.days.iter().map(|d| (d.rel_day, d.date)).collect(),
         };
         let mut chart = axes::plot(&area, th, &axes)?;
+        axes::shade_days(&mut chart, &super::price::idle_days(ev))?;
         for run in axes::runs(
             path.iter()
                 .map(|(d, p)| (*d, p.and_then(|(c, se)| se.map(|s| (c, s))))),

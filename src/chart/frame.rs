@@ -37,6 +37,8 @@ pub enum Swatch {
     },
     /// A candle body.
     Candle { filled: bool },
+    /// A shaded day.
+    Shade(RGBColor),
 }
 
 /// One legend entry.
@@ -198,6 +200,12 @@ where
                 band_style(color),
             ))?;
         }
+        Swatch::Shade(color) => {
+            root.draw(&Rectangle::new(
+                [(x + w / 4, y - h - h / 2), (x + 3 * w / 4, y + h + h / 2)],
+                color.filled(),
+            ))?;
+        }
         Swatch::Bar(color) => {
             root.draw(&Rectangle::new(
                 [(x + w / 4, y - h), (x + 3 * w / 4, y + h)],
@@ -220,16 +228,15 @@ where
         }
         Swatch::Candle { filled } => {
             let style = candle_style(th, filled);
+            let wick = theme::BLACK.mix(0.85).stroke_width(th.stroke(1.5));
             root.draw(&PathElement::new(
                 vec![(mid, y - h - h / 2), (mid, y + h + h / 2)],
-                style,
+                wick,
             ))?;
+            let body = [(mid - h * 3 / 4, y - h), (mid + h * 3 / 4, y + h)];
+            root.draw(&Rectangle::new(body, WHITE.filled()))?;
             root.draw(&Rectangle::new(
-                [(mid - h / 2, y - h), (mid + h / 2, y + h)],
-                WHITE.filled(),
-            ))?;
-            root.draw(&Rectangle::new(
-                [(mid - h / 2, y - h), (mid + h / 2, y + h)],
+                body,
                 style,
             ))?;
         }

@@ -94,8 +94,20 @@ impl PriceChart<'_> {
             format!("day 0 ({})", self.event.day0),
         ));
         items.extend(mark_legend(&self.marks()));
+        if !idle_days(self.event).is_empty() {
+            items.push(axes::shade_legend());
+        }
         items
     }
+}
+
+/// Days of the window on which the stock did not trade.
+pub fn idle_days(ev: &EventResult) -> Vec<i32> {
+    ev.days
+        .iter()
+        .filter(|d| d.close.is_none())
+        .map(|d| d.rel_day)
+        .collect()
 }
 
 /// One candle at day `x`.
@@ -200,6 +212,7 @@ impl Chart for PriceChart<'_> {
             dates: ev.days.iter().map(|d| (d.rel_day, d.date)).collect(),
         };
         let mut chart = axes::plot(&area, th, &axes)?;
+        axes::shade_days(&mut chart, &idle_days(ev))?;
         steps(&mut chart, th, &ups, theme::UP)?;
         steps(&mut chart, th, &downs, theme::DOWN)?;
         axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;

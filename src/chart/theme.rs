@@ -26,6 +26,8 @@ pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 /// Grid lines and secondary text (not part of the palette: neutral grey).
 pub const GRID: RGBColor = RGBColor(224, 224, 224);
+/// Days without a trade (suspension or missing row).
+pub const SHADE: RGBColor = RGBColor(236, 236, 236);
 /// Secondary text.
 pub const MUTED: RGBColor = RGBColor(90, 90, 90);
 
@@ -95,7 +97,7 @@ impl Theme {
 
     /// A line width scaled with the image (at least one pixel).
     pub fn stroke(self, base: f64) -> u32 {
-        (base * self.scale).round().max(1.0) as u32
+        (base * self.scale.max(0.7)).round().max(1.0) as u32
     }
 
     /// Regular text.

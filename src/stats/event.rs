@@ -30,7 +30,8 @@ pub struct DayInput {
 /// Abnormal-return figures of one event-window day.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DayStats {
-    /// Relative day.
+    /// Relative day (not serialized: the row that holds these stats carries it).
+    #[serde(skip)]
     pub rel_day: i32,
     /// Normal (expected) return `E[R_t]`.
     pub normal_ret: Option<f64>,

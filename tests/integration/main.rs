@@ -11,5 +11,6 @@ mod common;
 mod errors;
 mod limits;
 mod properties;
+mod readme;
 mod reference_core;
 mod reference_stats;

@@ -1,0 +1,102 @@
+//! Every command in the README is run here, as written: the `evstudy …` lines of its code
+//! blocks (continuation lines joined), with `out/` redirected to a temporary folder and the
+//! placeholder `my_prices.csv` replaced by a renamed-header copy of the demo prices. The
+//! README's chart must be the one its demo command draws, byte for byte.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `evstudy` commands of the README's shell blocks.
+fn readme_commands() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut cmds = Vec::new();
+    let mut in_sh = false;
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_sh = line.trim() == "```sh";
+            continue;
+        }
+        if !in_sh {
+            continue;
+        }
+        let l = line.split("  #").next().unwrap_or("").trim();
+        if current.is_empty() && !l.starts_with("evstudy ") && !l.starts_with("cargo run -- ") {
+            continue;
+        }
+        current.push_str(l.trim_end_matches('\\'));
+        current.push(' ');
+        if !l.ends_with('\\') {
+            cmds.push(current.split_whitespace().collect::<Vec<_>>().join(" "));
+            current.clear();
+        }
+    }
+    cmds
+}
+
+fn vendor_prices(dir: &Path) -> PathBuf {
+    let src = std::fs::read_to_string(root().join("data/prices.csv")).unwrap();
+    let renamed = src.replacen("date,ticker,open,high,low,close,prev_close,volume", "asof,ts_code,open,high,low,px_last,pre_close,vol", 1);
+    let p = dir.join("my_prices.csv");
+    std::fs::write(&p, renamed).unwrap();
+    p
+}
+
+fn run(cmd: &str, tmp: &Path) -> std::process::Output {
+    let args: Vec<String> = cmd
+        .split_whitespace()
+        .skip(if cmd.starts_with("cargo run -- ") { 3 } else { 1 })
+        .map(|a| {
+            if let Some(rest) = a.strip_prefix("out/") {
+                tmp.join("out").join(rest).display().to_string()
+            } else if a == "my_prices.csv" {
+                vendor_prices(tmp).display().to_string()
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    Command::cargo_bin("evstudy").unwrap().current_dir(root()).args(&args).output().unwrap()
+}
+
+#[test]
+fn every_readme_command_runs_as_written() {
+    let cmds = readme_commands();
+    assert!(cmds.len() >= 10, "found only {} README commands: {cmds:?}", cmds.len());
+    let tmp = tempfile::tempdir().unwrap();
+    // Commands run in README order: `chart`/`report` read the demo's study.json.
+    for cmd in &cmds {
+        let out = run(cmd, tmp.path());
+        assert!(out.status.success(), "README command failed: {cmd}\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let o = tmp.path().join("out");
+    for f in ["demo/ar.csv", "demo/report.md", "demo/charts/car_SANC1-600101.svg", "basic/events.csv", "mean/tests.csv", "hits.csv", "charts/charts/aar_all.svg", "report/report.tex"] {
+        assert!(o.join(f).exists(), "{f} was not written");
+    }
+    // The README opens with the chart its own demo command draws.
+    assert_eq!(
+        std::fs::read(o.join("demo/charts/car_SANC1-600101.png")).unwrap(),
+        std::fs::read(root().join("docs/car_SANC1-600101.png")).unwrap(),
+        "docs/car_SANC1-600101.png is stale: copy it from out/demo/charts/"
+    );
+}
+
+#[test]
+fn readme_sanctions_summary_excerpt_is_what_the_command_prints() {
+    let cmds = readme_commands();
+    let cmd = cmds.iter().find(|c| c.contains("events_sanctions.csv")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd, tmp.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let excerpt: Vec<&str> = readme.lines().filter(|l| l.contains("closed limit-down: day-0 AR is a bound") || l.starts_with("price limits:")).collect();
+    assert!(!excerpt.is_empty());
+    for line in excerpt {
+        assert!(stdout.contains(line.trim()), "README shows a line the command does not print: {line}\n---\n{stdout}");
+    }
+}
