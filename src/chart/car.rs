@@ -3,9 +3,10 @@
 //! `SE(CAR_t) = sqrt(σ² (L_t + g'(X'X)⁻¹g))` is the study's `car_se` (the forecast-error
 //! variance of the cumulated prediction errors, Campbell, Lo and MacKinlay 1997 §4.4).
 //!
-//! Marked on the path: day 0 (dashed), every limit-close day (▲ up, ▼ down; filled when the
-//! day was a one-price lock), and the first free day after the day-0 limit run with the CAR
-//! through it, when the study carries limit data. Everything drawn is read from the study.
+//! Marked on the path: day 0 (dashed), days without a trade (shaded), every limit-close day
+//! (▲ up, ▼ down; filled when the day was a one-price lock), and, when day 0 closed at a
+//! limit, the first free day `f` with `CAR_free = CAR(0, f)` (METHODS-SPEC §7; Kim and Rhee
+//! 1997). Everything drawn is read from the study.
 
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, Polygon};
@@ -92,21 +93,43 @@ impl CarChart<'_> {
         if !super::price::idle_days(self.event).is_empty() {
             items.push(axes::shade_legend());
         }
-        if let Some(l) = &self.limits
-            && let Some(day) = l.first_free_day
-        {
-            let car = l
-                .car_free
-                .map_or_else(String::new, |c| format!(": CAR {}", theme::pct(c, 2)));
+        if let Some(day) = self.free_day() {
+            let f = theme::rel_day(day);
+            let car = self.limits.as_ref().and_then(|l| l.car_free).map_or_else(
+                || format!(", CAR(0, {f}) missing"),
+                |c| format!(": CAR(0, {f}) = {}", theme::pct(c, 2)),
+            );
+            let after = if day > self.event.days.last().map_or(0, |d| d.rel_day) {
+                " (after the window)"
+            } else {
+                ""
+            };
             items.push(LegendItem::new(
                 Swatch::Line {
                     color: theme::ORANGE,
                     dashed: true,
                 },
-                format!("first free day {}{car}", theme::rel_day(day)),
+                format!("first free day {f}{after}{car}"),
+            ));
+        }
+        if self.limits.as_ref().is_some_and(|l| l.run_censored) {
+            items.push(LegendItem::new(
+                Swatch::Line {
+                    color: theme::ORANGE,
+                    dashed: true,
+                },
+                "no free day within the limit run searched (CAR_free censored)",
             ));
         }
         items
+    }
+
+    /// The first free day after a day-0 limit run (a free day 0 is not marked).
+    fn free_day(&self) -> Option<i32> {
+        self.limits
+            .as_ref()
+            .and_then(|l| l.first_free_day)
+            .filter(|&f| f > 0)
     }
 }
 
@@ -208,7 +231,7 @@ impl Chart for CarChart<'_> {
         }
         axes::zero_line(&mut chart, th, 1.5)?;
         axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;
-        let free = self.limits.as_ref().and_then(|l| l.first_free_day);
+        let free = self.free_day().filter(|&f| f <= days.1);
         if let Some(day) = free {
             axes::vline(&mut chart, th, f64::from(day), theme::ORANGE, 2.0)?;
         }

@@ -235,10 +235,7 @@ where
             ))?;
             let body = [(mid - h * 3 / 4, y - h), (mid + h * 3 / 4, y + h)];
             root.draw(&Rectangle::new(body, WHITE.filled()))?;
-            root.draw(&Rectangle::new(
-                body,
-                style,
-            ))?;
+            root.draw(&Rectangle::new(body, style))?;
         }
     }
     Ok(())

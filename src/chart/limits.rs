@@ -1,10 +1,12 @@
 //! What the charts show about daily price limits, read from a finished study: each day's
 //! limit state (limit-up or limit-down close, one-price lock), its up and down limit prices,
-//! and the event's first free day with the CAR through it.
+//! and the event's first free day `f` with `CAR_free = CAR(0, f)` (METHODS-SPEC §7).
 //!
-//! This is the only place that knows the limit fields of [`DayRow`] and [`EventResult`]; the
-//! chart files draw [`EventLimits`] and never look at the study's limit types.
+//! This is the only place that knows the limit fields of [`DayRow`] (`limit`) and
+//! [`EventResult`] (`limits.summary`); the chart files draw [`EventLimits`] and never look at
+//! the study's limit types. Touches (`up_touch`, `down_touch`) get no marker: the close was free.
 
+use crate::limits::LimitState;
 use crate::study::{DayRow, EventResult};
 
 /// A limit day worth a marker on the charts.
@@ -52,14 +54,17 @@ pub struct EventLimits {
     pub days: Vec<DayLimits>,
     /// First day the price could move freely after the day-0 limit run.
     pub first_free_day: Option<i32>,
-    /// CAR from the window start through the first free day.
+    /// `CAR(0, f)`: from day 0 through the first free day `f`.
     pub car_free: Option<f64>,
+    /// No free day within the longest limit run followed (or before the data end).
+    pub run_censored: bool,
 }
 
 impl EventLimits {
     /// Whether there is anything to draw.
     pub fn is_empty(&self) -> bool {
         self.first_free_day.is_none()
+            && !self.run_censored
             && self
                 .days
                 .iter()
@@ -67,26 +72,31 @@ impl EventLimits {
     }
 }
 
-/// The limit facts of `event`, or `None` when the study carries no limit data.
+/// The limit facts of `event`, or `None` when the study carries no limit data for it.
 pub fn event_limits(event: &EventResult) -> Option<EventLimits> {
+    let summary = event.limits.as_ref().map(|l| &l.summary);
     let limits = EventLimits {
         days: event.days.iter().map(day_limits).collect(),
-        ..EventLimits::default()
+        first_free_day: summary.and_then(|s| s.first_free_day),
+        car_free: summary.and_then(|s| s.car_free),
+        run_censored: summary.is_some_and(|s| s.limit_run_censored),
     };
     (!limits.is_empty()).then_some(limits)
 }
 
-/// The limit facts of one day.
-///
-/// The study does not carry price-limit fields yet: every day reads as "no limit data". Wire
-/// `mark` to `DayRow::limit_state` (`up_close`/`up_lock`/`down_close`/`down_lock`), `up`/`down`
-/// to `DayRow::up_limit`/`down_limit`, and fill `first_free_day`/`car_free` in
-/// [`event_limits`] from `EventResult::limits` once they exist.
+/// The limit facts of one day, from `DayRow::limit`.
 fn day_limits(day: &DayRow) -> DayLimits {
+    let limit = day.limit.as_ref();
     DayLimits {
         rel_day: day.rel_day,
-        mark: None,
-        up: None,
-        down: None,
+        mark: limit.and_then(|l| match l.state {
+            LimitState::UpClose => Some(LimitMark::UpClose),
+            LimitState::UpLock => Some(LimitMark::UpLock),
+            LimitState::DownClose => Some(LimitMark::DownClose),
+            LimitState::DownLock => Some(LimitMark::DownLock),
+            _ => None,
+        }),
+        up: limit.and_then(|l| l.up_limit).filter(|v| v.is_finite()),
+        down: limit.and_then(|l| l.down_limit).filter(|v| v.is_finite()),
     }
 }

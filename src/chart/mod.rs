@@ -37,6 +37,7 @@ use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingA
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
+use crate::stats::aggregate;
 use crate::study::Study;
 use frame::DrawResult;
 use theme::Theme;
@@ -186,11 +187,7 @@ pub fn render_all(
         };
         let stem = names.unique(&format!("aar_{}", file_safe(&g.group)));
         render_formats(&aar, &stem, th, opts, &mut out)?;
-        let events: Vec<_> = study
-            .events
-            .iter()
-            .filter(|e| g.group == "all" || e.group == g.group)
-            .collect();
+        let events = members(study, &g.group);
         let overview = overview::OverviewChart {
             group: &g.group,
             events: &events,
@@ -200,6 +197,27 @@ pub fn render_all(
         render_formats(&overview, &stem, th, opts, &mut out)?;
     }
     Ok(out)
+}
+
+/// The events of group `group`, by the rules of `stats::aggregate::by_group` (`all`, the
+/// `limit_day0`/`no_limit_day0` subsamples, or an events-file group). `GroupResults` does not
+/// list its members; if it ever does, read them from there instead.
+fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::study::EventResult> {
+    let limited = |e: &crate::study::EventResult| {
+        e.limits
+            .as_ref()
+            .is_some_and(|l| l.summary.limit_run_day0 != 0)
+    };
+    study
+        .events
+        .iter()
+        .filter(|e| match group {
+            "all" => true,
+            aggregate::LIMIT_DAY0 => limited(e),
+            aggregate::NO_LIMIT_DAY0 => !limited(e),
+            g => e.group == g,
+        })
+        .collect()
 }
 
 /// Render one chart in each requested format.

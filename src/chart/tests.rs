@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::limits::{DayLimits, EventLimits, LimitMark};
+use super::limits::LimitMark;
 use super::*;
 use crate::study::EventResult;
 
@@ -66,28 +66,6 @@ fn assert_well_formed_svg(svg: &str) {
         rest = &rest[end + 1..];
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
-}
-
-fn sanc1_limits() -> EventLimits {
-    let ev = event("SANC1-600101");
-    EventLimits {
-        days: ev
-            .days
-            .iter()
-            .map(|d| DayLimits {
-                rel_day: d.rel_day,
-                mark: match d.rel_day {
-                    0 => Some(LimitMark::DownClose),
-                    -3 => Some(LimitMark::UpLock),
-                    _ => None,
-                },
-                up: d.close.map(|c| c * 1.1),
-                down: d.close.map(|c| c * 0.9),
-            })
-            .collect(),
-        first_free_day: Some(1),
-        car_free: Some(-0.1674),
-    }
 }
 
 #[test]
@@ -154,22 +132,60 @@ fn car_svg_snapshot() {
 }
 
 #[test]
+fn limit_facts_are_read_from_the_study() {
+    let l = limits::event_limits(event("SANC1-600101")).unwrap();
+    let day0 = l.days.iter().find(|d| d.rel_day == 0).unwrap();
+    assert_eq!(day0.mark, Some(LimitMark::DownClose));
+    assert_eq!((day0.up, day0.down), (Some(77.94), Some(63.77)));
+    assert_eq!(l.first_free_day, Some(1));
+    assert!((l.car_free.unwrap() - -0.167_423_5).abs() < 1e-6);
+    let lock = limits::event_limits(event("SANC1-000102")).unwrap();
+    assert_eq!(
+        lock.days.iter().find(|d| d.rel_day == 0).unwrap().mark,
+        Some(LimitMark::DownLock)
+    );
+    let ids = |g: &str| -> Vec<&str> {
+        members(demo(), g)
+            .iter()
+            .map(|e| e.event_id.as_str())
+            .collect()
+    };
+    assert_eq!(
+        ids("limit_day0"),
+        ["SANC1-000102", "SANC1-600101", "RELIEF3-688105"]
+    );
+    assert_eq!(ids("fcc").len(), 3);
+    assert_eq!(
+        ids("all").len() - ids("limit_day0").len(),
+        ids("no_limit_day0").len()
+    );
+}
+
+#[test]
 fn limit_markers_and_first_free_day_draw_in_their_colours() {
-    let chart = car::CarChart {
-        event: event("SANC1-600101"),
-        limits: Some(sanc1_limits()),
-        model: "market",
+    let has = |png: &[u8], c: plotters::style::RGBColor| {
+        let img = image::load_from_memory(png).unwrap().to_rgb8();
+        img.pixels().any(|p| p.0 == [c.0, c.1, c.2])
     };
-    let png = render_one(&chart, ChartFormat::Png, 1200, 675);
-    let img = image::load_from_memory(&png).unwrap().to_rgb8();
-    let has = |c: plotters::style::RGBColor| img.pixels().any(|p| p.0 == [c.0, c.1, c.2]);
-    assert!(has(theme::UP) && has(theme::DOWN) && has(theme::ORANGE));
+    let car = |id: &str| {
+        let ev = event(id);
+        let chart = car::CarChart {
+            event: ev,
+            limits: limits::event_limits(ev),
+            model: "market",
+        };
+        render_one(&chart, ChartFormat::Png, 1200, 675)
+    };
+    let down = car("SANC1-600101");
+    assert!(has(&down, theme::DOWN) && has(&down, theme::ORANGE) && !has(&down, theme::UP));
+    assert!(has(&car("RELIEF3-688105"), theme::UP));
+    let ev = event("SANC1-600101");
     let price = price::PriceChart {
-        event: event("SANC1-600101"),
-        limits: Some(sanc1_limits()),
+        event: ev,
+        limits: limits::event_limits(ev),
     };
-    let svg = render_one(&price, ChartFormat::Svg, 1200, 675);
-    assert_well_formed_svg(std::str::from_utf8(&svg).unwrap());
+    let png = render_one(&price, ChartFormat::Png, 1200, 675);
+    assert!(has(&png, theme::UP) && has(&png, theme::DOWN));
 }
 
 #[test]
@@ -211,7 +227,7 @@ fn file_names_keep_safe_characters_and_never_collide() {
     assert_eq!(names.unique("car_A_B"), "car_A_B_2");
 }
 
-/// Writes every chart (and the limit-marker variants) under the temp dir for a human to look
+/// Writes every chart (and an 11-event small-multiples overview) under the temp dir for a human to look
 /// at: `cargo test chart::tests::write_charts_for_review -- --ignored`.
 #[test]
 #[ignore = "writes files for review"]
@@ -226,36 +242,16 @@ fn write_charts_for_review() {
                 .map(|(n, b)| (n.trim_start_matches("charts/").to_string(), b))
                 .collect();
         crate::report::write::write_all(&sub, &files).unwrap();
-        let ev = event("SANC1-600101");
-        let car = car::CarChart {
-            event: ev,
-            limits: Some(sanc1_limits()),
-            model: "market",
-        };
-        let price = price::PriceChart {
-            event: ev,
-            limits: Some(sanc1_limits()),
-        };
         let events: Vec<&EventResult> = demo().events.iter().cycle().take(11).collect();
         let grid = overview::OverviewChart {
             group: "all",
             events: &events,
             model: "market",
         };
-        let extra = vec![
-            (
-                "limits_car.png".to_string(),
-                render_one(&car, ChartFormat::Png, w, h),
-            ),
-            (
-                "limits_price.png".to_string(),
-                render_one(&price, ChartFormat::Png, w, h),
-            ),
-            (
-                "grid_overview.png".to_string(),
-                render_one(&grid, ChartFormat::Png, w, h),
-            ),
-        ];
+        let extra = vec![(
+            "grid_overview.png".to_string(),
+            render_one(&grid, ChartFormat::Png, w, h),
+        )];
         crate::report::write::write_all(&sub, &extra).unwrap();
     }
 }

@@ -549,7 +549,15 @@ fn compute_event(
             )
         })
         .collect();
-    let series = event_series(ev, &fit, &est_range, &win, d0, at, &stats);
+    // Dropped limit days leave the estimation ARs of the cross-event tests too.
+    let est_kept: Vec<usize> = est_range
+        .iter()
+        .copied()
+        .filter(|&k| {
+            !(cfg.drop_limit_days_in_estimation && limit_at(k).is_some_and(|d| d.censored))
+        })
+        .collect();
+    let series = event_series(ev, &fit, &est_kept, &win, d0, at, &stats);
     let days = win
         .iter()
         .zip(&inputs_days)

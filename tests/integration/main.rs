@@ -14,3 +14,4 @@ mod properties;
 mod readme;
 mod reference_core;
 mod reference_stats;
+mod snapshots;

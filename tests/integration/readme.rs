@@ -41,7 +41,11 @@ fn readme_commands() -> Vec<String> {
 
 fn vendor_prices(dir: &Path) -> PathBuf {
     let src = std::fs::read_to_string(root().join("data/prices.csv")).unwrap();
-    let renamed = src.replacen("date,ticker,open,high,low,close,prev_close,volume", "asof,ts_code,open,high,low,px_last,pre_close,vol", 1);
+    let renamed = src.replacen(
+        "date,ticker,open,high,low,close,prev_close,volume",
+        "asof,ts_code,open,high,low,px_last,pre_close,vol",
+        1,
+    );
     let p = dir.join("my_prices.csv");
     std::fs::write(&p, renamed).unwrap();
     p
@@ -50,7 +54,11 @@ fn vendor_prices(dir: &Path) -> PathBuf {
 fn run(cmd: &str, tmp: &Path) -> std::process::Output {
     let args: Vec<String> = cmd
         .split_whitespace()
-        .skip(if cmd.starts_with("cargo run -- ") { 3 } else { 1 })
+        .skip(if cmd.starts_with("cargo run -- ") {
+            3
+        } else {
+            1
+        })
         .map(|a| {
             if let Some(rest) = a.strip_prefix("out/") {
                 tmp.join("out").join(rest).display().to_string()
@@ -61,21 +69,43 @@ fn run(cmd: &str, tmp: &Path) -> std::process::Output {
             }
         })
         .collect();
-    Command::cargo_bin("evstudy").unwrap().current_dir(root()).args(&args).output().unwrap()
+    Command::cargo_bin("evstudy")
+        .unwrap()
+        .current_dir(root())
+        .args(&args)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn every_readme_command_runs_as_written() {
     let cmds = readme_commands();
-    assert!(cmds.len() >= 10, "found only {} README commands: {cmds:?}", cmds.len());
+    assert!(
+        cmds.len() >= 10,
+        "found only {} README commands: {cmds:?}",
+        cmds.len()
+    );
     let tmp = tempfile::tempdir().unwrap();
     // Commands run in README order: `chart`/`report` read the demo's study.json.
     for cmd in &cmds {
         let out = run(cmd, tmp.path());
-        assert!(out.status.success(), "README command failed: {cmd}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "README command failed: {cmd}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let o = tmp.path().join("out");
-    for f in ["demo/ar.csv", "demo/report.md", "demo/charts/car_SANC1-600101.svg", "basic/events.csv", "mean/tests.csv", "hits.csv", "charts/charts/aar_all.svg", "report/report.tex"] {
+    for f in [
+        "demo/ar.csv",
+        "demo/report.md",
+        "demo/charts/car_SANC1-600101.svg",
+        "basic/events.csv",
+        "mean/tests.csv",
+        "hits.csv",
+        "charts/charts/aar_all.svg",
+        "report/report.tex",
+    ] {
         assert!(o.join(f).exists(), "{f} was not written");
     }
     // The README opens with the chart its own demo command draws.
@@ -89,14 +119,25 @@ fn every_readme_command_runs_as_written() {
 #[test]
 fn readme_sanctions_summary_excerpt_is_what_the_command_prints() {
     let cmds = readme_commands();
-    let cmd = cmds.iter().find(|c| c.contains("events_sanctions.csv")).unwrap();
+    let cmd = cmds
+        .iter()
+        .find(|c| c.contains("events_sanctions.csv"))
+        .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let out = run(cmd, tmp.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let excerpt: Vec<&str> = readme.lines().filter(|l| l.contains("closed limit-down: day-0 AR is a bound") || l.starts_with("price limits:")).collect();
+    let excerpt: Vec<&str> = readme
+        .lines()
+        .filter(|l| {
+            l.contains("closed limit-down: day-0 AR is a bound") || l.starts_with("price limits:")
+        })
+        .collect();
     assert!(!excerpt.is_empty());
     for line in excerpt {
-        assert!(stdout.contains(line.trim()), "README shows a line the command does not print: {line}\n---\n{stdout}");
+        assert!(
+            stdout.contains(line.trim()),
+            "README shows a line the command does not print: {line}\n---\n{stdout}"
+        );
     }
 }

@@ -1,0 +1,63 @@
+//! Snapshot tests (insta) of every report format on the demo study: `tests.csv`, the
+//! stdout summary, Markdown and LaTeX. See #4 and #6.
+
+use evstudy::StudyConfig;
+use evstudy::report::{csv, summary, tables};
+
+use crate::common::demo;
+
+fn demo_study() -> evstudy::Study {
+    let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
+    cfg.chart.clear();
+    evstudy::run(&cfg).unwrap()
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn tests_csv_of_demo_study() {
+    insta::assert_snapshot!(text(csv::tests_csv(&demo_study())));
+}
+
+#[test]
+fn aar_csv_of_demo_study() {
+    insta::assert_snapshot!(text(csv::aar_csv(&demo_study())));
+}
+
+#[test]
+fn stdout_summary_of_demo_study() {
+    let mut out = Vec::new();
+    summary::write_summary(&demo_study(), &mut out).unwrap();
+    insta::assert_snapshot!(text(out));
+}
+
+#[test]
+fn markdown_report_of_demo_study() {
+    insta::assert_snapshot!(text(tables::markdown(&demo_study())));
+}
+
+#[test]
+fn latex_report_of_demo_study() {
+    insta::assert_snapshot!(text(tables::latex(&demo_study())));
+}
+
+#[test]
+fn study_json_round_trips_and_rerenders_identically() {
+    let study = demo_study();
+    let json = evstudy::report::json::study_json(&study).unwrap();
+    let back: evstudy::Study = serde_json::from_slice(&json).unwrap();
+    assert!(
+        tables::markdown(&back) == tables::markdown(&study),
+        "markdown differs after a JSON round trip"
+    );
+    assert!(
+        csv::tests_csv(&back) == csv::tests_csv(&study),
+        "tests.csv differs after a JSON round trip"
+    );
+    assert!(
+        evstudy::report::json::study_json(&back).unwrap() == json,
+        "study.json differs after a JSON round trip"
+    );
+}
