@@ -34,7 +34,8 @@ pub enum FitError {
     /// The market return does not vary over the estimation window (`SS_m = 0`).
     #[error("market return is constant over the estimation window (X'X singular)")]
     Singular,
-    /// Residual variance is zero or not finite.
+    /// Residual variance is negative or not finite (zero is a valid exact fit; the study
+    /// skips such an event because its SARs are undefined).
     #[error("residual variance is {0} (a perfect or degenerate fit)")]
     DegenerateVariance(f64),
 }

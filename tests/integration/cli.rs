@@ -208,3 +208,84 @@ fn help_documents_every_run_flag_with_its_default() {
         .stdout(predicate::str::contains("--min-estimation-obs"))
         .stdout(predicate::str::contains("--columns"));
 }
+
+#[test]
+fn limits_scan_lists_the_demo_limit_days_as_csv_and_json() {
+    let out = evstudy()
+        .args(["limits", "--prices"])
+        .arg(demo("prices.csv"))
+        .arg("--market")
+        .arg(demo("index.csv"))
+        .args(["--from", "2022-05-01", "--to", "2022-05-31"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("ticker,date,state,close,ref_price,up_limit,down_limit"));
+    assert!(
+        text.contains("600101.SH,2022-05-05,down_close,63.77,70.85,77.94,63.77"),
+        "{text}"
+    );
+    assert!(text.contains("600101.SH,2022-05-06,down_touch"), "{text}");
+    assert!(text.contains("000102.SZ,2022-05-05,down_lock"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("hits.json");
+    evstudy()
+        .args(["limits", "--prices"])
+        .arg(demo("prices.csv"))
+        .arg("--out")
+        .arg(&json)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["n_tickers"], 8);
+    assert!(v["hits"].as_array().unwrap().len() >= 4);
+}
+
+#[test]
+fn chart_and_report_rerender_a_saved_study() {
+    let dir = tempfile::tempdir().unwrap();
+    evstudy()
+        .args(["run", "-q", "--config"])
+        .arg(demo("study.toml"))
+        .args(["--chart", "svg", "--format", "json", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let study = dir.path().join("study.json");
+    evstudy()
+        .arg("chart")
+        .arg(&study)
+        .args(["--chart", "svg", "--out"])
+        .arg(dir.path().join("again"))
+        .assert()
+        .success();
+    for f in ["charts/car_SANC1-600101.svg", "charts/aar_all.svg"] {
+        assert_eq!(
+            std::fs::read(dir.path().join(f)).unwrap(),
+            std::fs::read(dir.path().join("again").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    evstudy()
+        .arg("report")
+        .arg(&study)
+        .args(["--format", "md,tex", "--out"])
+        .arg(dir.path().join("rep"))
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(dir.path().join("rep/report.md"))
+            .unwrap()
+            .contains("## Group `all`")
+    );
+    evstudy()
+        .arg("report")
+        .arg(dir.path().join("nope.json"))
+        .args(["--out"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+}
