@@ -95,18 +95,27 @@ pub struct LimitsArgs {
     /// Output format [default: from --out's extension, else csv].
     #[arg(long, value_enum)]
     pub format: Option<ScanFormat>,
-    /// One custom daily price limit for every ticker, e.g. 10%.
+    /// Limit rules, instruments and column mapping.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Flags `run` and `limits` share: how to read the price file and which limit rules apply.
+#[derive(Debug, Args)]
+pub struct SharedArgs {
+    /// Map price-file headers: --columns date=trade_date,ticker=ts_code,close=Close.
+    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// One custom daily price limit for every ticker, e.g. 10% (overrides the dated rules).
     #[arg(long, value_name = "PCT")]
     pub limit_rule: Option<String>,
     /// TOML file of dated limit rules extending the built-in ones.
     #[arg(long, value_name = "FILE")]
     pub limit_rules: Option<PathBuf>,
-    /// Instruments CSV: ticker[,board][,listing_date][,st_from,st_to].
+    /// Instruments CSV: ticker[,board][,listing_date][,st_from,st_to] (boards are otherwise
+    /// inferred from A-share codes).
     #[arg(long, value_name = "CSV")]
     pub instruments: Option<PathBuf>,
-    /// Map price-file headers: --columns date=trade_date,ticker=ts_code.
-    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
-    pub columns: Vec<String>,
 }
 
 fn parse_date_arg(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
@@ -120,7 +129,7 @@ impl LimitsArgs {
     /// # Errors
     /// `Settings` for a malformed `--columns` entry.
     pub fn into_config(self) -> Result<(crate::scan::ScanConfig, ScanFormat, Option<PathBuf>)> {
-        let columns = parse_columns(&self.columns)?;
+        let columns = parse_columns(&self.shared.columns)?;
         let format = self.format.unwrap_or_else(|| {
             match self
                 .out
@@ -138,9 +147,9 @@ impl LimitsArgs {
             columns,
             from: self.from,
             to: self.to,
-            limit_rule: self.limit_rule,
-            limit_rules: self.limit_rules,
-            instruments: self.instruments,
+            limit_rule: self.shared.limit_rule,
+            limit_rules: self.shared.limit_rules,
+            instruments: self.shared.instruments,
         };
         Ok((cfg, format, self.out))
     }
@@ -224,9 +233,6 @@ pub struct RunArgs {
     /// Sum the available days of a CAR window that has a missing AR (records n_ar).
     #[arg(long)]
     pub allow_partial_car: bool,
-    /// Map price-file headers: --columns date=trade_date,ticker=ts_code,close=Close.
-    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
-    pub columns: Vec<String>,
     /// Cross-event tests to run, comma-separated (csect_t, bw_t, j1, patell_z, patell_z_kp,
     /// bmp_t, kp_bmp_t, corrado, corrado_zivney, sign, gen_sign, grank_t, grank_z, wilcoxon,
     /// skew_t) [default: csect_t,bw_t,patell_z,bmp_t,kp_bmp_t,corrado,gen_sign,grank_t,wilcoxon,skew_t].
@@ -238,15 +244,9 @@ pub struct RunArgs {
     /// GRANK variant: paper (Kolari-Pynnonen 2011) or estudy (Stata estudy) [default: paper].
     #[arg(long, value_name = "VARIANT")]
     pub grank_variant: Option<GrankVariant>,
-    /// One custom daily price limit for every ticker, e.g. 10% (overrides the dated rules).
-    #[arg(long, value_name = "PCT")]
-    pub limit_rule: Option<String>,
-    /// TOML file of dated limit rules extending the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    pub limit_rules: Option<PathBuf>,
-    /// Instruments CSV: ticker[,board][,listing_date][,st_from,st_to] (boards are otherwise inferred from A-share codes).
-    #[arg(long, value_name = "CSV")]
-    pub instruments: Option<PathBuf>,
+    /// Limit rules, instruments and column mapping.
+    #[command(flatten)]
+    pub shared: SharedArgs,
     /// Trading days after day 0 searched for the first free (non-limit) day [default: 20].
     #[arg(long, value_name = "N")]
     pub max_limit_run: Option<u32>,
@@ -346,14 +346,20 @@ impl RunArgs {
         if let Some(h) = self.chart_height {
             cfg.chart_height = h;
         }
-        if self.limit_rule.is_some() {
-            cfg.limit_rule = self.limit_rule;
+        let SharedArgs {
+            columns,
+            limit_rule,
+            limit_rules,
+            instruments,
+        } = self.shared;
+        if limit_rule.is_some() {
+            cfg.limit_rule = limit_rule;
         }
-        if self.limit_rules.is_some() {
-            cfg.limit_rules = self.limit_rules;
+        if limit_rules.is_some() {
+            cfg.limit_rules = limit_rules;
         }
-        if self.instruments.is_some() {
-            cfg.instruments = self.instruments;
+        if instruments.is_some() {
+            cfg.instruments = instruments;
         }
         if let Some(n) = self.max_limit_run {
             cfg.max_limit_run = n;
@@ -362,15 +368,7 @@ impl RunArgs {
             cfg.post_free_days = k;
         }
         cfg.strict |= self.strict;
-        for pair in self.columns.iter().filter(|p| !p.trim().is_empty()) {
-            let (k, v) = pair.split_once('=').ok_or_else(|| {
-                Error::Settings(format!(
-                    "--columns {pair:?}: expected FIELD=HEADER, e.g. date=trade_date"
-                ))
-            })?;
-            cfg.columns
-                .insert(k.trim().to_string(), v.trim().to_string());
-        }
+        cfg.columns.extend(parse_columns(&columns)?);
         check_column_fields(&cfg.columns)?;
         if cfg.out.is_none() {
             return Err(Error::Settings("no output folder: give --out DIR".into()));

@@ -47,7 +47,7 @@ fn interval(row: &AarRow) -> Option<(f64, f64)> {
 }
 
 impl AarChart<'_> {
-    fn legend(&self, has_ci: bool) -> Vec<LegendItem> {
+    fn legend(has_ci: bool) -> Vec<LegendItem> {
         let mut items = vec![LegendItem::new(Swatch::Bar(theme::SKY), "AAR")];
         if has_ci {
             items.push(LegendItem::new(
@@ -97,7 +97,7 @@ impl Chart for AarChart<'_> {
             .iter()
             .filter_map(|r| interval(r).map(|ci| (r.rel_day, ci)))
             .collect();
-        let area = frame::frame(root, th, &title, &subtitle, &self.legend(!cis.is_empty()))?;
+        let area = frame::frame(root, th, &title, &subtitle, &Self::legend(!cis.is_empty()))?;
         let aar: Vec<(i32, Option<f64>)> = g
             .days
             .iter()

@@ -177,13 +177,13 @@ where
         .draw()?;
     y_labels(area, &chart, th, &t, true)?;
     x_labels(area, &chart, th, &t, &axes.dates, true)?;
-    let desc = th.text(th.desc_px());
+    let desc = theme::text(th.desc_px());
     text::draw(
         area,
         th,
         &axes.y_desc,
         (m, top / 2),
-        &anchored(desc.clone(), HPos::Left, VPos::Center),
+        &anchored(&desc, HPos::Left, VPos::Center),
     )?;
     let (px, _) = chart.plotting_area().get_pixel_range();
     let ox = area.get_base_pixel().0;
@@ -192,10 +192,10 @@ where
         th,
         &axes.x_desc,
         (
-            (px.start + px.end) / 2 - ox,
+            i32::midpoint(px.start, px.end) - ox,
             h - (th.desc_px() * 0.25) as i32,
         ),
-        &anchored(desc, HPos::Center, VPos::Bottom),
+        &anchored(&desc, HPos::Center, VPos::Bottom),
     )?;
     Ok(chart)
 }
@@ -245,7 +245,7 @@ where
         ink,
     ))?;
     let mark = (th.tick_px() * 0.3) as i32;
-    let style = anchored(th.tick(), HPos::Right, VPos::Center);
+    let style = anchored(&th.tick(), HPos::Right, VPos::Center);
     for &v in &t.y {
         let y = chart.backend_coord(&(0.0, v)).1 - oy;
         area.draw(&PathElement::new(vec![(x - mark, y), (x, y)], ink))?;
@@ -278,7 +278,7 @@ where
         ink,
     ))?;
     let mark = (th.tick_px() * 0.3) as i32;
-    let day_style = anchored(th.tick(), HPos::Center, VPos::Top);
+    let day_style = anchored(&th.tick(), HPos::Center, VPos::Top);
     for &d in &t.x {
         let x = chart.backend_coord(&(d, 0.0)).0 - ox;
         area.draw(&PathElement::new(vec![(x, y), (x, y + mark)], ink))?;
@@ -290,11 +290,11 @@ where
         text::draw(area, th, &theme::rel_day(day), (x, top), &day_style)?;
         if let Some((_, date)) = dates.iter().find(|(k, _)| *k == day) {
             let style = if day == 0 {
-                th.bold(th.tick_px())
+                theme::bold(th.tick_px())
             } else {
                 th.tick()
             };
-            let style = anchored(style, HPos::Center, VPos::Top);
+            let style = anchored(&style, HPos::Center, VPos::Top);
             let label = date.format("%m-%d").to_string();
             text::draw(area, th, &label, (x, top + row(th)), &style)?;
         }

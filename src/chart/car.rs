@@ -8,6 +8,8 @@
 //! limit, the first free day `f` with `CAR_free = CAR(0, f)` (METHODS-SPEC §7; Kim and Rhee
 //! 1997). Everything drawn is read from the study.
 
+use std::fmt::Write as _;
+
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, Polygon};
 use plotters::style::Color;
@@ -21,6 +23,9 @@ use crate::study::EventResult;
 
 /// Two-sided 95% normal critical value of the band.
 const Z95: f64 = 1.96;
+
+/// CAR of a day and its standard error, in percent.
+type PathPoint = (f64, Option<f64>);
 
 /// The CAR chart of one event.
 pub struct CarChart<'a> {
@@ -45,12 +50,24 @@ impl CarChart<'_> {
         } else {
             format!("event date {} → day 0 {}", ev.event_date, ev.day0)
         };
-        let subtitle = format!("CAR of {} · {dates} · {} model", ev.event_id, self.model);
+        let mut subtitle = format!("CAR of {} · {dates} · {} model", ev.event_id, self.model);
+        let gap = ev
+            .days
+            .iter()
+            .skip_while(|d| d.stats.car.is_none())
+            .find(|d| d.stats.car.is_none());
+        if let Some(d) = gap {
+            let _ = write!(
+                subtitle,
+                " · no CAR from day {} on (a missing return)",
+                theme::rel_day(d.rel_day)
+            );
+        }
         (title, subtitle)
     }
 
-    /// `(day, car %, se %)` of the days with a CAR.
-    fn path(&self) -> Vec<(i32, Option<(f64, Option<f64>)>)> {
+    /// `(day, CAR % and its s.e. %)` of each day.
+    fn path(&self) -> Vec<(i32, Option<PathPoint>)> {
         self.event
             .days
             .iter()
@@ -193,7 +210,7 @@ impl Chart for CarChart<'_> {
         let path = self.path();
         let (lo, hi) = theme::padded_range(
             path.iter().flat_map(|(_, p)| {
-                p.into_iter().flat_map(|(c, se)| {
+                p.iter().flat_map(|(c, se)| {
                     let s = se.unwrap_or(0.0) * Z95;
                     [c - s, c + s]
                 })

@@ -76,7 +76,7 @@ where
     }
     let (mut lo, mut hi) = (0usize, label.chars().count());
     while lo + 1 < hi {
-        let mid = (lo + hi) / 2;
+        let mid = usize::midpoint(lo, hi);
         if width(&theme::truncate(label, mid))? <= max_w {
             lo = mid;
         } else {
@@ -100,9 +100,9 @@ where
     root.fill(&WHITE)?;
     let m = th.margin();
     let w = th.width as i32;
-    let title_style = anchored(th.bold(th.title_px()), HPos::Left, VPos::Top);
+    let title_style = anchored(&theme::bold(th.title_px()), HPos::Left, VPos::Top);
     let sub_style = anchored(
-        th.text(th.subtitle_px()).color(&theme::MUTED),
+        &theme::text(th.subtitle_px()).color(&theme::MUTED),
         HPos::Left,
         VPos::Top,
     );
@@ -135,7 +135,7 @@ where
         return Ok(m);
     }
     let px = th.tick_px();
-    let style = anchored(th.text(px), HPos::Left, VPos::Center);
+    let style = anchored(&theme::text(px), HPos::Left, VPos::Center);
     let (sw, gap, space) = ((px * 2.2) as i32, (px * 0.5) as i32, (px * 1.4) as i32);
     let avail = th.width as i32 - 2 * m;
     let mut rows: Vec<Vec<(i32, &LegendItem, String)>> = vec![Vec::new()];

@@ -156,7 +156,7 @@ impl OverviewChart<'_> {
             f64::from(ph) - f64::from(title_h),
             day_w,
         );
-        let title_style = anchored(th.bold(th.tick_px()), HPos::Center, VPos::Top);
+        let title_style = anchored(&theme::bold(th.tick_px()), HPos::Center, VPos::Top);
         for (i, (panel, ev)) in panels.iter().zip(self.events).enumerate() {
             let name = frame::fit(panel, &ev.event_id, &title_style, pw as i32 - gap)?;
             text::draw(panel, th, &name, (pw as i32 / 2, 0), &title_style)?;
@@ -196,10 +196,10 @@ impl OverviewChart<'_> {
             axes::y_labels(area, &chart, th, &t, i % cols == 0)?;
             axes::x_labels(area, &chart, th, &t, &[], i + cols >= n)?;
         }
-        let desc = th.text(th.desc_px());
-        let y_desc = anchored(desc.clone(), HPos::Left, VPos::Center);
+        let desc = theme::text(th.desc_px());
+        let y_desc = anchored(&desc, HPos::Left, VPos::Center);
         text::draw(area, th, &axes.y_desc, (m, top / 2), &y_desc)?;
-        let x_desc = anchored(desc, HPos::Center, VPos::Bottom);
+        let x_desc = anchored(&desc, HPos::Center, VPos::Bottom);
         let at = (
             left + iw as i32 / 2,
             h as i32 - (th.desc_px() * 0.25) as i32,

@@ -100,24 +100,24 @@ impl Theme {
         (base * self.scale.max(0.7)).round().max(1.0) as u32
     }
 
-    /// Regular text.
-    pub fn text(self, size: f64) -> TextStyle<'static> {
-        (FAMILY, size).into_font().color(&BLACK)
-    }
-
-    /// Bold text.
-    pub fn bold(self, size: f64) -> TextStyle<'static> {
-        (FAMILY, size, FontStyle::Bold).into_font().color(&BLACK)
-    }
-
     /// Tick labels.
     pub fn tick(self) -> TextStyle<'static> {
-        self.text(self.tick_px()).color(&MUTED)
+        text(self.tick_px()).color(&MUTED)
     }
 }
 
-/// `style` anchored at `(h, v)`.
-pub fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+/// Regular text of `size` pixels.
+pub fn text(size: f64) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&BLACK)
+}
+
+/// Bold text of `size` pixels.
+pub fn bold(size: f64) -> TextStyle<'static> {
+    (FAMILY, size, FontStyle::Bold).into_font().color(&BLACK)
+}
+
+/// A copy of `style` anchored at `(h, v)`.
+pub fn anchored(style: &TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
     style.pos(Pos::new(h, v))
 }
 

@@ -185,20 +185,7 @@ pub fn tests_csv(study: &Study) -> Vec<u8> {
                 f.n_continuation,
                 f.n_reversal
             );
-            for t in &f.tests {
-                let _ = writeln!(
-                    out,
-                    "{},0:f,{},{},{},{},{},{},{}",
-                    field(&g.group),
-                    t.name,
-                    num(t.statistic),
-                    num(t.p_value),
-                    num(t.df),
-                    t.n,
-                    t.distribution,
-                    field(&t.note)
-                );
-            }
+            write_tests(&mut out, &g.group, "0:f", &f.tests);
         }
         for w in &g.windows {
             let _ = writeln!(
@@ -210,21 +197,7 @@ pub fn tests_csv(study: &Study) -> Vec<u8> {
                 w.n,
                 num(w.abhar)
             );
-            for t in &w.tests {
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{},{},{},{},{}",
-                    field(&g.group),
-                    w.window,
-                    t.name,
-                    num(t.statistic),
-                    num(t.p_value),
-                    num(t.df),
-                    t.n,
-                    t.distribution,
-                    field(&t.note)
-                );
-            }
+            write_tests(&mut out, &g.group, &w.window.to_string(), &w.tests);
         }
     }
     out.into_bytes()
@@ -259,6 +232,23 @@ fn limit_cells(l: Option<&crate::study::EventLimits>) -> String {
         s.limit_run_censored,
         l.n_limit_days_estimation
     )
+}
+
+fn write_tests(out: &mut String, group: &str, window: &str, tests: &[crate::stats::TestStat]) {
+    for t in tests {
+        let _ = writeln!(
+            out,
+            "{},{window},{},{},{},{},{},{},{}",
+            field(group),
+            t.name,
+            num(t.statistic),
+            num(t.p_value),
+            num(t.df),
+            t.n,
+            t.distribution,
+            field(&t.note)
+        );
+    }
 }
 
 /// `evstudy limits` CSV: one row per hit.

@@ -12,7 +12,8 @@ fn pct(v: Option<f64>) -> String {
         .map_or_else(|| "—".to_string(), |x| format!("{:+.2}%", 100.0 * x))
 }
 
-fn stars(p: Option<f64>) -> &'static str {
+/// Significance stars of a p-value: `***` 1%, `**` 5%, `*` 10%.
+pub fn stars(p: Option<f64>) -> &'static str {
     match p {
         Some(p) if p < 0.01 => "***",
         Some(p) if p < 0.05 => "**",
@@ -131,43 +132,15 @@ fn write_groups<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
         }
         writeln!(w, "{header}")?;
         for win in &g.windows {
-            let mut line = format!(
-                "{:<10} {:>4} {:>9}",
-                win.window.to_string(),
-                win.n,
-                pct(win.caar)
-            );
-            for n in &shown {
-                let cell = win
-                    .tests
-                    .iter()
-                    .find(|t| t.name == *n)
-                    .map_or_else(String::new, |t| {
-                        t.statistic.map_or_else(
-                            || "—".to_string(),
-                            |s| format!("{s:.3}{}", stars(t.p_value)),
-                        )
-                    });
-                let _ = write!(line, " {cell:>14}");
-            }
-            writeln!(w, "{}", line.trim_end())?;
+            let line = test_row(&win.window.to_string(), win.n, win.caar, &win.tests, &shown);
+            writeln!(w, "{line}")?;
         }
         if let Some(f) = &g.car_free {
-            let mut line = format!("{:<10} {:>4} {:>9}", "0:f free", f.n, pct(f.caar_free));
-            for n in &shown {
-                let cell = f
-                    .tests
-                    .iter()
-                    .find(|t| t.name == *n)
-                    .map_or_else(String::new, |t| {
-                        t.statistic.map_or_else(
-                            || "—".to_string(),
-                            |s| format!("{s:.3}{}", stars(t.p_value)),
-                        )
-                    });
-                let _ = write!(line, " {cell:>14}");
-            }
-            writeln!(w, "{}", line.trim_end())?;
+            writeln!(
+                w,
+                "{}",
+                test_row("0:f free", f.n, f.caar_free, &f.tests, &shown)
+            )?;
             writeln!(
                 w,
                 "           (CAR through each event's first free day; continuation {} / reversal {} after it)",
@@ -210,4 +183,28 @@ pub fn censored_notices(study: &Study) -> Vec<String> {
             Some(format!("{} {} closed limit-{side}{days}: day-0 AR is a bound; {through}", e.ticker, e.day0))
         })
         .collect()
+}
+
+/// One line of a group table: label, n, CAAR, then each shown test with its stars.
+fn test_row(
+    label: &str,
+    n: usize,
+    caar: Option<f64>,
+    tests: &[crate::stats::TestStat],
+    shown: &[&str],
+) -> String {
+    let mut line = format!("{label:<10} {n:>4} {:>9}", pct(caar));
+    for name in shown {
+        let cell = tests
+            .iter()
+            .find(|t| t.name == *name)
+            .map_or_else(String::new, |t| {
+                t.statistic.map_or_else(
+                    || "—".to_string(),
+                    |s| format!("{s:.3}{}", stars(t.p_value)),
+                )
+            });
+        let _ = write!(line, " {cell:>14}");
+    }
+    line.trim_end().to_string()
 }

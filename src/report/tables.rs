@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::summary::censored_notices;
+use super::summary::{censored_notices, stars};
 use crate::stats::TestStat;
 use crate::study::Study;
 
@@ -15,15 +15,6 @@ const TABLE_TESTS: [&str; 4] = ["csect_t", "bmp_t", "kp_bmp_t", "grank_t"];
 fn pct(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
         .map_or_else(|| "–".to_string(), |x| format!("{:.2}%", 100.0 * x))
-}
-
-fn stars(p: Option<f64>) -> &'static str {
-    match p {
-        Some(p) if p < 0.01 => "***",
-        Some(p) if p < 0.05 => "**",
-        Some(p) if p < 0.10 => "*",
-        _ => "",
-    }
 }
 
 fn stat_cells(tests: &[TestStat], name: &str) -> (String, String) {

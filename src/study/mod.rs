@@ -523,17 +523,19 @@ fn compute_event(
     })?;
 
     let win: Vec<usize> = (win_lo as usize..=win_hi as usize).collect();
-    let inputs_days: Vec<DayInput> = win
-        .iter()
-        .map(|&k| {
-            let (ret, market_ret) = at(k);
-            DayInput {
-                rel_day: (k as i64 - d0) as i32,
-                ret,
-                market_ret,
-            }
-        })
-        .collect();
+    let day_inputs = |days: &[usize]| -> Vec<DayInput> {
+        days.iter()
+            .map(|&k| {
+                let (ret, market_ret) = at(k);
+                DayInput {
+                    rel_day: (k as i64 - d0) as i32,
+                    ret,
+                    market_ret,
+                }
+            })
+            .collect()
+    };
+    let inputs_days = day_inputs(&win);
     let stats = day_stats(&fit, &inputs_days, cfg.allow_partial_car);
     let windows = cfg
         .car_windows
@@ -581,17 +583,7 @@ fn compute_event(
         .collect();
     let limits = instrument.map(|(_, board)| {
         let ext: Vec<usize> = (win_lo as usize..=ext_hi).collect();
-        let ext_days: Vec<DayInput> = ext
-            .iter()
-            .map(|&k| {
-                let (ret, market_ret) = at(k);
-                DayInput {
-                    rel_day: (k as i64 - d0) as i32,
-                    ret,
-                    market_ret,
-                }
-            })
-            .collect();
+        let ext_days = day_inputs(&ext);
         let ext_stats = day_stats(&fit, &ext_days, cfg.allow_partial_car);
         limits::event_limits(
             cfg,
