@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run an event study and write ar.csv, events.csv, aar.csv, tests.csv and study.json.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List every daily price-limit hit of a price panel (CSV or JSON).
     Limits(LimitsArgs),
     /// Redraw the charts of a saved study.json (computes nothing).

@@ -43,11 +43,11 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run(args) => run(args).into(),
+        Command::Run(args) => run(*args).into(),
         Command::Limits(args) => limits(args).into(),
         Command::Chart(args) => rerender(&args.study, &args.out, |study| {
             if !args.chart.is_empty() {
-                study.config.chart = args.chart.clone();
+                study.config.chart.clone_from(&args.chart);
             } else if study.config.chart.is_empty() {
                 study.config.chart = vec![evstudy::chart::ChartFormat::Png];
             }

@@ -80,12 +80,11 @@ impl Chart for AarChart<'_> {
     {
         let g = self.group;
         let cfg = self.config;
-        let who = if g.group == "all" {
-            "all events".to_string()
-        } else {
-            format!("group {}", g.group)
-        };
-        let title = format!("AAR and CAAR: {who} (N = {} events)", g.n_events);
+        let title = format!(
+            "AAR and CAAR: {} (N = {} events)",
+            super::group_title(&g.group),
+            g.n_events
+        );
         let subtitle = format!(
             "{} model · estimation window {} · event window {}",
             cfg.model.name(),

@@ -10,6 +10,10 @@
 //! - `overview`: `charts/overview_<group>`, every CAR path of a group (small multiples
 //!   past 8 events).
 //!
+//! Shared: `frame` (title block, legend strip), `axes` (relative-day plot, ticks, dates),
+//! `theme` (Okabe–Ito palette, sizes scaled to the width), `text` (glyph placement for PNG),
+//! and `limits` (the only reader of the study's price-limit fields).
+//!
 //! Text uses the embedded DejaVu Sans (the `dejavu` crate), never a system font, and nothing
 //! time- or machine-dependent is written, so the same study renders byte-identical files on
 //! every machine.
@@ -218,6 +222,16 @@ fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::study::EventResu
             g => e.group == g,
         })
         .collect()
+}
+
+/// How a group is named in a chart title.
+fn group_title(group: &str) -> String {
+    match group {
+        "all" => "all events".to_string(),
+        aggregate::LIMIT_DAY0 => "events with day 0 at a price limit".to_string(),
+        aggregate::NO_LIMIT_DAY0 => "events with day 0 not at a price limit".to_string(),
+        g => format!("group {g}"),
+    }
 }
 
 /// Render one chart in each requested format.

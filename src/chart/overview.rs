@@ -89,11 +89,7 @@ impl OverviewChart<'_> {
     }
 
     fn titles(&self) -> (String, String) {
-        let who = if self.group == "all" {
-            "all events".to_string()
-        } else {
-            format!("group {}", self.group)
-        };
+        let who = super::group_title(self.group);
         let n = self.events.len();
         let layout = if n > MAX_SHARED {
             "one panel per event, shared y axis"
@@ -158,7 +154,19 @@ impl OverviewChart<'_> {
         );
         let title_style = anchored(&theme::bold(th.tick_px()), HPos::Center, VPos::Top);
         for (i, (panel, ev)) in panels.iter().zip(self.events).enumerate() {
-            let name = frame::fit(panel, &ev.event_id, &title_style, pw as i32 - gap)?;
+            // Ticker and day 0 tell panels apart even where a long event id would be cut.
+            let label = format!("{} {}", ev.ticker, ev.day0.format("%Y-%m-%d"));
+            let full = frame::fit(panel, &label, &title_style, pw as i32 - gap)?;
+            let name = if full == label {
+                full
+            } else {
+                frame::fit(
+                    panel,
+                    &format!("{} {}", ev.ticker, ev.day0.format("%y-%m-%d")),
+                    &title_style,
+                    pw as i32 - gap,
+                )?
+            };
             text::draw(panel, th, &name, (pw as i32 / 2, 0), &title_style)?;
             let mut chart = ChartBuilder::on(panel)
                 .margin_top(title_h)

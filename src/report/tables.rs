@@ -38,14 +38,13 @@ fn shown_tests(study: &Study) -> Vec<&'static str> {
         .collect()
 }
 
+/// A row of a group table: label, n, CAAR, and (statistic, p) per shown test.
+type TableRow = (String, usize, String, Vec<(String, String)>);
+/// A group's name, number of events and rows.
+type GroupTable = (String, usize, Vec<TableRow>);
+
 /// Rows of one group's window table: label, n, CAAR and (stat, p) per shown test.
-fn group_rows(
-    study: &Study,
-) -> Vec<(
-    String,
-    usize,
-    Vec<(String, usize, String, Vec<(String, String)>)>,
-)> {
+fn group_rows(study: &Study) -> Vec<GroupTable> {
     let shown = shown_tests(study);
     study
         .groups

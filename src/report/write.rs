@@ -37,6 +37,14 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
             .tempfile_in(parent)
             .map_err(io)?;
         tmp.write_all(bytes).map_err(io)?;
+        // Temporary files are created owner-only; results are ordinary files.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(io)?;
+        }
         tmp.as_file().sync_all().map_err(io)?;
         staged.push((tmp, target));
     }

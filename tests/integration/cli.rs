@@ -289,3 +289,39 @@ fn chart_and_report_rerender_a_saved_study() {
         .assert()
         .code(1);
 }
+
+/// Renders the charts of the real Hikvision 2022-05-04 event (see #6).
+#[test]
+fn charts_of_the_real_hikvision_event_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.csv");
+    std::fs::write(&events, "ticker,date,label\n002415.SZ,2022-05-04,FT: US moving towards SDN sanctions on Hikvision\n").unwrap();
+    evstudy()
+        .args(["run", "-q", "--prices"])
+        .arg(shared("prices_sanctioned.csv"))
+        .arg("--market")
+        .arg(shared("index_csi300.csv"))
+        .arg("--events")
+        .arg(&events)
+        .args(["--chart", "png,svg", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let charts = dir.path().join("out/charts");
+    for kind in ["car", "price"] {
+        let png = charts.join(format!("{kind}_002415.SZ_2022-05-04.png"));
+        let img = image::open(&png).unwrap();
+        assert_eq!((img.width(), img.height()), (1200, 675), "{kind}");
+        let svg = std::fs::read_to_string(charts.join(format!("{kind}_002415.SZ_2022-05-04.svg")))
+            .unwrap();
+        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("002415.SZ"), "{kind} chart names the ticker");
+    }
+    let meta = std::fs::metadata(charts.join("car_002415.SZ_2022-05-04.png")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644);
+    }
+    let _ = meta;
+}

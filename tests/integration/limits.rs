@@ -111,7 +111,7 @@ fn limit_states_of_every_sanctioned_row_agree_with_reference_script() {
         all.hits
             .iter()
             .filter(|h| h.rule_mismatch)
-            .all(|h| h.ticker == "000063.SZ" && h.date.to_string() < "2002".to_string())
+            .all(|h| h.ticker == "000063.SZ" && h.date.to_string().as_str() < "2002")
     );
 }
 

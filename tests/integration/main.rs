@@ -3,7 +3,8 @@
     clippy::unwrap_used,
     clippy::print_stdout,
     clippy::print_stderr,
-    clippy::format_push_string
+    clippy::format_push_string,
+    clippy::format_collect
 )]
 
 mod cli;
