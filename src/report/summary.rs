@@ -45,6 +45,10 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
     for win in &cfg.car_windows {
         let _ = write!(header, " {:>13}", format!("CAR({win})"));
     }
+    let limits = study.events.iter().any(|e| e.limits.is_some());
+    if limits {
+        let _ = write!(header, " {:>11} {:>13}", "day-0 limit", "CAR(0:f)");
+    }
     writeln!(w, "{header}")?;
     for e in &study.events {
         let ar0 = e
@@ -66,12 +70,23 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
                 format!("{}{}", pct(win.values.car), stars(win.p_value))
             );
         }
+        if limits {
+            let state = e.days.iter().find(|d| d.rel_day == 0).and_then(|d| d.limit).map_or("—", |l| l.state.as_str());
+            let free = e.limits.as_ref().map(|l| {
+                let f = l.summary.first_free_day.map_or_else(|| "censored".to_string(), |f| format!("f={f:+}"));
+                format!("{} {f}", pct(l.summary.car_free))
+            });
+            let _ = write!(line, " {state:>11} {:>13}", free.unwrap_or_else(|| "—".into()));
+        }
         writeln!(w, "{}", line.trim_end())?;
     }
     writeln!(
         w,
         "significance of each CAR's t (SCAR, Student t with M-p d.f.): *** 1%, ** 5%, * 10%"
     )?;
+    if limits {
+        writeln!(w, "CAR(0:f): CAR through the first day the stock traded freely (f = its relative day), the reaction a limit close hides")?;
+    }
     let notices = censored_notices(study);
     if !notices.is_empty() {
         writeln!(
