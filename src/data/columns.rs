@@ -93,9 +93,16 @@ pub const VOLUME: Field = Field {
     aliases: &["volume", "vol", "成交量"],
 };
 
+/// `st`: special-treatment flag of the day (1 = ST/*ST, 0 = not; baostock `isST`), for the
+/// ±5% limit of main-board ST stocks.
+pub const ST: Field = Field {
+    name: "st",
+    aliases: &["st", "isst", "stflag"],
+};
+
 /// Every field of the price file, required ones first.
-pub const PRICE_FIELDS: [Field; 9] = [
-    DATE, TICKER, CLOSE, OPEN, HIGH, LOW, PREV_CLOSE, ADJ_CLOSE, VOLUME,
+pub const PRICE_FIELDS: [Field; 10] = [
+    DATE, TICKER, CLOSE, OPEN, HIGH, LOW, PREV_CLOSE, ADJ_CLOSE, VOLUME, ST,
 ];
 
 /// Lowercase, keeping only letters and digits (CJK included).

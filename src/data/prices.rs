@@ -48,6 +48,8 @@ pub struct PricePanel {
     pub prev_close: Option<Vec<f64>>,
     /// Optional adjusted close.
     pub adj_close: Option<Vec<f64>>,
+    /// Optional ST flag per row (`1` special treatment, `0` not, `NaN` unknown).
+    pub st: Option<Vec<f64>>,
     /// File line of each row (for messages).
     pub line: Vec<u32>,
     index: HashMap<String, usize>,
@@ -81,6 +83,10 @@ impl PricePanel {
                 cols.push(col(&headers, i, Kind::Number));
                 present.push((f, headers[i].clone()));
             }
+        }
+        let st_col = columns::find(path, &headers, columns::ST, map)?;
+        if let Some(i) = st_col {
+            cols.push(col(&headers, i, Kind::Number));
         }
         let df = csv::read_columns(path, &cols)?;
         let n = df.height();
@@ -156,6 +162,7 @@ impl PricePanel {
             low: None,
             prev_close: None,
             adj_close: None,
+            st: None,
             line: order.iter().map(|&i| csv::line_of(i) as u32).collect(),
             index: HashMap::new(),
         };
@@ -168,6 +175,13 @@ impl PricePanel {
                 "prev_close" => panel.prev_close = Some(v),
                 _ => panel.adj_close = Some(v),
             }
+        }
+        if let Some(i) = st_col {
+            let flags: Vec<f64> = csv::number_column(path, &df, &headers[i])?
+                .into_iter()
+                .map(|v| v.unwrap_or(f64::NAN))
+                .collect();
+            panel.st = Some(gather(&flags));
         }
         let mut start = 0;
         for r in 1..=n {

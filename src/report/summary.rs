@@ -71,12 +71,24 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
             );
         }
         if limits {
-            let state = e.days.iter().find(|d| d.rel_day == 0).and_then(|d| d.limit).map_or("—", |l| l.state.as_str());
+            let state = e
+                .days
+                .iter()
+                .find(|d| d.rel_day == 0)
+                .and_then(|d| d.limit)
+                .map_or("—", |l| l.state.as_str());
             let free = e.limits.as_ref().map(|l| {
-                let f = l.summary.first_free_day.map_or_else(|| "censored".to_string(), |f| format!("f={f:+}"));
+                let f = l
+                    .summary
+                    .first_free_day
+                    .map_or_else(|| "censored".to_string(), |f| format!("f={f:+}"));
                 format!("{} {f}", pct(l.summary.car_free))
             });
-            let _ = write!(line, " {state:>11} {:>13}", free.unwrap_or_else(|| "—".into()));
+            let _ = write!(
+                line,
+                " {state:>11} {:>13}",
+                free.unwrap_or_else(|| "—".into())
+            );
         }
         writeln!(w, "{}", line.trim_end())?;
     }
@@ -85,7 +97,10 @@ pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
         "significance of each CAR's t (SCAR, Student t with M-p d.f.): *** 1%, ** 5%, * 10%"
     )?;
     if limits {
-        writeln!(w, "CAR(0:f): CAR through the first day the stock traded freely (f = its relative day), the reaction a limit close hides")?;
+        writeln!(
+            w,
+            "CAR(0:f): CAR through the first day the stock traded freely (f = its relative day), the reaction a limit close hides"
+        )?;
     }
     let notices = censored_notices(study);
     if !notices.is_empty() {

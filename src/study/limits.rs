@@ -96,6 +96,11 @@ impl LimitContext {
             self.inferred.insert(name.clone(), b);
             inst.board = Some(b);
         }
+        if inst.st_periods.is_empty()
+            && let Some(st) = &panel.st
+        {
+            inst.st_periods = st_periods(panel, ticker, st);
+        }
         if inst.listing_date.is_none() {
             // The first row is the listing day, unless the data simply start there.
             let first = panel.date[panel.ranges[ticker].start];
@@ -144,6 +149,23 @@ impl LimitContext {
         }
         days
     }
+}
+
+/// Date ranges of consecutive rows flagged ST (`st == 1`) in the price file.
+fn st_periods(panel: &PricePanel, ticker: usize, st: &[f64]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    let mut open: Option<(NaiveDate, NaiveDate)> = None;
+    for r in panel.ranges[ticker].clone() {
+        if st[r] >= 0.5 {
+            open = Some(open.map_or((panel.date[r], panel.date[r]), |(from, _)| {
+                (from, panel.date[r])
+            }));
+        } else if let Some(p) = open.take() {
+            out.push(p);
+        }
+    }
+    out.extend(open);
+    out
 }
 
 fn bar(p: &PricePanel, row: usize) -> Bar {

@@ -230,3 +230,49 @@ fn sugon_suspension_then_limit_down_lock_is_reported() {
         "no return across the halt"
     );
 }
+
+/// An `st` (baostock `isST`) column in the price file gives ST periods: a flagged
+/// main-board stock has a ±5% limit, so the demo flagship's −10% close no longer fits.
+#[test]
+fn st_flag_column_switches_main_board_limit_to_five_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::common::demo("prices.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let flag = if i == 0 {
+            "isST"
+        } else if line.contains("600101.SH") && line.starts_with("2022-05") {
+            "1"
+        } else {
+            "0"
+        };
+        out.push_str(&format!("{line},{flag}\n"));
+    }
+    let prices = dir.path().join("prices.csv");
+    std::fs::write(&prices, out).unwrap();
+    let mut cfg = evstudy::StudyConfig::from_toml_file(&crate::common::demo("study.toml")).unwrap();
+    cfg.prices = prices;
+    cfg.chart.clear();
+    let study = evstudy::run(&cfg).unwrap();
+    let e = study
+        .events
+        .iter()
+        .find(|e| e.event_id == "SANC1-600101")
+        .unwrap();
+    let d0 = e
+        .days
+        .iter()
+        .find(|d| d.rel_day == 0)
+        .unwrap()
+        .limit
+        .unwrap();
+    assert_eq!((d0.limit_pct, d0.rule_mismatch), (Some(5.0), true));
+    let before = e
+        .days
+        .iter()
+        .find(|d| d.rel_day == -1)
+        .unwrap()
+        .limit
+        .unwrap();
+    assert_eq!(before.limit_pct, Some(10.0), "2022-04-29 is not flagged");
+}
