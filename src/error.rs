@@ -129,6 +129,9 @@ pub enum Error {
     /// A chart or report could not be rendered.
     #[error("cannot render output: {0}")]
     Chart(String),
+    /// A bug or an internal failure (reported rather than panicking).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// No event could be computed.
     #[error("no event could be computed ({skipped} skipped; see the reasons above)")]
     NoEvents { skipped: usize },

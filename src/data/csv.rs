@@ -190,11 +190,37 @@ pub fn text_column<'a>(path: &Path, df: &'a DataFrame, name: &str) -> Result<&'a
 /// # Errors
 /// `Csv` when the column is not numeric.
 pub fn number_column(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    let ca = df
-        .column(name)
+    Ok(float_column(path, df, name)?.iter().collect())
+}
+
+/// A numeric column as `f64` with `NaN` for empty cells, and the row of the first empty
+/// cell (if any), in one pass without an `Option` per row.
+///
+/// # Errors
+/// `Csv` when the column is not numeric.
+pub fn float_values(path: &Path, df: &DataFrame, name: &str) -> Result<(Vec<f64>, Option<usize>)> {
+    let ca = float_column(path, df, name)?;
+    if ca.null_count() == 0 {
+        return Ok((ca.into_no_null_iter().collect(), None));
+    }
+    let mut first_null = None;
+    let values = ca
+        .iter()
+        .enumerate()
+        .map(|(row, v)| {
+            v.unwrap_or_else(|| {
+                first_null.get_or_insert(row);
+                f64::NAN
+            })
+        })
+        .collect();
+    Ok((values, first_null))
+}
+
+fn float_column<'a>(path: &Path, df: &'a DataFrame, name: &str) -> Result<&'a Float64Chunked> {
+    df.column(name)
         .and_then(|c| c.f64())
-        .map_err(|e| csv_error(path, &e))?;
-    Ok(ca.iter().collect())
+        .map_err(|e| csv_error(path, &e))
 }
 
 /// Parse `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD` (a time part after the date is ignored).

@@ -147,7 +147,14 @@ impl PricePanel {
                 });
             }
         }
-        let gather = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
+        // Rows already in (ticker, date) order (the usual case) are moved, not copied.
+        let gather = |v: Vec<f64>| -> Vec<f64> {
+            if sorted {
+                v
+            } else {
+                order.iter().map(|&i| v[i]).collect()
+            }
+        };
         let mut panel = PricePanel {
             path: path.to_path_buf(),
             tickers: by_name
@@ -155,8 +162,12 @@ impl PricePanel {
                 .map(|&id| names[id as usize].clone())
                 .collect(),
             ranges: Vec::with_capacity(names.len()),
-            date: order.iter().map(|&i| dates[i]).collect(),
-            close: gather(&close),
+            date: if sorted {
+                dates
+            } else {
+                order.iter().map(|&i| dates[i]).collect()
+            },
+            close: gather(close),
             open: None,
             high: None,
             low: None,
@@ -167,7 +178,7 @@ impl PricePanel {
             index: HashMap::new(),
         };
         for (field, header) in present {
-            let v = gather(&optional_prices(path, &df, &header)?);
+            let v = gather(optional_prices(path, &df, &header)?);
             match field.name {
                 "open" => panel.open = Some(v),
                 "high" => panel.high = Some(v),
@@ -177,11 +188,7 @@ impl PricePanel {
             }
         }
         if let Some(i) = st_col {
-            let flags: Vec<f64> = csv::number_column(path, &df, &headers[i])?
-                .into_iter()
-                .map(|v| v.unwrap_or(f64::NAN))
-                .collect();
-            panel.st = Some(gather(&flags));
+            panel.st = Some(gather(csv::float_values(path, &df, &headers[i])?.0));
         }
         let mut start = 0;
         for r in 1..=n {
@@ -271,37 +278,46 @@ pub fn required_prices(
     df: &polars::prelude::DataFrame,
     name: &str,
 ) -> Result<Vec<f64>> {
-    csv::number_column(path, df, name)?
-        .into_iter()
-        .enumerate()
-        .map(|(row, v)| {
-            let v = v.ok_or_else(|| Error::EmptyValue {
-                path: path.to_path_buf(),
-                line: csv::line_of(row),
-                column: name.to_string(),
-            })?;
-            check_positive(path, row, name, v)
-        })
-        .collect()
-}
-
-fn optional_prices(path: &Path, df: &polars::prelude::DataFrame, name: &str) -> Result<Vec<f64>> {
-    csv::number_column(path, df, name)?
-        .into_iter()
-        .enumerate()
-        .map(|(row, v)| v.map_or(Ok(f64::NAN), |v| check_positive(path, row, name, v)))
-        .collect()
-}
-
-fn check_positive(path: &Path, row: usize, name: &str, v: f64) -> Result<f64> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(Error::NonPositivePrice {
+    let (values, first_null) = csv::float_values(path, df, name)?;
+    if let Some(row) = first_null {
+        return Err(Error::EmptyValue {
             path: path.to_path_buf(),
             line: csv::line_of(row),
             column: name.to_string(),
-            value: v,
-        })
+        });
+    }
+    check_all_positive(path, name, &values)?;
+    Ok(values)
+}
+
+fn optional_prices(path: &Path, df: &polars::prelude::DataFrame, name: &str) -> Result<Vec<f64>> {
+    let (values, first_null) = csv::float_values(path, df, name)?;
+    if first_null.is_none() {
+        check_all_positive(path, name, &values)?;
+    } else {
+        // Empty cells are NaN here and allowed; every present value must be positive.
+        if let Some(row) = values
+            .iter()
+            .position(|v| !v.is_nan() && !(v.is_finite() && *v > 0.0))
+        {
+            return Err(non_positive(path, row, name, values[row]));
+        }
+    }
+    Ok(values)
+}
+
+fn check_all_positive(path: &Path, name: &str, values: &[f64]) -> Result<()> {
+    match values.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
+        Some(row) => Err(non_positive(path, row, name, values[row])),
+        None => Ok(()),
+    }
+}
+
+fn non_positive(path: &Path, row: usize, name: &str, value: f64) -> Error {
+    Error::NonPositivePrice {
+        path: path.to_path_buf(),
+        line: csv::line_of(row),
+        column: name.to_string(),
+        value,
     }
 }

@@ -184,14 +184,26 @@ pub fn run_with_progress(
     progress: &mut dyn FnMut(usize, usize),
 ) -> crate::Result<Study> {
     config.validate()?;
-    let panel = PricePanel::load(&config.prices, &config.columns)?;
-    let market = MarketIndex::load(&config.market, &crate::config::ColumnMap::new())?;
-    let events = EventFile::load(&config.events)?;
-    let inputs_meta = vec![
-        digest("prices", &config.prices)?,
-        digest("market", &config.market)?,
-        digest("events", &config.events)?,
-    ];
+    // The input digests are computed on a second thread while the files are parsed.
+    let (loaded, digests) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| -> crate::Result<Vec<InputFile>> {
+            Ok(vec![
+                digest("prices", &config.prices)?,
+                digest("market", &config.market)?,
+                digest("events", &config.events)?,
+            ])
+        });
+        let loaded = (|| -> crate::Result<_> {
+            let panel = PricePanel::load(&config.prices, &config.columns)?;
+            let market = MarketIndex::load(&config.market, &crate::config::ColumnMap::new())?;
+            let events = EventFile::load(&config.events)?;
+            Ok((panel, market, events))
+        })();
+        (loaded, hashing.join())
+    });
+    let (panel, market, events) = loaded?;
+    let inputs_meta =
+        digests.map_err(|_| crate::Error::Internal("the input hashing thread failed".into()))??;
     let mut warnings = Vec::new();
     let return_source = panel.return_source();
     if return_source == ReturnSource::Close {
@@ -282,11 +294,22 @@ pub fn run_with_progress(
 
 fn digest(role: &str, path: &std::path::Path) -> crate::Result<InputFile> {
     use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
+    use std::io::Read;
+    let io = |source| crate::Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    let hash = Sha256::digest(&bytes);
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let hash = hasher.finalize();
     Ok(InputFile {
         role: role.to_string(),
         path: path.display().to_string(),
