@@ -298,7 +298,7 @@ fn optional_prices(path: &Path, df: &polars::prelude::DataFrame, name: &str) -> 
         // Empty cells are NaN here and allowed; every present value must be positive.
         if let Some(row) = values
             .iter()
-            .position(|v| !v.is_nan() && !(v.is_finite() && *v > 0.0))
+            .position(|v| !(v.is_nan() || (v.is_finite() && *v > 0.0)))
         {
             return Err(non_positive(path, row, name, values[row]));
         }
