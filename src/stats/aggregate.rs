@@ -10,7 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::cross_section::{TestStat, WindowValues};
-use super::tests::{CrossCorrelation, TestOptions, day_tests, window_tests};
+use super::tests::{
+    CrossCorrelation, Sample, TestOptions, cross_correlation, day_tests,
+    partitioned_cross_correlation, window_tests,
+};
 use crate::config::Window;
 use crate::study::EventResult;
 
@@ -87,6 +90,13 @@ fn mean(v: impl Iterator<Item = f64>) -> (usize, Option<f64>) {
     (n, (n > 0).then(|| s / n as f64))
 }
 
+/// Whether the requested tests need the cross-correlation `rbar`.
+fn needs_rho(opts: &TestOptions) -> bool {
+    opts.tests
+        .iter()
+        .any(|t| matches!(t.name(), "kp_bmp_t" | "patell_z_kp"))
+}
+
 /// Aggregate the events of one group.
 pub fn aggregate(
     group: &str,
@@ -95,16 +105,25 @@ pub fn aggregate(
     car_windows: &[Window],
     opts: &TestOptions,
 ) -> GroupResults {
-    let series: Vec<_> = events.iter().map(|e| e.series.clone()).collect();
-    let needs_rho = opts
-        .tests
-        .iter()
-        .any(|t| matches!(t.name(), "kp_bmp_t" | "patell_z_kp"));
-    let rho = if needs_rho && series.len() > 1 {
-        super::tests::cross_correlation(&series, opts.min_common_dates)
+    let sample = Sample::new(events.iter().map(|e| &e.series));
+    let rho = if needs_rho(opts) && sample.len() > 1 {
+        cross_correlation(&sample, opts.min_common_dates)
     } else {
         CrossCorrelation::ZERO
     };
+    aggregate_with(group, events, &sample, rho, window, car_windows, opts)
+}
+
+/// [`aggregate`] with the group's sample and `rbar` already at hand.
+fn aggregate_with(
+    group: &str,
+    events: &[&EventResult],
+    sample: &Sample<'_>,
+    rho: CrossCorrelation,
+    window: Window,
+    car_windows: &[Window],
+    opts: &TestOptions,
+) -> GroupResults {
     let mut running = 0.0;
     let days = (window.from..=window.to)
         .map(|t| {
@@ -118,7 +137,7 @@ pub fn aggregate(
                 aar,
                 caar,
                 caar_sum: aar.map(|_| running),
-                tests: day_tests(&series, t, &rho, opts),
+                tests: day_tests(sample, t, &rho, opts),
             }
         })
         .collect();
@@ -141,11 +160,11 @@ pub fn aggregate(
                 n,
                 caar,
                 abhar,
-                tests: window_tests(&series, &values, w.from, w.to, &rho, opts),
+                tests: window_tests(sample, &values, w.from, w.to, &rho, opts),
             }
         })
         .collect();
-    let car_free = car_free_row(events, &series, &rho, opts);
+    let car_free = car_free_row(events, sample, &rho, opts);
     GroupResults {
         group: group.to_string(),
         n_events: events.len(),
@@ -158,7 +177,7 @@ pub fn aggregate(
 
 fn car_free_row(
     events: &[&EventResult],
-    series: &[super::EventSeries],
+    sample: &Sample<'_>,
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> Option<FreeRow> {
@@ -206,7 +225,7 @@ fn car_free_row(
         abhar_free,
         n_continuation: cont(true),
         n_reversal: cont(false),
-        tests: window_tests(series, &values, 0, 0, rho, &free_opts),
+        tests: window_tests(sample, &values, 0, 0, rho, &free_opts),
     })
 }
 
@@ -216,14 +235,15 @@ pub const LIMIT_DAY0: &str = "limit_day0";
 pub const NO_LIMIT_DAY0: &str = "no_limit_day0";
 
 /// `all` first, then each named group in ascending order (only when the events file names any).
+///
+/// `rbar` of every group comes from one pass over the pairs of all events (a group's pairs
+/// are among them), with the same value as [`aggregate`] of the group alone.
 pub fn by_group(
     events: &[EventResult],
     window: Window,
     car_windows: &[Window],
     opts: &TestOptions,
 ) -> Vec<GroupResults> {
-    let all: Vec<&EventResult> = events.iter().collect();
-    let mut out = vec![aggregate("all", &all, window, car_windows, opts)];
     let mut names: Vec<&str> = events
         .iter()
         .map(|e| e.group.as_str())
@@ -231,20 +251,50 @@ pub fn by_group(
         .collect();
     names.sort_unstable();
     names.dedup();
-    for g in names {
-        let members: Vec<&EventResult> = events.iter().filter(|e| e.group == g).collect();
-        out.push(aggregate(g, &members, window, car_windows, opts));
-    }
     // The Kim-Rhee comparison: events whose day 0 closed at a limit versus the others.
-    let limited = |e: &&EventResult| {
+    let limited = |e: &EventResult| {
         e.limits
             .as_ref()
             .is_some_and(|l| l.summary.limit_run_day0 != 0)
     };
-    let (hit, free): (Vec<&EventResult>, Vec<&EventResult>) = events.iter().partition(limited);
-    if !hit.is_empty() {
-        out.push(aggregate(LIMIT_DAY0, &hit, window, car_windows, opts));
-        out.push(aggregate(NO_LIMIT_DAY0, &free, window, car_windows, opts));
+    let any_limited = events.iter().any(limited);
+    let named: Vec<Option<usize>> = events
+        .iter()
+        .map(|e| names.binary_search(&e.group.as_str()).ok())
+        .collect();
+    let limit_class: Vec<Option<usize>> = events
+        .iter()
+        .map(|e| Some(usize::from(!limited(e))))
+        .collect();
+    let rho = needs_rho(opts).then(|| {
+        let sample = Sample::new(events.iter().map(|e| &e.series));
+        let partitions: [&[Option<usize>]; 2] = [&named, &limit_class];
+        partitioned_cross_correlation(&sample, opts.min_common_dates, &partitions)
+    });
+    let rho_of = |partition: Option<usize>, class: usize| {
+        rho.as_ref().map_or(CrossCorrelation::ZERO, |r| match partition {
+            None => r.all,
+            Some(p) => r.classes[p]
+                .get(class)
+                .copied()
+                .unwrap_or(CrossCorrelation::ZERO),
+        })
+    };
+    let run = |name: &str, members: &[&EventResult], rho: CrossCorrelation| {
+        let sample = Sample::new(members.iter().map(|e| &e.series));
+        aggregate_with(name, members, &sample, rho, window, car_windows, opts)
+    };
+    let all: Vec<&EventResult> = events.iter().collect();
+    let mut out = vec![run("all", &all, rho_of(None, 0))];
+    for (k, g) in names.iter().enumerate() {
+        let members: Vec<&EventResult> = events.iter().filter(|e| e.group == *g).collect();
+        out.push(run(g, &members, rho_of(Some(0), k)));
+    }
+    if any_limited {
+        let (hit, free): (Vec<&EventResult>, Vec<&EventResult>) =
+            events.iter().partition(|e| limited(e));
+        out.push(run(LIMIT_DAY0, &hit, rho_of(Some(1), 0)));
+        out.push(run(NO_LIMIT_DAY0, &free, rho_of(Some(1), 1)));
     }
     out
 }

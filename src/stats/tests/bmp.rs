@@ -15,23 +15,24 @@ use super::common::{
 };
 use super::correlation::CrossCorrelation;
 use super::options::{Alternative, TestKind};
-use crate::stats::cross_section::{EventSeries, TestStat};
+use super::sample::Sample;
+use crate::stats::cross_section::TestStat;
 
 /// `bmp_t` on a day's SARs or a window's SCARs.
-pub(super) fn bmp_t(events: &[EventSeries], span: Span<'_>, alternative: Alternative) -> TestStat {
-    let x = values_of(&per_event(events, span, Measure::Standardized));
+pub(super) fn bmp_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
+    let x = values_of(&per_event(sample.events(), span, Measure::Standardized));
     one_sample_t(TestKind::BmpT, &x, alternative)
 }
 
 /// `kp_bmp_t`: the BMP t scaled by the Kolari–Pynnönen factor.
 pub(super) fn kp_bmp_t(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     rho: &CrossCorrelation,
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::KpBmpT;
-    let bmp = bmp_t(events, span, alternative);
+    let bmp = bmp_t(sample, span, alternative);
     let n = bmp.n;
     let reference = Reference::StudentT(n.saturating_sub(1) as f64);
     let Some(t) = bmp.statistic else {
@@ -54,7 +55,7 @@ mod tests {
 
     #[test]
     fn bmp_t_on_example_c_is_minus_1_309() {
-        let s = bmp_t(&example_c(), Span::Day(0), Alternative::TwoSided);
+        let s = bmp_t(&Sample::new(&example_c()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.309_307_3, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.320_633_8, epsilon = 1e-7);
         assert_eq!(s.df, Some(2.0));
@@ -66,7 +67,7 @@ mod tests {
             rbar: 0.2,
             n_pairs: 3,
         };
-        let s = kp_bmp_t(&example_c(), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = kp_bmp_t(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -0.989_743_3, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.426_617_8, epsilon = 1e-7);
         assert_eq!((s.df, s.note.as_str()), (Some(2.0), "rbar=0.2000"));
@@ -78,7 +79,7 @@ mod tests {
             rbar: -0.5,
             n_pairs: 3,
         };
-        let s = kp_bmp_t(&example_c(), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = kp_bmp_t(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
         assert_eq!(
             (s.statistic, s.note.as_str()),
             (None, "degenerate_correlation")
@@ -98,7 +99,7 @@ mod tests {
             to: 0,
         };
         // mean 2, sd sqrt(2): t = sqrt(2) * 2 / sqrt(2) = 2
-        let s = bmp_t(&events, span, Alternative::TwoSided);
+        let s = bmp_t(&Sample::new(&events), span, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), 2.0, max_relative = 1e-12);
     }
 }

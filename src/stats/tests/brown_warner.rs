@@ -12,24 +12,44 @@
 //! `bw_t` measures the variance of the average directly (robust to cross-correlation, not to
 //! event-induced variance). `J1` assumes independence; on a day `S2_AR_i = (AR_i/SAR_i)^2`.
 
-use std::collections::BTreeMap;
-
 use super::common::{
-    Measure, Reference, Span, day_ar, day_sar, estimation_rows, finite, mean, missing, per_event,
-    ratio, sd, values_of,
+    ByDay, Measure, Reference, Span, day_ar, day_sar, estimation_rows, finite, mean, missing,
+    per_event, ratio, sd, values_of,
 };
 use super::options::{Alternative, TestKind};
+use super::sample::Sample;
 use crate::stats::cross_section::{EventSeries, TestStat};
 
+/// The sample's estimation-window AAR series, reduced to what `bw_t` needs; computed once
+/// per sample.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct EstimationAars {
+    /// `L1`: estimation rel days with an AAR.
+    l1: usize,
+    /// `S_AAR`; `None` when `L1 < 2`.
+    s_aar: Option<f64>,
+}
+
+impl EstimationAars {
+    fn new(events: &[&EventSeries]) -> Self {
+        let aars = estimation_aars(events);
+        EstimationAars {
+            l1: aars.len(),
+            s_aar: sd(&aars),
+        }
+    }
+}
+
 /// `bw_t` on a day's AAR or a window's CAAR.
-pub(super) fn bw_t(events: &[EventSeries], span: Span<'_>, alternative: Alternative) -> TestStat {
+pub(super) fn bw_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::BwT;
-    let x = values_of(&per_event(events, span, Measure::Raw));
+    let x = values_of(&per_event(sample.events(), span, Measure::Raw));
     let n = x.len();
-    let aars = estimation_aars(events);
-    let l1 = aars.len();
-    let reference = Reference::StudentT(l1.saturating_sub(1) as f64);
-    let Some(s_aar) = sd(&aars) else {
+    let est = *sample
+        .brown_warner
+        .get_or_init(|| EstimationAars::new(sample.events()));
+    let reference = Reference::StudentT(est.l1.saturating_sub(1) as f64);
+    let Some(s_aar) = est.s_aar else {
         return missing(kind, n, reference, "estimation_days<2");
     };
     let Some(avg) = mean(&x) else {
@@ -43,23 +63,32 @@ pub(super) fn bw_t(events: &[EventSeries], span: Span<'_>, alternative: Alternat
 }
 
 /// `AAR_t` of every estimation relative day with at least one present AR, by rel day.
-fn estimation_aars(events: &[EventSeries]) -> Vec<f64> {
-    let mut by_day: BTreeMap<i32, (f64, usize)> = BTreeMap::new();
+fn estimation_aars(events: &[&EventSeries]) -> Vec<f64> {
+    let est_days = events
+        .iter()
+        .flat_map(|ev| estimation_rows(ev).map(|r| ev.rel_day[r]));
+    let mut by_day: ByDay<(f64, usize)> = ByDay::covering(est_days);
     for ev in events {
         for r in estimation_rows(ev) {
             if let Some(v) = finite(ev.ar.get(r).copied().flatten()) {
-                let slot = by_day.entry(ev.rel_day[r]).or_insert((0.0, 0));
+                let slot = by_day.slot_mut(ev.rel_day[r]);
                 slot.0 += v;
                 slot.1 += 1;
             }
         }
     }
-    by_day.values().map(|&(s, c)| s / c as f64).collect()
+    by_day
+        .slots()
+        .iter()
+        .filter(|&&(_, c)| c > 0)
+        .map(|&(s, c)| s / c as f64)
+        .collect()
 }
 
 /// CLM `J1` on a day's AARs or a window's CARs.
-pub(super) fn j1(events: &[EventSeries], span: Span<'_>, alternative: Alternative) -> TestStat {
+pub(super) fn j1(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::J1;
+    let events = sample.events();
     let pairs: Vec<(f64, f64)> = match span {
         Span::Day(day) => events
             .iter()
@@ -119,7 +148,7 @@ mod tests {
 
     #[test]
     fn bw_t_on_example_i_day_zero_is_minus_11_888() {
-        let s = bw_t(&example_i(), Span::Day(0), Alternative::TwoSided);
+        let s = bw_t(&Sample::new(&example_i()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -11.887_957, max_relative = 1e-7);
         assert_eq!((s.df, s.n), (Some(5.0), 3));
     }
@@ -134,7 +163,7 @@ mod tests {
             from: 0,
             to: 1,
         };
-        let s = bw_t(&events, span, Alternative::TwoSided);
+        let s = bw_t(&Sample::new(&events), span, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -12.202_338, max_relative = 1e-7);
     }
 
@@ -151,7 +180,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = j1(&events, span, Alternative::TwoSided);
+        let s = j1(&Sample::new(&events), span, Alternative::TwoSided);
         assert_relative_eq!(
             s.statistic.unwrap(),
             0.2 / (0.05f64.sqrt() / 2.0),

@@ -60,9 +60,18 @@ pub(super) fn finite(value: Option<f64>) -> Option<f64> {
     value.filter(|v| v.is_finite())
 }
 
-/// Row of `event` whose relative day is `day`.
+/// Row of `event` whose relative day is `day` (rows are in ascending relative day, so a
+/// binary search finds the first such row).
 pub(super) fn day_row(event: &EventSeries, day: i32) -> Option<usize> {
-    event.rel_day.iter().position(|&d| d == day)
+    let row = event.rel_day.partition_point(|&d| d < day);
+    (event.rel_day.get(row) == Some(&day)).then_some(row)
+}
+
+/// Rows of `event` whose relative day lies in `[from, to]`.
+pub(super) fn window_rows(event: &EventSeries, from: i32, to: i32) -> std::ops::Range<usize> {
+    let start = event.rel_day.partition_point(|&d| d < from);
+    let end = event.rel_day.partition_point(|&d| d <= to);
+    start..end.max(start)
 }
 
 /// `AR_it` of `event` on `day`, if present.
@@ -82,7 +91,7 @@ pub(super) fn estimation_rows(event: &EventSeries) -> std::ops::Range<usize> {
 
 /// `(event index, value)` of every event with the requested measure present on `span`.
 pub(super) fn per_event(
-    events: &[EventSeries],
+    events: &[&EventSeries],
     span: Span<'_>,
     measure: Measure,
 ) -> Vec<(usize, f64)> {
@@ -116,6 +125,63 @@ pub(super) fn per_event(
 /// Just the values of [`per_event`].
 pub(super) fn values_of(pairs: &[(usize, f64)]) -> Vec<f64> {
     pairs.iter().map(|&(_, v)| v).collect()
+}
+
+/// Values per relative day, in a dense vector over the range of days seen (the dense
+/// counterpart of a `BTreeMap<i32, T>`: slots come out in ascending day).
+#[derive(Debug, Clone, Default)]
+pub(super) struct ByDay<T> {
+    first: i32,
+    slots: Vec<T>,
+}
+
+impl<T: Clone + Default> ByDay<T> {
+    /// Default slots for every day from the smallest to the largest of `days`.
+    pub(super) fn covering(days: impl IntoIterator<Item = i32>) -> Self {
+        let (lo, hi) = days
+            .into_iter()
+            .fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        if lo > hi {
+            return ByDay {
+                first: 0,
+                slots: Vec::new(),
+            };
+        }
+        ByDay {
+            first: lo,
+            slots: vec![T::default(); (i64::from(hi) - i64::from(lo) + 1) as usize],
+        }
+    }
+
+    /// Position of `day` among the slots.
+    pub(super) fn index(&self, day: i32) -> Option<usize> {
+        let k = usize::try_from(i64::from(day) - i64::from(self.first)).ok()?;
+        (k < self.slots.len()).then_some(k)
+    }
+
+    /// The slot of `day`, if covered.
+    pub(super) fn get(&self, day: i32) -> Option<&T> {
+        self.slots.get(self.index(day)?)
+    }
+
+    /// The slot of `day`; panics when `day` is not covered.
+    pub(super) fn slot_mut(&mut self, day: i32) -> &mut T {
+        let k = self.index(day).expect("day outside the covered range");
+        &mut self.slots[k]
+    }
+
+    /// Slots of `[from, to]` (clipped to the covered range), ascending.
+    pub(super) fn range(&self, from: i32, to: i32) -> &[T] {
+        let lo = (i64::from(from) - i64::from(self.first)).max(0) as usize;
+        let hi = (i64::from(to) - i64::from(self.first) + 1)
+            .clamp(0, self.slots.len() as i64) as usize;
+        self.slots.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// All slots, ascending.
+    pub(super) fn slots(&self) -> &[T] {
+        &self.slots
+    }
 }
 
 /// Arithmetic mean; `None` for an empty slice.

@@ -14,10 +14,11 @@
 //! of a window is the number of events with an AR on some window day. Corrado–Zivney is a
 //! day test only.
 
-use std::collections::BTreeMap;
-
-use super::common::{Reference, Span, average_ranks, finish, finite, missing, ratio};
+use super::common::{
+    ByDay, Reference, Span, average_ranks, finish, finite, missing, ratio, window_rows,
+};
 use super::options::{Alternative, TestKind};
+use super::sample::Sample;
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// Per relative day: sum of `K - Kbar`, sum of `U - 1/2`, number of events present.
@@ -38,58 +39,84 @@ impl DayRanks {
     }
 }
 
-/// Rank every event's ARs and collect the per-day sums (days with no AR are absent).
-fn day_ranks(events: &[EventSeries]) -> BTreeMap<i32, DayRanks> {
-    let mut days: BTreeMap<i32, DayRanks> = BTreeMap::new();
-    for ev in events {
-        let (rel, ar): (Vec<i32>, Vec<f64>) = ev
-            .rel_day
-            .iter()
-            .zip(&ev.ar)
-            .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
-            .unzip();
-        let t = ar.len() as f64;
-        for (d, k) in rel.iter().zip(average_ranks(&ar)) {
-            let slot = days.entry(*d).or_default();
-            slot.sum_dev += k - f64::midpoint(t, 1.0);
-            slot.sum_u += k / (t + 1.0) - 0.5;
-            slot.n += 1;
-        }
-    }
-    days
+/// The sample's per-day rank sums and their root mean squares, computed once per sample.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RankDays {
+    /// Per relative day; a day with no AR has `n == 0`.
+    days: ByDay<DayRanks>,
+    /// `S_K`.
+    s_k: f64,
+    /// Root mean square of `q_t` (Corrado–Zivney).
+    s_u: f64,
 }
 
-/// Root mean square of `f(day)` over all days.
-fn rms(days: &BTreeMap<i32, DayRanks>, f: impl Fn(DayRanks) -> f64) -> f64 {
-    let sum: f64 = days.values().map(|&d| f(d).powi(2)).sum();
-    (sum / days.len() as f64).sqrt()
+impl RankDays {
+    /// Rank every event's ARs and collect the per-day sums.
+    fn new(events: &[&EventSeries]) -> Self {
+        let rel_days = events.iter().flat_map(|ev| ev.rel_day.iter().copied());
+        let mut days: ByDay<DayRanks> = ByDay::covering(rel_days);
+        for ev in events {
+            let (rel, ar): (Vec<i32>, Vec<f64>) = ev
+                .rel_day
+                .iter()
+                .zip(&ev.ar)
+                .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
+                .unzip();
+            let t = ar.len() as f64;
+            for (d, k) in rel.iter().zip(average_ranks(&ar)) {
+                let slot = days.slot_mut(*d);
+                slot.sum_dev += k - f64::midpoint(t, 1.0);
+                slot.sum_u += k / (t + 1.0) - 0.5;
+                slot.n += 1;
+            }
+        }
+        let s_k = rms(&days, DayRanks::d);
+        let s_u = rms(&days, DayRanks::q);
+        RankDays { days, s_k, s_u }
+    }
+
+    /// The sums of `day`, when some event has an AR on it.
+    fn day(&self, day: i32) -> Option<DayRanks> {
+        self.days.get(day).copied().filter(|d| d.n > 0)
+    }
+}
+
+/// Root mean square of `f(day)` over the days with an AR.
+fn rms(days: &ByDay<DayRanks>, f: impl Fn(DayRanks) -> f64) -> f64 {
+    let present = days.slots().iter().filter(|d| d.n > 0);
+    let sum: f64 = present.clone().map(|&d| f(d).powi(2)).sum();
+    (sum / present.count() as f64).sqrt()
+}
+
+fn rank_days<'s>(sample: &'s Sample<'_>) -> &'s RankDays {
+    sample.corrado.get_or_init(|| RankDays::new(sample.events()))
 }
 
 /// `corrado` on a day (Corrado 1989) or a window (Cowan 1992).
-pub(super) fn corrado(
-    events: &[EventSeries],
-    span: Span<'_>,
-    alternative: Alternative,
-) -> TestStat {
+pub(super) fn corrado(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::Corrado;
-    let days = day_ranks(events);
-    let s_k = rms(&days, DayRanks::d);
+    let ranks = rank_days(sample);
     match span {
-        Span::Day(day) => match days.get(&day) {
-            Some(&d) => ratio(kind, d.n, Reference::Normal, d.d(), s_k, alternative),
+        Span::Day(day) => match ranks.day(day) {
+            Some(d) => ratio(kind, d.n, Reference::Normal, d.d(), ranks.s_k, alternative),
             None => missing(kind, 0, Reference::Normal, "n<1"),
         },
         Span::Window { from, to, .. } => {
-            let n = events
+            let n = sample
+                .events()
                 .iter()
                 .filter(|ev| {
-                    ev.rel_day
-                        .iter()
-                        .zip(&ev.ar)
-                        .any(|(&d, &v)| (from..=to).contains(&d) && finite(v).is_some())
+                    window_rows(ev, from, to)
+                        .any(|r| finite(ev.ar.get(r).copied().flatten()).is_some())
                 })
                 .count();
-            let in_window: Vec<f64> = days.range(from..=to).map(|(_, &d)| d.d()).collect();
+            let in_window: Vec<f64> = ranks
+                .days
+                .range(from, to)
+                .iter()
+                .filter(|d| d.n > 0)
+                .map(|&d| d.d())
+                .collect();
             if in_window.is_empty() {
                 return missing(kind, n, Reference::Normal, "n<1");
             }
@@ -100,7 +127,7 @@ pub(super) fn corrado(
                 n,
                 Reference::Normal,
                 l2.sqrt() * dbar,
-                s_k,
+                ranks.s_k,
                 alternative,
             )
         }
@@ -109,7 +136,7 @@ pub(super) fn corrado(
 
 /// `corrado_zivney` on a day; missing ("day test only") on a window.
 pub(super) fn corrado_zivney(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     alternative: Alternative,
 ) -> TestStat {
@@ -117,10 +144,10 @@ pub(super) fn corrado_zivney(
     let Span::Day(day) = span else {
         return missing(kind, 0, Reference::Normal, "day test only");
     };
-    let days = day_ranks(events);
-    match days.get(&day) {
-        Some(&d) => {
-            let s_u = rms(&days, DayRanks::q);
+    let ranks = rank_days(sample);
+    match ranks.day(day) {
+        Some(d) => {
+            let s_u = ranks.s_u;
             if s_u > 0.0 && s_u.is_finite() {
                 finish(kind, d.n, Reference::Normal, d.q() / s_u, alternative, "")
             } else {
@@ -148,7 +175,7 @@ mod tests {
 
     #[test]
     fn corrado_day_divides_mean_rank_deviation_by_its_rms() {
-        let s = corrado(&two_events(), Span::Day(0), Alternative::TwoSided);
+        let s = corrado(&Sample::new(&two_events()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(
             s.statistic.unwrap(),
             2.0 / 1.8f64.sqrt(),
@@ -164,7 +191,7 @@ mod tests {
             from: -1,
             to: 0,
         };
-        let s = corrado(&two_events(), span, Alternative::TwoSided);
+        let s = corrado(&Sample::new(&two_events()), span, Alternative::TwoSided);
         let want = 2f64.sqrt() * 1.25 / 1.8f64.sqrt();
         assert_relative_eq!(s.statistic.unwrap(), want, max_relative = 1e-12);
         assert_eq!(s.n, 2);
@@ -172,7 +199,7 @@ mod tests {
 
     #[test]
     fn corrado_zivney_equals_corrado_when_all_events_have_equal_t() {
-        let s = corrado_zivney(&two_events(), Span::Day(0), Alternative::TwoSided);
+        let s = corrado_zivney(&Sample::new(&two_events()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(
             s.statistic.unwrap(),
             2.0 / 1.8f64.sqrt(),
@@ -186,7 +213,7 @@ mod tests {
         evs[1].ar[0] = None; // b ranks [_, 1, 3, 2, 4], T = 4, deviations [_, -1.5, 0.5, -0.5, 1.5]
         // D = [-2, -1.25, 0.25, 0.25, 1.75]
         let s_k = ((4.0 + 1.5625 + 0.0625 + 0.0625 + 3.0625) / 5.0f64).sqrt();
-        let s = corrado(&evs, Span::Day(0), Alternative::TwoSided);
+        let s = corrado(&Sample::new(&evs), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), 1.75 / s_k, max_relative = 1e-12);
     }
 
@@ -197,7 +224,7 @@ mod tests {
             from: -1,
             to: 0,
         };
-        let s = corrado_zivney(&two_events(), span, Alternative::TwoSided);
+        let s = corrado_zivney(&Sample::new(&two_events()), span, Alternative::TwoSided);
         assert_eq!((s.statistic, s.note.as_str()), (None, "day test only"));
     }
 }

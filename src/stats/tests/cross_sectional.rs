@@ -9,15 +9,16 @@
 
 use super::common::{Measure, Span, one_sample_t, per_event, values_of};
 use super::options::{Alternative, TestKind};
-use crate::stats::cross_section::{EventSeries, TestStat};
+use super::sample::Sample;
+use crate::stats::cross_section::TestStat;
 
 /// `csect_t` on the ARs of a day or the CARs of a window.
 pub(super) fn csect_t(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     alternative: Alternative,
 ) -> TestStat {
-    let x = values_of(&per_event(events, span, Measure::Raw));
+    let x = values_of(&per_event(sample.events(), span, Measure::Raw));
     one_sample_t(TestKind::CsectT, &x, alternative)
 }
 
@@ -40,7 +41,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = csect_t(&events, span, Alternative::TwoSided);
+        let s = csect_t(&Sample::new(&events), span, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -2.449_489_7, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.070_484_0, epsilon = 1e-7);
         assert_eq!((s.n, s.df, s.distribution.as_str()), (5, Some(4.0), "t"));
@@ -54,7 +55,7 @@ mod tests {
             .collect();
         events.push(event("gap", &[0.0; 3], &[9.0], 0));
         events[5].ar[3] = None;
-        let s = csect_t(&events, Span::Day(0), Alternative::TwoSided);
+        let s = csect_t(&Sample::new(&events), Span::Day(0), Alternative::TwoSided);
         assert_eq!(s.n, 5);
         assert_relative_eq!(s.statistic.unwrap(), -2.449_489_7, max_relative = 1e-7);
     }
@@ -62,13 +63,13 @@ mod tests {
     #[test]
     fn csect_t_with_one_event_or_no_dispersion_is_missing() {
         let one = [event("a", &[0.0; 3], &[0.1], 0)];
-        let s = csect_t(&one, Span::Day(0), Alternative::TwoSided);
+        let s = csect_t(&Sample::new(&one), Span::Day(0), Alternative::TwoSided);
         assert_eq!((s.statistic, s.note.as_str()), (None, "n<2"));
         let two = [
             event("a", &[0.0; 3], &[0.1], 0),
             event("b", &[0.0; 3], &[0.1], 0),
         ];
-        let s = csect_t(&two, Span::Day(0), Alternative::TwoSided);
+        let s = csect_t(&Sample::new(&two), Span::Day(0), Alternative::TwoSided);
         assert_eq!((s.statistic, s.note.as_str()), (None, "zero_variance"));
     }
 }

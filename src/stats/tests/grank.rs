@@ -17,51 +17,114 @@
 //! (`t(L1 - 2)`); its sigma-only standardization of estimation ARs is not reproduced (SARs
 //! here always carry the forecast correction). GRANK-Z always uses the paper's `U`.
 
-use std::collections::BTreeMap;
+use std::ops::Range;
 
 use super::common::{
-    Measure, Reference, Span, average_ranks, estimation_rows, finish, finite, missing, per_event,
-    ratio, sd, values_of,
+    ByDay, Measure, Reference, Span, average_ranks, estimation_rows, finish, finite, missing,
+    per_event, ratio, sd, values_of,
 };
 use super::options::{Alternative, GrankVariant, TestKind};
+use super::sample::Sample;
 use crate::stats::cross_section::{EventSeries, TestStat};
+
+/// Every event's present estimation SARs ranked once per sample. A test appends one value
+/// `x` (the collapsed window) to each event: the estimation values below `x` keep their
+/// rank, those equal to it gain 1/2 (their tie grows by one) and those above gain 1, and
+/// `x` itself ranks `#below + 1 + #equal / 2` — a binary search, not a re-sort.
+#[derive(Debug, Clone, Default)]
+pub(super) struct EstimationRanks {
+    /// Estimation rel days of the sample (the slots of the per-day sums).
+    days: ByDay<()>,
+    /// Per event: its range in the flat vectors below.
+    rows: Vec<Range<usize>>,
+    /// Each event's estimation SARs in ascending order.
+    sorted: Vec<f64>,
+    /// Per sorted value: the slot of its rel day in `days`.
+    slot: Vec<usize>,
+    /// Per sorted value: twice its average rank among the event's estimation SARs.
+    rank2: Vec<usize>,
+}
+
+impl EstimationRanks {
+    fn new(events: &[&EventSeries]) -> Self {
+        let est_days = events
+            .iter()
+            .flat_map(|ev| estimation_rows(ev).map(|r| ev.rel_day[r]));
+        let mut out = EstimationRanks {
+            days: ByDay::covering(est_days),
+            ..EstimationRanks::default()
+        };
+        for ev in events {
+            let (days, sar): (Vec<i32>, Vec<f64>) = estimation_rows(ev)
+                .filter_map(|r| finite(ev.sar.get(r).copied().flatten()).map(|v| (ev.rel_day[r], v)))
+                .unzip();
+            let ranks = average_ranks(&sar);
+            let mut order: Vec<usize> = (0..sar.len()).collect();
+            order.sort_by(|&a, &b| sar[a].total_cmp(&sar[b]));
+            let start = out.sorted.len();
+            for k in order {
+                out.sorted.push(sar[k]);
+                out.slot.push(out.days.index(days[k]).unwrap_or(0));
+                // Average ranks are halves of integers: `2 * rank` is exact.
+                out.rank2.push((2.0 * ranks[k]) as usize);
+            }
+            out.rows.push(start..out.sorted.len());
+        }
+        out
+    }
+}
 
 /// Ranked generalized SARs of the events in a test.
 struct Ranked {
     /// Events in the test.
     n: usize,
-    /// Per estimation rel day: (sum of U, number of events present).
-    est: BTreeMap<i32, (f64, usize)>,
+    /// Per estimation rel day slot: (sum of U, number of events present).
+    est: Vec<(f64, usize)>,
     /// Sum over events of the day-0 U.
     sum_u0: f64,
     /// `sum_i (T_i - 1) / (12 (T_i + 1))`, the independence variance of the day-0 ranks.
     var_u0: f64,
 }
 
+impl Ranked {
+    /// `(sum of U, events)` of the estimation days on which some event of the test has a SAR.
+    fn est_days(&self) -> impl Iterator<Item = (f64, usize)> + '_ {
+        self.est.iter().copied().filter(|&(_, c)| c > 0)
+    }
+}
+
 /// Rank GSARs per event; `estudy` divides ranks by `T_i` instead of `T_i + 1`.
-fn rank(events: &[EventSeries], used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
+fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
+    let pre = sample
+        .grank
+        .get_or_init(|| EstimationRanks::new(sample.events()));
     let mut out = Ranked {
         n: used.len(),
-        est: BTreeMap::new(),
+        est: vec![(0.0, 0); pre.days.slots().len()],
         sum_u0: 0.0,
         var_u0: 0.0,
     };
     for &(i, scar) in used {
-        let ev = &events[i];
-        let (mut days, mut gsar): (Vec<i32>, Vec<f64>) = estimation_rows(ev)
-            .filter_map(|r| finite(ev.sar.get(r).copied().flatten()).map(|v| (ev.rel_day[r], v)))
-            .unzip();
-        gsar.push(scar / scale);
-        days.push(0);
-        let t = gsar.len() as f64;
+        let rows = pre.rows[i].clone();
+        let sorted = &pre.sorted[rows.clone()];
+        let x = scar / scale;
+        let below = sorted.partition_point(|&v| v < x);
+        let up_to = sorted.partition_point(|&v| v <= x);
+        let t = (sorted.len() + 1) as f64;
         let denom = if estudy { t } else { t + 1.0 };
-        let ranks = average_ranks(&gsar);
-        let (last, est_ranks) = ranks.split_last().unwrap_or((&0.0, &[]));
-        for (d, k) in days.iter().zip(est_ranks) {
-            let slot = out.est.entry(*d).or_insert((0.0, 0));
-            slot.0 += k / denom - 0.5;
-            slot.1 += 1;
+        for (k, (&slot, &rank2)) in pre.slot[rows.clone()]
+            .iter()
+            .zip(&pre.rank2[rows])
+            .enumerate()
+        {
+            // +1/2 for a tie with x, +1 above it (in halves: 1 and 2).
+            let shift = usize::from(k >= below) + usize::from(k >= up_to);
+            let rank = (rank2 + shift) as f64 / 2.0;
+            let acc = &mut out.est[slot];
+            acc.0 += rank / denom - 0.5;
+            acc.1 += 1;
         }
+        let last = (2 * below + (up_to - below) + 2) as f64 / 2.0;
         out.sum_u0 += last / denom - 0.5;
         out.var_u0 += (t - 1.0) / (12.0 * (t + 1.0));
     }
@@ -72,8 +135,8 @@ fn rank(events: &[EventSeries], used: &[(usize, f64)], scale: f64, estudy: bool)
 type Scaled = (Vec<(usize, f64)>, f64);
 
 /// The test's events with their SCARs and its SCAR sd, or `(n, reason)` when unusable.
-fn standardized(events: &[EventSeries], span: Span<'_>) -> Result<Scaled, (usize, &'static str)> {
-    let used = per_event(events, span, Measure::Standardized);
+fn standardized(sample: &Sample<'_>, span: Span<'_>) -> Result<Scaled, (usize, &'static str)> {
+    let used = per_event(sample.events(), span, Measure::Standardized);
     let n = used.len();
     match sd(&values_of(&used)) {
         None => Err((n, "n<2")),
@@ -84,25 +147,24 @@ fn standardized(events: &[EventSeries], span: Span<'_>) -> Result<Scaled, (usize
 
 /// `grank_t` on a day or window, in the requested variant.
 pub(super) fn grank_t(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     variant: GrankVariant,
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::GrankT;
-    let (used, scale) = match standardized(events, span) {
+    let (used, scale) = match standardized(sample, span) {
         Ok(x) => x,
         Err((n, note)) => return missing(kind, n, Reference::StudentT(0.0), note),
     };
     let estudy = variant == GrankVariant::Estudy;
-    let r = rank(events, &used, scale, estudy);
+    let r = rank(sample, &used, scale, estudy);
     let n = r.n as f64;
-    let l1 = r.est.len() as f64;
+    let l1 = r.est_days().count() as f64;
     let ubar0 = r.sum_u0 / n;
     let sum_sq = ubar0.powi(2)
-        + r.est
-            .values()
-            .map(|&(s, c)| (c as f64 / n) * (s / c as f64).powi(2))
+        + r.est_days()
+            .map(|(s, c)| (c as f64 / n) * (s / c as f64).powi(2))
             .sum::<f64>();
     let big_t = if estudy { l1 } else { l1 + 1.0 };
     let reference = Reference::StudentT(big_t - 2.0);
@@ -124,16 +186,16 @@ pub(super) fn grank_t(
 
 /// `grank_z` on a day or window (always the paper's `U`).
 pub(super) fn grank_z(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::GrankZ;
-    let (used, scale) = match standardized(events, span) {
+    let (used, scale) = match standardized(sample, span) {
         Ok(x) => x,
         Err((n, note)) => return missing(kind, n, Reference::Normal, note),
     };
-    let r = rank(events, &used, scale, false);
+    let r = rank(sample, &used, scale, false);
     let n = r.n as f64;
     ratio(
         kind,
@@ -181,7 +243,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_t(&events, span, GrankVariant::Paper, Alternative::TwoSided);
+        let s = grank_t(&Sample::new(&events), span, GrankVariant::Paper, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -2.711_630_7, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.073_063_7, epsilon = 1e-7);
         assert_eq!((s.df, s.n, s.note.as_str()), (Some(3.0), 3, "z=-1.685500"));
@@ -195,7 +257,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_z(&events, span, Alternative::TwoSided);
+        let s = grank_z(&Sample::new(&events), span, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -2.041_241_5, max_relative = 1e-7);
     }
 
@@ -212,7 +274,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_t(&events, span, GrankVariant::Estudy, Alternative::TwoSided);
+        let s = grank_t(&Sample::new(&events), span, GrankVariant::Estudy, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), want, max_relative = 1e-12);
         assert_eq!(s.df, Some(2.0));
     }
@@ -225,7 +287,7 @@ mod tests {
             ev.sar[last] = w.scar;
         }
         let s = grank_t(
-            &events,
+            &Sample::new(&events),
             Span::Day(0),
             GrankVariant::Paper,
             Alternative::TwoSided,
@@ -241,7 +303,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_t(&events, span, GrankVariant::Paper, Alternative::TwoSided);
+        let s = grank_t(&Sample::new(&events), span, GrankVariant::Paper, Alternative::TwoSided);
         assert_eq!((s.statistic, s.note.as_str()), (None, "n<2"));
     }
 }

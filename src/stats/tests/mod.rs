@@ -13,6 +13,7 @@
 //! | `wilcoxon.rs` | `wilcoxon` | 5.9 |
 //! | `skewness.rs` | `skew_t` | 5.10 |
 //! | `correlation.rs` | `rbar` for the Kolari–Pynnönen adjustments | 5.5 |
+//! | `sample.rs` | [`Sample`]: one group's events and what the tests derive from all of them, computed once | |
 //!
 //! Conventions shared by every test: an event missing the day's value (or the window's) is
 //! left out and `n` counts the events used; a statistic whose denominator is zero or not
@@ -29,6 +30,7 @@ mod cross_sectional;
 mod grank;
 mod options;
 mod patell;
+mod sample;
 mod sign;
 mod skewness;
 mod wilcoxon;
@@ -37,79 +39,84 @@ mod wilcoxon;
 mod fixtures;
 #[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod timing;
 
-pub use correlation::{CrossCorrelation, cross_correlation};
+pub use correlation::{CrossCorrelation, PartitionedCorrelation, cross_correlation, partitioned_cross_correlation};
+pub use sample::Sample;
 pub use options::{Alternative, GrankVariant, TestKind, TestOptions, UnknownName};
 
 use common::Span;
 
-use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
+use crate::stats::cross_section::{TestStat, WindowValues};
 
 /// The requested tests on relative day `day` (AAR tests), in the order of `opts.tests`.
 ///
-/// Each test uses the events with a value on that day (`AR_it` or `SAR_it`); the tests that
-/// need estimation-window data read it from `events` too. `rho` feeds the Kolari–Pynnönen
-/// adjustments (compute it once per study with [`cross_correlation`]).
+/// Each test uses the events of `sample` with a value on that day (`AR_it` or `SAR_it`); the
+/// tests that need estimation-window data read it from the sample too, and what they derive
+/// from the whole sample (rank sums, estimation AARs) is computed on the first call and
+/// reused by the later ones. `rho` feeds the Kolari–Pynnönen adjustments (compute it once
+/// per sample with [`cross_correlation`]).
 pub fn day_tests(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     day: i32,
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> Vec<TestStat> {
-    run(events, Span::Day(day), rho, opts)
+    run(sample, Span::Day(day), rho, opts)
 }
 
 /// The requested tests on the window `[from, to]` (CAAR tests), in the order of `opts.tests`.
 ///
-/// `values[i]` holds event `i`'s CAR, SCAR and CSAR over the window; events beyond the shorter
-/// of the two slices are ignored. Each test uses the events whose needed window value is
-/// present.
+/// `values[i]` holds the CAR, SCAR and CSAR over the window of the sample's `i`-th event;
+/// events beyond the shorter of the two are ignored. Each test uses the events whose needed
+/// window value is present.
 pub fn window_tests(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     values: &[WindowValues],
     from: i32,
     to: i32,
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> Vec<TestStat> {
-    run(events, Span::Window { values, from, to }, rho, opts)
+    run(sample, Span::Window { values, from, to }, rho, opts)
 }
 
 fn run(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> Vec<TestStat> {
     opts.tests
         .iter()
-        .map(|&kind| one(kind, events, span, rho, opts))
+        .map(|&kind| one(kind, sample, span, rho, opts))
         .collect()
 }
 
 fn one(
     kind: TestKind,
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> TestStat {
     let alt = opts.alternative;
     match kind {
-        TestKind::CsectT => cross_sectional::csect_t(events, span, alt),
-        TestKind::BwT => brown_warner::bw_t(events, span, alt),
-        TestKind::J1 => brown_warner::j1(events, span, alt),
-        TestKind::PatellZ => patell::patell_z(events, span, alt),
-        TestKind::PatellZKp => patell::patell_z_kp(events, span, rho, alt),
-        TestKind::BmpT => bmp::bmp_t(events, span, alt),
-        TestKind::KpBmpT => bmp::kp_bmp_t(events, span, rho, alt),
-        TestKind::Corrado => corrado::corrado(events, span, alt),
-        TestKind::CorradoZivney => corrado::corrado_zivney(events, span, alt),
-        TestKind::Sign => sign::sign(events, span, alt),
-        TestKind::GenSign => sign::gen_sign(events, span, alt),
-        TestKind::GrankT => grank::grank_t(events, span, opts.grank_variant, alt),
-        TestKind::GrankZ => grank::grank_z(events, span, alt),
-        TestKind::Wilcoxon => wilcoxon::wilcoxon(events, span, alt),
-        TestKind::SkewT => skewness::skew_t(events, span, alt),
+        TestKind::CsectT => cross_sectional::csect_t(sample, span, alt),
+        TestKind::BwT => brown_warner::bw_t(sample, span, alt),
+        TestKind::J1 => brown_warner::j1(sample, span, alt),
+        TestKind::PatellZ => patell::patell_z(sample, span, alt),
+        TestKind::PatellZKp => patell::patell_z_kp(sample, span, rho, alt),
+        TestKind::BmpT => bmp::bmp_t(sample, span, alt),
+        TestKind::KpBmpT => bmp::kp_bmp_t(sample, span, rho, alt),
+        TestKind::Corrado => corrado::corrado(sample, span, alt),
+        TestKind::CorradoZivney => corrado::corrado_zivney(sample, span, alt),
+        TestKind::Sign => sign::sign(sample, span, alt),
+        TestKind::GenSign => sign::gen_sign(sample, span, alt),
+        TestKind::GrankT => grank::grank_t(sample, span, opts.grank_variant, alt),
+        TestKind::GrankZ => grank::grank_z(sample, span, alt),
+        TestKind::Wilcoxon => wilcoxon::wilcoxon(sample, span, alt),
+        TestKind::SkewT => skewness::skew_t(sample, span, alt),
     }
 }

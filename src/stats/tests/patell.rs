@@ -14,19 +14,21 @@
 use super::common::{Reference, Span, day_sar, finish, finite, missing};
 use super::correlation::CrossCorrelation;
 use super::options::{Alternative, TestKind};
+use super::sample::Sample;
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// `(Z, N)` of the Patell test, or `(N, reason)` when it cannot be computed.
-fn patell(events: &[EventSeries], span: Span<'_>) -> Result<(f64, usize), (usize, String)> {
+fn patell(sample: &Sample<'_>, span: Span<'_>) -> Result<(f64, usize), (usize, String)> {
+    let events = sample.events();
     // (standardized value, number of days it cumulates, event) of every event used.
     let used: Vec<(f64, usize, &EventSeries)> = match span {
         Span::Day(day) => events
             .iter()
-            .filter_map(|ev| Some((day_sar(ev, day)?, 1, ev)))
+            .filter_map(|&ev| Some((day_sar(ev, day)?, 1, ev)))
             .collect(),
         Span::Window { values, .. } => values
             .iter()
-            .zip(events)
+            .zip(events.iter().copied())
             .filter(|(w, _)| w.n_days > 0)
             .filter_map(|(w, ev)| Some((finite(w.csar)?, w.n_days, ev)))
             .collect(),
@@ -58,11 +60,11 @@ fn patell(events: &[EventSeries], span: Span<'_>) -> Result<(f64, usize), (usize
 
 /// `patell_z` on a day (SAR) or window (CSAR).
 pub(super) fn patell_z(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     alternative: Alternative,
 ) -> TestStat {
-    match patell(events, span) {
+    match patell(sample, span) {
         Ok((z, n)) => finish(TestKind::PatellZ, n, Reference::Normal, z, alternative, ""),
         Err((n, note)) => missing(TestKind::PatellZ, n, Reference::Normal, note),
     }
@@ -70,13 +72,13 @@ pub(super) fn patell_z(
 
 /// `patell_z_kp`: Patell Z times `sqrt(1 / (1 + (N-1) rbar))`.
 pub(super) fn patell_z_kp(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     rho: &CrossCorrelation,
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::PatellZKp;
-    match patell(events, span) {
+    match patell(sample, span) {
         Ok((z, n)) => {
             let denom = 1.0 + (n as f64 - 1.0) * rho.rbar;
             if !(denom.is_finite() && denom > 0.0) {
@@ -104,7 +106,7 @@ mod tests {
 
     #[test]
     fn patell_z_on_example_c_is_minus_1_714() {
-        let s = patell_z(&example_c(), Span::Day(0), Alternative::TwoSided);
+        let s = patell_z(&Sample::new(&example_c()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.713_676_5, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.086_588_1, epsilon = 1e-7);
         assert_eq!((s.n, s.distribution.as_str()), (3, "normal"));
@@ -116,7 +118,7 @@ mod tests {
             rbar: 0.2,
             n_pairs: 3,
         };
-        let s = patell_z_kp(&example_c(), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = patell_z_kp(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.448_321_0, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.147_527_3, epsilon = 1e-7);
         assert_eq!(s.note, "rbar=0.2000");
@@ -128,7 +130,7 @@ mod tests {
             rbar: -0.6,
             n_pairs: 3,
         };
-        let s = patell_z_kp(&example_c(), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = patell_z_kp(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
         assert_eq!(
             (s.statistic, s.note.as_str()),
             (None, "degenerate_correlation")
@@ -148,7 +150,7 @@ mod tests {
             from: 0,
             to: 3,
         };
-        let s = patell_z(&events, span, Alternative::TwoSided);
+        let s = patell_z(&Sample::new(&events), span, Alternative::TwoSided);
         let want =
             (2.0 / (4.0 * 98.0 / 96.0f64).sqrt() - 1.0 / (58.0 / 56.0f64).sqrt()) / 2f64.sqrt();
         assert_relative_eq!(s.statistic.unwrap(), want, max_relative = 1e-12);
@@ -157,7 +159,7 @@ mod tests {
     #[test]
     fn patell_needs_more_than_two_residual_degrees_of_freedom() {
         let events = [event("short", &[0.0; 4], &[1.0], 0)];
-        let s = patell_z(&events, Span::Day(0), Alternative::TwoSided);
+        let s = patell_z(&Sample::new(&events), Span::Day(0), Alternative::TwoSided);
         assert_eq!(s.note, "df_resid<=2 (event short)");
     }
 }

@@ -3,7 +3,9 @@
 
 use proptest::prelude::*;
 
-use super::{CrossCorrelation, TestKind, TestOptions, cross_correlation, day_tests, window_tests};
+use super::{
+    CrossCorrelation, Sample, TestKind, TestOptions, cross_correlation, day_tests, window_tests,
+};
 use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
 
 const L1: usize = 40;
@@ -63,17 +65,21 @@ fn everything(
     opts: &TestOptions,
 ) -> Vec<TestStat> {
     let (events, values): (Vec<_>, Vec<_>) = sample.iter().cloned().unzip();
-    let mut out = window_tests(&events, &values, 0, L2 as i32 - 1, rho, opts);
+    let sample = Sample::new(&events);
+    let mut out = window_tests(&sample, &values, 0, L2 as i32 - 1, rho, opts);
     for day in -2..L2 as i32 {
-        out.extend(day_tests(&events, day, rho, opts));
+        out.extend(day_tests(&sample, day, rho, opts));
     }
     out
 }
 
+/// Equal up to rounding. The tolerance is 1e-7 relative: with two events and nearly equal
+/// values the Hall transform cubes a t of order 1e4, which amplifies the rounding of the
+/// scaled inputs to ~1e-9 (seen in CI; see the regression file).
 fn close(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (None, None) => true,
-        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-3),
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1e-3),
         _ => false,
     }
 }
@@ -103,8 +109,8 @@ proptest! {
         let opts = all_tests();
         let events: Vec<_> = sample.iter().map(|(e, _)| e.clone()).collect();
         let moved: Vec<_> = shuffled.iter().map(|(e, _)| e.clone()).collect();
-        let rho = cross_correlation(&events, 30);
-        let rho2 = cross_correlation(&moved, 30);
+        let rho = cross_correlation(&Sample::new(&events), 30);
+        let rho2 = cross_correlation(&Sample::new(&moved), 30);
         prop_assert_eq!(rho.n_pairs, rho2.n_pairs);
         prop_assert!(close(Some(rho.rbar), Some(rho2.rbar)));
         let a = everything(&sample, &rho, &opts);
@@ -157,9 +163,10 @@ proptest! {
         let opts = TestOptions { tests: vec![TestKind::BmpT, TestKind::KpBmpT], ..TestOptions::default() };
         let (events, values): (Vec<_>, Vec<_>) = sample.into_iter().unzip();
         let rho = CrossCorrelation::ZERO;
-        let w = window_tests(&events, &values, 0, 2, &rho, &opts);
+        let sample = Sample::new(&events);
+        let w = window_tests(&sample, &values, 0, 2, &rho, &opts);
         prop_assert_eq!(stat(&w, "bmp_t"), stat(&w, "kp_bmp_t"));
-        let d = day_tests(&events, 0, &rho, &opts);
+        let d = day_tests(&sample, 0, &rho, &opts);
         prop_assert_eq!(stat(&d, "bmp_t"), stat(&d, "kp_bmp_t"));
     }
 }

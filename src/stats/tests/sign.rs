@@ -15,11 +15,12 @@
 
 use super::common::{Measure, Reference, Span, estimation_rows, finite, missing, per_event, ratio};
 use super::options::{Alternative, TestKind};
+use super::sample::Sample;
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// `sign` on a day's ARs or a window's CARs.
-pub(super) fn sign(events: &[EventSeries], span: Span<'_>, alternative: Alternative) -> TestStat {
-    let x = per_event(events, span, Measure::Raw);
+pub(super) fn sign(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
+    let x = per_event(sample.events(), span, Measure::Raw);
     let n = x.len();
     if n == 0 {
         return missing(TestKind::Sign, 0, Reference::Normal, "n<1");
@@ -47,23 +48,34 @@ fn positive_fraction(event: &EventSeries) -> Option<f64> {
     Some(est.iter().filter(|&&v| v > 0.0).count() as f64 / est.len() as f64)
 }
 
+/// Cowan's `phat` over the sample's events (`None` when no event has an estimation AR);
+/// computed once per sample.
+fn phat(sample: &Sample<'_>) -> Option<f64> {
+    *sample.phat.get_or_init(|| {
+        let fractions: Vec<f64> = sample
+            .events()
+            .iter()
+            .filter_map(|ev| positive_fraction(ev))
+            .collect();
+        (!fractions.is_empty()).then(|| fractions.iter().sum::<f64>() / fractions.len() as f64)
+    })
+}
+
 /// `gen_sign` on a day's ARs or a window's CARs.
 pub(super) fn gen_sign(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::GenSign;
-    let x = per_event(events, span, Measure::Raw);
+    let x = per_event(sample.events(), span, Measure::Raw);
     let n = x.len();
     if n == 0 {
         return missing(kind, 0, Reference::Normal, "n<1");
     }
-    let fractions: Vec<f64> = events.iter().filter_map(positive_fraction).collect();
-    if fractions.is_empty() {
+    let Some(phat) = phat(sample) else {
         return missing(kind, n, Reference::Normal, "no_estimation_returns");
-    }
-    let phat = fractions.iter().sum::<f64>() / fractions.len() as f64;
+    };
     let w = x.iter().filter(|&&(_, v)| v > 0.0).count() as f64;
     let nf = n as f64;
     ratio(
@@ -93,14 +105,14 @@ mod tests {
 
     #[test]
     fn generalized_sign_on_three_of_ten_with_phat_0_52_is_minus_1_393() {
-        let s = gen_sign(&ten_events(), Span::Day(0), Alternative::TwoSided);
+        let s = gen_sign(&Sample::new(&ten_events()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.392_517, max_relative = 1e-6);
         assert_eq!((s.n, s.distribution.as_str()), (10, "normal"));
     }
 
     #[test]
     fn simple_sign_on_three_of_ten_is_minus_1_265() {
-        let s = sign(&ten_events(), Span::Day(0), Alternative::TwoSided);
+        let s = sign(&Sample::new(&ten_events()), Span::Day(0), Alternative::TwoSided);
         assert_relative_eq!(
             s.statistic.unwrap(),
             -2.0 / 2.5f64.sqrt(),
@@ -124,7 +136,7 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = sign(&events, span, Alternative::TwoSided);
+        let s = sign(&Sample::new(&events), span, Alternative::TwoSided);
         assert_relative_eq!(s.statistic.unwrap(), -1.0, max_relative = 1e-12); // (1 - 2)/1
     }
 
@@ -133,7 +145,7 @@ mod tests {
         let events: Vec<_> = (0..3)
             .map(|i| event(&i.to_string(), &[0.01, 0.02], &[0.1], 0))
             .collect();
-        let s = gen_sign(&events, Span::Day(0), Alternative::TwoSided);
+        let s = gen_sign(&Sample::new(&events), Span::Day(0), Alternative::TwoSided);
         assert_eq!((s.statistic, s.note.as_str()), (None, "zero_variance"));
     }
 }

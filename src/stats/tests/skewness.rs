@@ -12,7 +12,8 @@
 
 use super::common::{Measure, Reference, Span, finish, mean, missing, per_event, sd, values_of};
 use super::options::{Alternative, TestKind};
-use crate::stats::cross_section::{EventSeries, TestStat};
+use super::sample::Sample;
+use crate::stats::cross_section::TestStat;
 
 /// Hall's transformed t for given `n`, `S` and `gamma`.
 fn hall_t(n: f64, s: f64, gamma: f64) -> f64 {
@@ -20,9 +21,9 @@ fn hall_t(n: f64, s: f64, gamma: f64) -> f64 {
 }
 
 /// `skew_t` on a day's ARs or a window's CARs.
-pub(super) fn skew_t(events: &[EventSeries], span: Span<'_>, alternative: Alternative) -> TestStat {
+pub(super) fn skew_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::SkewT;
-    let x = values_of(&per_event(events, span, Measure::Raw));
+    let x = values_of(&per_event(sample.events(), span, Measure::Raw));
     let n = x.len();
     let reference = Reference::StudentT(n.saturating_sub(1) as f64);
     let (Some(m), Some(sdev)) = (mean(&x), sd(&x)) else {
@@ -59,7 +60,7 @@ mod tests {
             .collect();
         let values: Vec<_> = cars.iter().map(|&c| window(c, c, 1)).collect();
         let s = skew_t(
-            &events,
+            &Sample::new(&events),
             Span::Window {
                 values: &values,
                 from: 0,
@@ -79,7 +80,7 @@ mod tests {
     #[test]
     fn skew_t_with_one_event_is_missing() {
         let events = [event("a", &[0.0; 3], &[0.3], 0)];
-        let s = skew_t(&events, Span::Day(0), Alternative::TwoSided);
+        let s = skew_t(&Sample::new(&events), Span::Day(0), Alternative::TwoSided);
         assert_eq!((s.statistic, s.note.as_str()), (None, "n<2"));
     }
 }

@@ -15,19 +15,20 @@ use super::common::{
     Measure, Reference, Span, average_ranks, finish, missing, per_event, values_of,
 };
 use super::options::{Alternative, TestKind};
-use crate::stats::cross_section::{EventSeries, TestStat};
+use super::sample::Sample;
+use crate::stats::cross_section::TestStat;
 
 /// Largest sample with an exact p-value (2^50 sign patterns are still exact in `f64`).
 const MAX_EXACT: usize = 50;
 
 /// `wilcoxon` on a day's ARs or a window's CARs.
 pub(super) fn wilcoxon(
-    events: &[EventSeries],
+    sample: &Sample<'_>,
     span: Span<'_>,
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::Wilcoxon;
-    let all = values_of(&per_event(events, span, Measure::Raw));
+    let all = values_of(&per_event(sample.events(), span, Measure::Raw));
     let n_used = all.len();
     let x: Vec<f64> = all.into_iter().filter(|&v| v != 0.0).collect();
     let n = x.len();
@@ -131,7 +132,7 @@ mod tests {
             .collect();
         let values: Vec<_> = cars.iter().map(|&c| window(c, c, 1)).collect();
         wilcoxon(
-            &events,
+            &Sample::new(&events),
             Span::Window {
                 values: &values,
                 from: 0,
