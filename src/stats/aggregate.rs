@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cross_section::{TestStat, WindowValues};
 use super::tests::{
-    CrossCorrelation, Sample, TestOptions, cross_correlation, day_tests,
+    CrossCorrelation, Sample, TestOptions, cross_correlation, day_tests, map_parallel,
     partitioned_cross_correlation, window_tests,
 };
 use crate::config::Window;
@@ -237,7 +237,8 @@ pub const NO_LIMIT_DAY0: &str = "no_limit_day0";
 /// `all` first, then each named group in ascending order (only when the events file names any).
 ///
 /// `rbar` of every group comes from one pass over the pairs of all events (a group's pairs
-/// are among them), with the same value as [`aggregate`] of the group alone.
+/// are among them), with the same value as [`aggregate`] of the group alone; the pairs and
+/// then the groups are computed on all cores, with the same results on any number of them.
 pub fn by_group(
     events: &[EventResult],
     window: Window,
@@ -272,29 +273,31 @@ pub fn by_group(
         partitioned_cross_correlation(&sample, opts.min_common_dates, &partitions)
     });
     let rho_of = |partition: Option<usize>, class: usize| {
-        rho.as_ref().map_or(CrossCorrelation::ZERO, |r| match partition {
-            None => r.all,
-            Some(p) => r.classes[p]
-                .get(class)
-                .copied()
-                .unwrap_or(CrossCorrelation::ZERO),
-        })
+        rho.as_ref()
+            .map_or(CrossCorrelation::ZERO, |r| match partition {
+                None => r.all,
+                Some(p) => r.classes[p]
+                    .get(class)
+                    .copied()
+                    .unwrap_or(CrossCorrelation::ZERO),
+            })
     };
-    let run = |name: &str, members: &[&EventResult], rho: CrossCorrelation| {
-        let sample = Sample::new(members.iter().map(|e| &e.series));
-        aggregate_with(name, members, &sample, rho, window, car_windows, opts)
-    };
-    let all: Vec<&EventResult> = events.iter().collect();
-    let mut out = vec![run("all", &all, rho_of(None, 0))];
+    // (name, members, rbar) of every group, in output order.
+    let mut groups: Vec<(&str, Vec<&EventResult>, CrossCorrelation)> =
+        vec![("all", events.iter().collect(), rho_of(None, 0))];
     for (k, g) in names.iter().enumerate() {
-        let members: Vec<&EventResult> = events.iter().filter(|e| e.group == *g).collect();
-        out.push(run(g, &members, rho_of(Some(0), k)));
+        let members = events.iter().filter(|e| e.group == *g).collect();
+        groups.push((g, members, rho_of(Some(0), k)));
     }
     if any_limited {
         let (hit, free): (Vec<&EventResult>, Vec<&EventResult>) =
             events.iter().partition(|e| limited(e));
-        out.push(run(LIMIT_DAY0, &hit, rho_of(Some(1), 0)));
-        out.push(run(NO_LIMIT_DAY0, &free, rho_of(Some(1), 1)));
+        groups.push((LIMIT_DAY0, hit, rho_of(Some(1), 0)));
+        groups.push((NO_LIMIT_DAY0, free, rho_of(Some(1), 1)));
     }
-    out
+    // Groups are independent: aggregate them on all cores (results in this order).
+    map_parallel(&groups, |(name, members, rho)| {
+        let sample = Sample::new(members.iter().map(|e| &e.series));
+        aggregate_with(name, members, &sample, *rho, window, car_windows, opts)
+    })
 }

@@ -20,7 +20,7 @@ use crate::stats::cross_section::TestStat;
 
 /// `bmp_t` on a day's SARs or a window's SCARs.
 pub(super) fn bmp_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
-    let x = values_of(&per_event(sample.events(), span, Measure::Standardized));
+    let x = values_of(&per_event(sample, span, Measure::Standardized));
     one_sample_t(TestKind::BmpT, &x, alternative)
 }
 
@@ -55,7 +55,11 @@ mod tests {
 
     #[test]
     fn bmp_t_on_example_c_is_minus_1_309() {
-        let s = bmp_t(&Sample::new(&example_c()), Span::Day(0), Alternative::TwoSided);
+        let s = bmp_t(
+            &Sample::new(&example_c()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -1.309_307_3, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.320_633_8, epsilon = 1e-7);
         assert_eq!(s.df, Some(2.0));
@@ -67,7 +71,12 @@ mod tests {
             rbar: 0.2,
             n_pairs: 3,
         };
-        let s = kp_bmp_t(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = kp_bmp_t(
+            &Sample::new(&example_c()),
+            Span::Day(0),
+            &rho,
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -0.989_743_3, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.426_617_8, epsilon = 1e-7);
         assert_eq!((s.df, s.note.as_str()), (Some(2.0), "rbar=0.2000"));
@@ -79,7 +88,12 @@ mod tests {
             rbar: -0.5,
             n_pairs: 3,
         };
-        let s = kp_bmp_t(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = kp_bmp_t(
+            &Sample::new(&example_c()),
+            Span::Day(0),
+            &rho,
+            Alternative::TwoSided,
+        );
         assert_eq!(
             (s.statistic, s.note.as_str()),
             (None, "degenerate_correlation")

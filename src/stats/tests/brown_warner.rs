@@ -43,7 +43,7 @@ impl EstimationAars {
 /// `bw_t` on a day's AAR or a window's CAAR.
 pub(super) fn bw_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::BwT;
-    let x = values_of(&per_event(sample.events(), span, Measure::Raw));
+    let x = values_of(&per_event(sample, span, Measure::Raw));
     let n = x.len();
     let est = *sample
         .brown_warner
@@ -148,7 +148,11 @@ mod tests {
 
     #[test]
     fn bw_t_on_example_i_day_zero_is_minus_11_888() {
-        let s = bw_t(&Sample::new(&example_i()), Span::Day(0), Alternative::TwoSided);
+        let s = bw_t(
+            &Sample::new(&example_i()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -11.887_957, max_relative = 1e-7);
         assert_eq!((s.df, s.n), (Some(5.0), 3));
     }

@@ -3,9 +3,12 @@
 //! statistic into a [`TestStat`] with its p-value (METHODS-SPEC §0 conventions: p-values from
 //! statrs `sf`/`cdf`, never `1 - cdf`; a statistic that is not finite is reported missing).
 
+use std::rc::Rc;
+
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::options::{Alternative, TestKind};
+use super::sample::Sample;
 use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
 
 /// What a test is computed over: one relative day, or one CAR window.
@@ -22,7 +25,7 @@ pub(super) enum Span<'a> {
 }
 
 /// Which per-event number a test reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Measure {
     /// `AR_it` on a day, `CAR_i` on a window.
     Raw,
@@ -89,37 +92,44 @@ pub(super) fn estimation_rows(event: &EventSeries) -> std::ops::Range<usize> {
     0..event.n_est_rows.min(event.rel_day.len())
 }
 
-/// `(event index, value)` of every event with the requested measure present on `span`.
-pub(super) fn per_event(
-    events: &[&EventSeries],
-    span: Span<'_>,
-    measure: Measure,
-) -> Vec<(usize, f64)> {
+/// `(event index, value)` pairs in event order, shared by the tests that read them.
+pub(super) type EventValues = Rc<Vec<(usize, f64)>>;
+
+/// `(event index, value)` of every event with the requested measure present on `span`, in
+/// event order. A day's values are looked up once per sample and shared by its tests.
+pub(super) fn per_event(sample: &Sample<'_>, span: Span<'_>, measure: Measure) -> EventValues {
     match span {
-        Span::Day(day) => events
-            .iter()
-            .enumerate()
-            .filter_map(|(i, ev)| {
-                let v = match measure {
-                    Measure::Raw => day_ar(ev, day),
-                    Measure::Standardized => day_sar(ev, day),
-                };
-                v.map(|v| (i, v))
-            })
-            .collect(),
-        Span::Window { values, .. } => values
-            .iter()
-            .take(events.len())
-            .enumerate()
-            .filter_map(|(i, w)| {
-                let v = match measure {
-                    Measure::Raw => finite(w.car),
-                    Measure::Standardized => finite(w.scar),
-                };
-                v.map(|v| (i, v))
-            })
-            .collect(),
+        Span::Day(day) => sample.day_values(day, measure),
+        Span::Window { values, .. } => Rc::new(
+            values
+                .iter()
+                .take(sample.len())
+                .enumerate()
+                .filter_map(|(i, w)| {
+                    let v = match measure {
+                        Measure::Raw => finite(w.car),
+                        Measure::Standardized => finite(w.scar),
+                    };
+                    v.map(|v| (i, v))
+                })
+                .collect(),
+        ),
     }
+}
+
+/// `(event index, value)` of every event with the requested measure present on `day`.
+pub(super) fn on_day(events: &[&EventSeries], day: i32, measure: Measure) -> Vec<(usize, f64)> {
+    events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ev)| {
+            let v = match measure {
+                Measure::Raw => day_ar(ev, day),
+                Measure::Standardized => day_sar(ev, day),
+            };
+            v.map(|v| (i, v))
+        })
+        .collect()
 }
 
 /// Just the values of [`per_event`].
@@ -173,8 +183,8 @@ impl<T: Clone + Default> ByDay<T> {
     /// Slots of `[from, to]` (clipped to the covered range), ascending.
     pub(super) fn range(&self, from: i32, to: i32) -> &[T] {
         let lo = (i64::from(from) - i64::from(self.first)).max(0) as usize;
-        let hi = (i64::from(to) - i64::from(self.first) + 1)
-            .clamp(0, self.slots.len() as i64) as usize;
+        let hi =
+            (i64::from(to) - i64::from(self.first) + 1).clamp(0, self.slots.len() as i64) as usize;
         self.slots.get(lo..hi).unwrap_or(&[])
     }
 
@@ -359,6 +369,19 @@ mod tests {
         let two = p_value(-2.0, r, Alternative::TwoSided).unwrap();
         assert_relative_eq!(less + greater, 1.0, max_relative = 1e-12);
         assert_relative_eq!(2.0 * less, two, max_relative = 1e-12);
+    }
+
+    #[test]
+    fn by_day_covers_the_days_seen_and_clips_ranges() {
+        let mut days: ByDay<usize> = ByDay::covering([-3, 2, 0]);
+        *days.slot_mut(-3) += 1;
+        *days.slot_mut(2) += 5;
+        assert_eq!(days.slots(), &[1, 0, 0, 0, 0, 5]);
+        assert_eq!(
+            (days.range(1, 9), days.range(-9, -3)),
+            (&[0, 5][..], &[1][..])
+        );
+        assert!(days.range(3, 9).is_empty() && days.get(3).is_none());
     }
 
     #[test]

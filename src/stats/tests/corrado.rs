@@ -89,7 +89,9 @@ fn rms(days: &ByDay<DayRanks>, f: impl Fn(DayRanks) -> f64) -> f64 {
 }
 
 fn rank_days<'s>(sample: &'s Sample<'_>) -> &'s RankDays {
-    sample.corrado.get_or_init(|| RankDays::new(sample.events()))
+    sample
+        .corrado
+        .get_or_init(|| RankDays::new(sample.events()))
 }
 
 /// `corrado` on a day (Corrado 1989) or a window (Cowan 1992).
@@ -175,7 +177,11 @@ mod tests {
 
     #[test]
     fn corrado_day_divides_mean_rank_deviation_by_its_rms() {
-        let s = corrado(&Sample::new(&two_events()), Span::Day(0), Alternative::TwoSided);
+        let s = corrado(
+            &Sample::new(&two_events()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(
             s.statistic.unwrap(),
             2.0 / 1.8f64.sqrt(),
@@ -199,7 +205,11 @@ mod tests {
 
     #[test]
     fn corrado_zivney_equals_corrado_when_all_events_have_equal_t() {
-        let s = corrado_zivney(&Sample::new(&two_events()), Span::Day(0), Alternative::TwoSided);
+        let s = corrado_zivney(
+            &Sample::new(&two_events()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(
             s.statistic.unwrap(),
             2.0 / 1.8f64.sqrt(),

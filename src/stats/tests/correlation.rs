@@ -10,11 +10,18 @@
 //! with fewer than `min_common` common dates, or with a constant series on them, is dropped.
 //! With no qualifying pair `rbar = 0` (adjustment factor 1, as `[ES-R]`).
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
-use super::common::{estimation_rows, finite};
+use super::pairwise::Calendar;
+use super::parallel::map_parallel;
 use super::sample::Sample;
-use crate::stats::cross_section::EventSeries;
+
+/// Events whose pairs are computed (in parallel) before they are summed.
+const WAVE: usize = 512;
+/// Events per parallel job.
+const BLOCK: usize = 16;
 
 /// The average pairwise correlation and how many pairs it averages.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -68,17 +75,34 @@ pub fn partitioned_cross_correlation(
         .iter()
         .map(|labels| vec![Mean::default(); labels.iter().flatten().max().map_or(0, |m| m + 1)])
         .collect();
-    let mut pairs = Vec::new();
-    for i in 0..sample.len() {
-        calendar.correlations_after(i, min_common, &mut pairs);
-        for &(j, r) in &pairs {
-            all.add(r);
-            for (labels, means) in partitions.iter().zip(&mut classes) {
-                let class = |k: usize| labels.get(k).copied().flatten();
-                if let (Some(a), Some(b)) = (class(i), class(j))
-                    && a == b
-                {
-                    means[a].add(r);
+    // Pairs are computed on all cores, a wave of events at a time, and summed here in
+    // `(i, j)` order.
+    for wave in (0..sample.len()).step_by(WAVE) {
+        let wave_end = (wave + WAVE).min(sample.len());
+        let blocks: Vec<Range<usize>> = (wave..wave_end)
+            .step_by(BLOCK)
+            .map(|b| b..(b + BLOCK).min(wave_end))
+            .collect();
+        let done = map_parallel(&blocks, |block| {
+            block
+                .clone()
+                .map(|i| {
+                    let mut pairs = Vec::new();
+                    calendar.correlations_after(i, min_common, &mut pairs);
+                    pairs
+                })
+                .collect::<Vec<_>>()
+        });
+        for (i, pairs) in (wave..wave_end).zip(done.into_iter().flatten()) {
+            for (j, r) in pairs {
+                all.add(r);
+                for (labels, means) in partitions.iter().zip(&mut classes) {
+                    let class = |k: usize| labels.get(k).copied().flatten();
+                    if let (Some(a), Some(b)) = (class(i), class(j))
+                        && a == b
+                    {
+                        means[a].add(r);
+                    }
                 }
             }
         }
@@ -115,264 +139,6 @@ impl Mean {
             }
         }
     }
-}
-
-/// Every event's estimation ARs laid out densely over its calendar range (first to last
-/// present date; `NaN` where missing), so a pair is an indexed loop over the overlap.
-struct Calendar {
-    /// All events' dense values, back to back.
-    values: Vec<f64>,
-    /// Per event: where its values start in `values`, its first and last calendar
-    /// positions; `None` without a present estimation AR.
-    spans: Vec<Option<Extent>>,
-    /// Events with a span, by first calendar position (then by index).
-    by_first: Vec<usize>,
-    /// `spans[by_first[k]].first`, for binary searches.
-    firsts: Vec<i64>,
-    /// Longest span, in calendar positions.
-    longest: i64,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Extent {
-    offset: usize,
-    first: i64,
-    last: i64,
-}
-
-impl Extent {
-    fn len(self) -> usize {
-        (self.last - self.first + 1) as usize
-    }
-}
-
-impl Calendar {
-    fn new(events: &[&EventSeries]) -> Self {
-        let mut values = Vec::new();
-        let spans: Vec<Option<Extent>> = events
-            .iter()
-            .map(|ev| {
-                let series = estimation_series(ev);
-                let (&(first, _), &(last, _)) = series.first().zip(series.last())?;
-                let offset = values.len();
-                values.resize(offset + (last - first + 1) as usize, f64::NAN);
-                for (cal, v) in series {
-                    values[offset + (cal - first) as usize] = v;
-                }
-                Some(Extent {
-                    offset,
-                    first,
-                    last,
-                })
-            })
-            .collect();
-        let mut by_first: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].is_some()).collect();
-        let first = |i: usize| spans[i].map_or(0, |s| s.first);
-        by_first.sort_by_key(|&i| (first(i), i));
-        let firsts = by_first.iter().map(|&i| first(i)).collect();
-        let longest = spans.iter().flatten().map(|s| s.last - s.first + 1).max();
-        Calendar {
-            values,
-            spans,
-            by_first,
-            firsts,
-            longest: longest.unwrap_or(0),
-        }
-    }
-
-    fn values(&self, span: Extent) -> &[f64] {
-        &self.values[span.offset..span.offset + span.len()]
-    }
-
-    /// `(j, r_ij)` of every qualifying pair of `i` with a later event `j`, ascending in `j`.
-    fn correlations_after(&self, i: usize, min_common: usize, out: &mut Vec<(usize, f64)>) {
-        out.clear();
-        let Some(a) = self.spans[i] else {
-            return;
-        };
-        // A pair needs `need` common dates, so `first_j` lies in `[lo, hi]`.
-        let need = min_common.max(2) as i64;
-        let lo = a.first + need - self.longest;
-        let hi = a.last - need + 1;
-        let from = self.firsts.partition_point(|&f| f < lo);
-        let to = self.firsts.partition_point(|&f| f <= hi);
-        let mut lanes: Vec<(usize, Lane<'_>)> = Vec::new();
-        for &j in &self.by_first[from..to.max(from)] {
-            let Some(b) = self.spans[j].filter(|_| j > i) else {
-                continue;
-            };
-            let start = a.first.max(b.first);
-            let end = a.last.min(b.last);
-            if end - start + 1 < need {
-                continue;
-            }
-            let y = &self.values(b)[(start - b.first) as usize..=(end - b.first) as usize];
-            lanes.push((j, Lane { start, y }));
-        }
-        let x = self.values(a);
-        let need = need as usize;
-        let mut chunks = lanes.chunks_exact(LANES);
-        for chunk in chunks.by_ref() {
-            let batch: [Lane<'_>; LANES] = std::array::from_fn(|l| chunk[l].1);
-            let r = pearson(x, a.first, &batch, need);
-            out.extend(chunk.iter().zip(r).filter_map(|(&(j, _), r)| Some((j, r?))));
-        }
-        for &(j, lane) in chunks.remainder() {
-            if let [Some(r)] = pearson(x, a.first, &[lane], need) {
-                out.push((j, r));
-            }
-        }
-        out.sort_unstable_by_key(|&(j, _)| j);
-    }
-}
-
-/// Pairs correlated together: their sums run side by side (independent chains), each in
-/// calendar order exactly as a pair alone would.
-const LANES: usize = 4;
-
-/// One pair's overlap: the later event's ARs `y` on the dates `start..start + y.len()`.
-#[derive(Debug, Clone, Copy)]
-struct Lane<'s> {
-    start: i64,
-    y: &'s [f64],
-}
-
-/// `(n, sum x, sum y)` over the common dates; missing dates add `-0.0`, which leaves any
-/// sum unchanged, so the sums equal the plain sums over the common dates (which start at
-/// `-0.0`, as `Iterator::sum` does).
-#[derive(Debug, Clone, Copy)]
-struct Sums {
-    n: usize,
-    x: f64,
-    y: f64,
-}
-
-impl Sums {
-    const EMPTY: Sums = Sums {
-        n: 0,
-        x: -0.0,
-        y: -0.0,
-    };
-
-    #[inline]
-    fn add(&mut self, x: f64, y: f64) {
-        let both = !(x.is_nan() || y.is_nan());
-        self.n += usize::from(both);
-        self.x += if both { x } else { -0.0 };
-        self.y += if both { y } else { -0.0 };
-    }
-}
-
-/// Centered cross products over the common dates.
-#[derive(Debug, Clone, Copy)]
-struct Products {
-    mx: f64,
-    my: f64,
-    xy: f64,
-    xx: f64,
-    yy: f64,
-}
-
-impl Products {
-    #[inline]
-    fn add(&mut self, x: f64, y: f64) {
-        let both = !(x.is_nan() || y.is_nan());
-        let (dx, dy) = (x - self.mx, y - self.my);
-        self.xy += if both { dx * dy } else { -0.0 };
-        self.xx += if both { dx * dx } else { -0.0 };
-        self.yy += if both { dy * dy } else { -0.0 };
-    }
-}
-
-/// Pearson correlations of the earlier event's dense ARs `x` (first date `x_first`) with each
-/// lane, pairwise complete: both series demeaned over their common dates; `None` with fewer
-/// than `need` common dates or a constant series.
-fn pearson<const L: usize>(
-    x: &[f64],
-    x_first: i64,
-    lanes: &[Lane<'_>; L],
-    need: usize,
-) -> [Option<f64>; L] {
-    // Each lane runs head, middle (the dates every lane shares, done side by side) and tail,
-    // so its sums still go in calendar order.
-    let mid_first = lanes.iter().map(|l| l.start).max().unwrap_or(0);
-    let mid_end = lanes
-        .iter()
-        .map(|l| l.start + l.y.len() as i64)
-        .min()
-        .unwrap_or(0);
-    let mid_len = (mid_end - mid_first).max(0) as usize;
-    let head: [usize; L] =
-        std::array::from_fn(|l| ((mid_first - lanes[l].start) as usize).min(lanes[l].y.len()));
-    let xs = |l: usize| &x[(lanes[l].start - x_first) as usize..][..lanes[l].y.len()];
-    let x_mid = &x[(mid_first - x_first).max(0) as usize..][..mid_len];
-    let y_mid: [&[f64]; L] = std::array::from_fn(|l| &lanes[l].y[head[l]..head[l] + mid_len]);
-
-    let mut sums = [Sums::EMPTY; L];
-    for (l, s) in sums.iter_mut().enumerate() {
-        for (&x, &y) in xs(l)[..head[l]].iter().zip(&lanes[l].y[..head[l]]) {
-            s.add(x, y);
-        }
-    }
-    for (k, &x) in x_mid.iter().enumerate() {
-        for (s, y) in sums.iter_mut().zip(&y_mid) {
-            s.add(x, y[k]);
-        }
-    }
-    for (l, s) in sums.iter_mut().enumerate() {
-        let tail = head[l] + mid_len;
-        for (&x, &y) in xs(l)[tail..].iter().zip(&lanes[l].y[tail..]) {
-            s.add(x, y);
-        }
-    }
-
-    let mut prods: [Products; L] = std::array::from_fn(|l| {
-        let count = sums[l].n as f64;
-        Products {
-            mx: sums[l].x / count,
-            my: sums[l].y / count,
-            xy: 0.0,
-            xx: 0.0,
-            yy: 0.0,
-        }
-    });
-    for (l, p) in prods.iter_mut().enumerate() {
-        for (&x, &y) in xs(l)[..head[l]].iter().zip(&lanes[l].y[..head[l]]) {
-            p.add(x, y);
-        }
-    }
-    for (k, &x) in x_mid.iter().enumerate() {
-        for (p, y) in prods.iter_mut().zip(&y_mid) {
-            p.add(x, y[k]);
-        }
-    }
-    for (l, p) in prods.iter_mut().enumerate() {
-        let tail = head[l] + mid_len;
-        for (&x, &y) in xs(l)[tail..].iter().zip(&lanes[l].y[tail..]) {
-            p.add(x, y);
-        }
-    }
-
-    std::array::from_fn(|l| {
-        if sums[l].n < need {
-            return None;
-        }
-        let p = prods[l];
-        let r = p.xy / (p.xx * p.yy).sqrt();
-        (p.xx > 0.0 && p.yy > 0.0 && r.is_finite()).then_some(r.clamp(-1.0, 1.0))
-    })
-}
-
-/// `(cal_idx, AR)` of the present estimation rows, sorted by calendar position.
-fn estimation_series(event: &EventSeries) -> Vec<(i64, f64)> {
-    let mut out: Vec<(i64, f64)> = estimation_rows(event)
-        .filter_map(|r| {
-            let cal = *event.cal_idx.get(r)?;
-            finite(event.ar.get(r).copied().flatten()).map(|v| (cal, v))
-        })
-        .collect();
-    out.sort_by_key(|&(cal, _)| cal);
-    out
 }
 
 #[cfg(test)]

@@ -13,12 +13,8 @@ use super::sample::Sample;
 use crate::stats::cross_section::TestStat;
 
 /// `csect_t` on the ARs of a day or the CARs of a window.
-pub(super) fn csect_t(
-    sample: &Sample<'_>,
-    span: Span<'_>,
-    alternative: Alternative,
-) -> TestStat {
-    let x = values_of(&per_event(sample.events(), span, Measure::Raw));
+pub(super) fn csect_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
+    let x = values_of(&per_event(sample, span, Measure::Raw));
     one_sample_t(TestKind::CsectT, &x, alternative)
 }
 

@@ -20,8 +20,8 @@
 use std::ops::Range;
 
 use super::common::{
-    ByDay, Measure, Reference, Span, average_ranks, estimation_rows, finish, finite, missing,
-    per_event, ratio, sd, values_of,
+    ByDay, EventValues, Measure, Reference, Span, average_ranks, estimation_rows, finish, finite,
+    missing, per_event, ratio, sd, values_of,
 };
 use super::options::{Alternative, GrankVariant, TestKind};
 use super::sample::Sample;
@@ -39,10 +39,14 @@ pub(super) struct EstimationRanks {
     rows: Vec<Range<usize>>,
     /// Each event's estimation SARs in ascending order.
     sorted: Vec<f64>,
-    /// Per sorted value: the slot of its rel day in `days`.
-    slot: Vec<usize>,
-    /// Per sorted value: twice its average rank among the event's estimation SARs.
-    rank2: Vec<usize>,
+    /// Per event: every `FENCE`-th of its sorted SARs (a small index that stays in cache, so
+    /// locating `x` touches one block of `sorted` instead of a binary search's worth).
+    fences: Vec<f64>,
+    /// Per event: its range in `fences`.
+    fence_rows: Vec<Range<usize>>,
+    /// Per sorted value: the slot of its rel day in `days`, and twice its average rank among
+    /// the event's estimation SARs (ranks are halves of integers, so this is exact).
+    cells: Vec<(u32, u32)>,
 }
 
 impl EstimationRanks {
@@ -56,7 +60,9 @@ impl EstimationRanks {
         };
         for ev in events {
             let (days, sar): (Vec<i32>, Vec<f64>) = estimation_rows(ev)
-                .filter_map(|r| finite(ev.sar.get(r).copied().flatten()).map(|v| (ev.rel_day[r], v)))
+                .filter_map(|r| {
+                    finite(ev.sar.get(r).copied().flatten()).map(|v| (ev.rel_day[r], v))
+                })
                 .unzip();
             let ranks = average_ranks(&sar);
             let mut order: Vec<usize> = (0..sar.len()).collect();
@@ -64,79 +70,129 @@ impl EstimationRanks {
             let start = out.sorted.len();
             for k in order {
                 out.sorted.push(sar[k]);
-                out.slot.push(out.days.index(days[k]).unwrap_or(0));
-                // Average ranks are halves of integers: `2 * rank` is exact.
-                out.rank2.push((2.0 * ranks[k]) as usize);
+                let slot = out.days.index(days[k]).unwrap_or(0);
+                out.cells.push((slot as u32, (2.0 * ranks[k]) as u32));
             }
             out.rows.push(start..out.sorted.len());
+            let fence_start = out.fences.len();
+            out.fences
+                .extend(out.sorted[start..].iter().step_by(FENCE).copied());
+            out.fence_rows.push(fence_start..out.fences.len());
         }
         out
     }
+
+    /// How many of event `i`'s sorted SARs satisfy `pred`, which must hold on a prefix.
+    fn count_prefix(&self, i: usize, pred: impl Fn(f64) -> bool) -> usize {
+        let fences = &self.fences[self.fence_rows[i].clone()];
+        let f = fences.partition_point(|&v| pred(v));
+        if f == 0 {
+            return 0;
+        }
+        let sorted = &self.sorted[self.rows[i].clone()];
+        let block = (f - 1) * FENCE..(f * FENCE).min(sorted.len());
+        block.start + sorted[block].partition_point(|&v| pred(v))
+    }
 }
 
+/// Spacing of the fences (16 SARs: two cache lines).
+const FENCE: usize = 16;
+
 /// Ranked generalized SARs of the events in a test.
-struct Ranked {
+pub(super) struct Ranked {
     /// Events in the test.
     n: usize,
-    /// Per estimation rel day slot: (sum of U, number of events present).
-    est: Vec<(f64, usize)>,
+    /// Per estimation rel day slot: sum of U.
+    sums: Vec<f64>,
+    /// Per estimation rel day slot: number of events present.
+    counts: Vec<usize>,
     /// Sum over events of the day-0 U.
-    sum_u0: f64,
+    pub(super) sum_u0: f64,
     /// `sum_i (T_i - 1) / (12 (T_i + 1))`, the independence variance of the day-0 ranks.
-    var_u0: f64,
+    pub(super) var_u0: f64,
 }
 
 impl Ranked {
     /// `(sum of U, events)` of the estimation days on which some event of the test has a SAR.
-    fn est_days(&self) -> impl Iterator<Item = (f64, usize)> + '_ {
-        self.est.iter().copied().filter(|&(_, c)| c > 0)
+    pub(super) fn est_days(&self) -> impl Iterator<Item = (f64, usize)> + '_ {
+        self.sums
+            .iter()
+            .copied()
+            .zip(self.counts.iter().copied())
+            .filter(|&(_, c)| c > 0)
     }
 }
 
+/// `U = (h / 2) / denom - 1/2` for every doubled rank `h` of an event with `m` estimation
+/// SARs (`h <= 2 m + 2`), so the per-row work is a lookup. `denom` depends on `m` only.
+fn u_table(m: usize, estudy: bool) -> Vec<f64> {
+    let t = (m + 1) as f64;
+    let denom = if estudy { t } else { t + 1.0 };
+    (0..=2 * m + 2)
+        .map(|h| h as f64 / 2.0 / denom - 0.5)
+        .collect()
+}
+
 /// Rank GSARs per event; `estudy` divides ranks by `T_i` instead of `T_i + 1`.
-fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
+pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
     let pre = sample
         .grank
         .get_or_init(|| EstimationRanks::new(sample.events()));
+    let n_slots = pre.days.slots().len();
     let mut out = Ranked {
         n: used.len(),
-        est: vec![(0.0, 0); pre.days.slots().len()],
+        sums: vec![0.0; n_slots],
+        counts: vec![0; n_slots],
         sum_u0: 0.0,
         var_u0: 0.0,
     };
-    for &(i, scar) in used {
+    // Where each event's x falls among its estimation SARs: all searches first (they are
+    // independent, so their cache misses overlap), then the per-day sums.
+    let places: Vec<(usize, usize)> = used
+        .iter()
+        .map(|&(i, scar)| {
+            let x = scar / scale;
+            (
+                pre.count_prefix(i, |v| v < x),
+                pre.count_prefix(i, |v| v <= x),
+            )
+        })
+        .collect();
+    // Tables by number of estimation SARs (a sample has few distinct ones).
+    let mut tables: Vec<Vec<f64>> = Vec::new();
+    for (&(i, _), &(below, up_to)) in used.iter().zip(&places) {
         let rows = pre.rows[i].clone();
-        let sorted = &pre.sorted[rows.clone()];
-        let x = scar / scale;
-        let below = sorted.partition_point(|&v| v < x);
-        let up_to = sorted.partition_point(|&v| v <= x);
-        let t = (sorted.len() + 1) as f64;
-        let denom = if estudy { t } else { t + 1.0 };
-        for (k, (&slot, &rank2)) in pre.slot[rows.clone()]
-            .iter()
-            .zip(&pre.rank2[rows])
-            .enumerate()
-        {
-            // +1/2 for a tie with x, +1 above it (in halves: 1 and 2).
-            let shift = usize::from(k >= below) + usize::from(k >= up_to);
-            let rank = (rank2 + shift) as f64 / 2.0;
-            let acc = &mut out.est[slot];
-            acc.0 += rank / denom - 0.5;
-            acc.1 += 1;
+        let m = rows.len();
+        if tables.len() <= m {
+            tables.resize(m + 1, Vec::new());
         }
-        let last = (2 * below + (up_to - below) + 2) as f64 / 2.0;
-        out.sum_u0 += last / denom - 0.5;
+        if tables[m].is_empty() {
+            tables[m] = u_table(m, estudy);
+        }
+        let u = &tables[m];
+        // Below x: rank unchanged; tied with x: +1/2; above: +1 (in halves: 0, 1, 2).
+        let cells = &pre.cells[rows];
+        let (lower, rest) = cells.split_at(below);
+        let (tied, upper) = rest.split_at(up_to - below);
+        for (part, shift) in [(lower, 0), (tied, 1), (upper, 2)] {
+            for &(slot, rank2) in part {
+                out.sums[slot as usize] += u[rank2 as usize + shift];
+                out.counts[slot as usize] += 1;
+            }
+        }
+        out.sum_u0 += u[2 * below + (up_to - below) + 2];
+        let t = (m + 1) as f64;
         out.var_u0 += (t - 1.0) / (12.0 * (t + 1.0));
     }
     out
 }
 
 /// `(event, SCAR)` of the test's events and the cross-sectional sd of the SCARs.
-type Scaled = (Vec<(usize, f64)>, f64);
+type Scaled = (EventValues, f64);
 
 /// The test's events with their SCARs and its SCAR sd, or `(n, reason)` when unusable.
 fn standardized(sample: &Sample<'_>, span: Span<'_>) -> Result<Scaled, (usize, &'static str)> {
-    let used = per_event(sample.events(), span, Measure::Standardized);
+    let used = per_event(sample, span, Measure::Standardized);
     let n = used.len();
     match sd(&values_of(&used)) {
         None => Err((n, "n<2")),
@@ -185,11 +241,7 @@ pub(super) fn grank_t(
 }
 
 /// `grank_z` on a day or window (always the paper's `U`).
-pub(super) fn grank_z(
-    sample: &Sample<'_>,
-    span: Span<'_>,
-    alternative: Alternative,
-) -> TestStat {
+pub(super) fn grank_z(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::GrankZ;
     let (used, scale) = match standardized(sample, span) {
         Ok(x) => x,
@@ -243,7 +295,12 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_t(&Sample::new(&events), span, GrankVariant::Paper, Alternative::TwoSided);
+        let s = grank_t(
+            &Sample::new(&events),
+            span,
+            GrankVariant::Paper,
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -2.711_630_7, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.073_063_7, epsilon = 1e-7);
         assert_eq!((s.df, s.n, s.note.as_str()), (Some(3.0), 3, "z=-1.685500"));
@@ -274,7 +331,12 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_t(&Sample::new(&events), span, GrankVariant::Estudy, Alternative::TwoSided);
+        let s = grank_t(
+            &Sample::new(&events),
+            span,
+            GrankVariant::Estudy,
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), want, max_relative = 1e-12);
         assert_eq!(s.df, Some(2.0));
     }
@@ -303,7 +365,12 @@ mod tests {
             from: 0,
             to: 0,
         };
-        let s = grank_t(&Sample::new(&events), span, GrankVariant::Paper, Alternative::TwoSided);
+        let s = grank_t(
+            &Sample::new(&events),
+            span,
+            GrankVariant::Paper,
+            Alternative::TwoSided,
+        );
         assert_eq!((s.statistic, s.note.as_str()), (None, "n<2"));
     }
 }

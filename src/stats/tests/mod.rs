@@ -12,8 +12,12 @@
 //! | `grank.rs` | `grank_t`, `grank_z` | 5.8 |
 //! | `wilcoxon.rs` | `wilcoxon` | 5.9 |
 //! | `skewness.rs` | `skew_t` | 5.10 |
-//! | `correlation.rs` | `rbar` for the Kolari–Pynnönen adjustments | 5.5 |
-//! | `sample.rs` | [`Sample`]: one group's events and what the tests derive from all of them, computed once | |
+//! | `correlation.rs`, `pairwise.rs` | `rbar` for the Kolari–Pynnönen adjustments | 5.5 |
+//!
+//! Every test reads a [`Sample`] (`sample.rs`): one group's events plus what the tests derive
+//! from all of them (rank sums, estimation AARs, ...), computed once per group rather than
+//! once per day and window. `parallel.rs` shares the pairs of `rbar` (and, in
+//! `stats::aggregate`, the groups) among the cores; results never depend on the core count.
 //!
 //! Conventions shared by every test: an event missing the day's value (or the window's) is
 //! left out and `n` counts the events used; a statistic whose denominator is zero or not
@@ -29,6 +33,8 @@ mod correlation;
 mod cross_sectional;
 mod grank;
 mod options;
+mod pairwise;
+mod parallel;
 mod patell;
 mod sample;
 mod sign;
@@ -36,15 +42,20 @@ mod skewness;
 mod wilcoxon;
 
 #[cfg(test)]
+mod equivalence;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
 mod timing;
 
-pub use correlation::{CrossCorrelation, PartitionedCorrelation, cross_correlation, partitioned_cross_correlation};
-pub use sample::Sample;
+pub use correlation::{
+    CrossCorrelation, PartitionedCorrelation, cross_correlation, partitioned_cross_correlation,
+};
 pub use options::{Alternative, GrankVariant, TestKind, TestOptions, UnknownName};
+pub(crate) use parallel::map_parallel;
+pub use sample::Sample;
 
 use common::Span;
 

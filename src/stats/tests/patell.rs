@@ -11,7 +11,7 @@
 //! `A_t` is the set of events with a SAR on day `t`; numerator and `sum Q_i` run over the
 //! same set (unlike `[estudy2]`/`[ES-R]`). `L2_i` is the number of present window days.
 
-use super::common::{Reference, Span, day_sar, finish, finite, missing};
+use super::common::{Measure, Reference, Span, finish, finite, missing, per_event};
 use super::correlation::CrossCorrelation;
 use super::options::{Alternative, TestKind};
 use super::sample::Sample;
@@ -22,9 +22,9 @@ fn patell(sample: &Sample<'_>, span: Span<'_>) -> Result<(f64, usize), (usize, S
     let events = sample.events();
     // (standardized value, number of days it cumulates, event) of every event used.
     let used: Vec<(f64, usize, &EventSeries)> = match span {
-        Span::Day(day) => events
+        Span::Day(_) => per_event(sample, span, Measure::Standardized)
             .iter()
-            .filter_map(|&ev| Some((day_sar(ev, day)?, 1, ev)))
+            .map(|&(i, sar)| (sar, 1, events[i]))
             .collect(),
         Span::Window { values, .. } => values
             .iter()
@@ -59,11 +59,7 @@ fn patell(sample: &Sample<'_>, span: Span<'_>) -> Result<(f64, usize), (usize, S
 }
 
 /// `patell_z` on a day (SAR) or window (CSAR).
-pub(super) fn patell_z(
-    sample: &Sample<'_>,
-    span: Span<'_>,
-    alternative: Alternative,
-) -> TestStat {
+pub(super) fn patell_z(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     match patell(sample, span) {
         Ok((z, n)) => finish(TestKind::PatellZ, n, Reference::Normal, z, alternative, ""),
         Err((n, note)) => missing(TestKind::PatellZ, n, Reference::Normal, note),
@@ -106,7 +102,11 @@ mod tests {
 
     #[test]
     fn patell_z_on_example_c_is_minus_1_714() {
-        let s = patell_z(&Sample::new(&example_c()), Span::Day(0), Alternative::TwoSided);
+        let s = patell_z(
+            &Sample::new(&example_c()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -1.713_676_5, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.086_588_1, epsilon = 1e-7);
         assert_eq!((s.n, s.distribution.as_str()), (3, "normal"));
@@ -118,7 +118,12 @@ mod tests {
             rbar: 0.2,
             n_pairs: 3,
         };
-        let s = patell_z_kp(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = patell_z_kp(
+            &Sample::new(&example_c()),
+            Span::Day(0),
+            &rho,
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -1.448_321_0, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.147_527_3, epsilon = 1e-7);
         assert_eq!(s.note, "rbar=0.2000");
@@ -130,7 +135,12 @@ mod tests {
             rbar: -0.6,
             n_pairs: 3,
         };
-        let s = patell_z_kp(&Sample::new(&example_c()), Span::Day(0), &rho, Alternative::TwoSided);
+        let s = patell_z_kp(
+            &Sample::new(&example_c()),
+            Span::Day(0),
+            &rho,
+            Alternative::TwoSided,
+        );
         assert_eq!(
             (s.statistic, s.note.as_str()),
             (None, "degenerate_correlation")

@@ -3,11 +3,15 @@
 //! `S_K`, each event's ranked estimation SARs for GRANK, the Brown–Warner estimation AARs
 //! and `S_AAR`, the generalized-sign `phat`. Each is computed once, on first use, and then
 //! shared by every day and window test of the group (a study asks for ~26 of them), so a
-//! test costs `O(N)` or `O(N L1)` instead of re-ranking every event on every call.
+//! test costs `O(N)` or `O(N L1)` instead of re-ranking every event on every call. The
+//! events' values on a day are looked up once too and shared by that day's tests.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::brown_warner::EstimationAars;
+use super::common::{EventValues, Measure, on_day};
 use super::corrado::RankDays;
 use super::grank::EstimationRanks;
 use crate::stats::cross_section::EventSeries;
@@ -23,6 +27,8 @@ pub struct Sample<'a> {
     pub(super) grank: OnceCell<EstimationRanks>,
     pub(super) brown_warner: OnceCell<EstimationAars>,
     pub(super) phat: OnceCell<Option<f64>>,
+    /// `(event, value)` lists of the days asked for so far.
+    days: RefCell<HashMap<(i32, Measure), EventValues>>,
 }
 
 impl<'a> Sample<'a> {
@@ -48,5 +54,17 @@ impl<'a> Sample<'a> {
     /// Whether the sample has no event.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
+    }
+
+    /// `(event, value)` of the events with `measure` present on `day`, found once per day.
+    pub(super) fn day_values(&self, day: i32, measure: Measure) -> EventValues {
+        if let Some(found) = self.days.borrow().get(&(day, measure)) {
+            return Rc::clone(found);
+        }
+        let values = Rc::new(on_day(&self.events, day, measure));
+        self.days
+            .borrow_mut()
+            .insert((day, measure), Rc::clone(&values));
+        values
     }
 }

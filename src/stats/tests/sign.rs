@@ -20,7 +20,7 @@ use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// `sign` on a day's ARs or a window's CARs.
 pub(super) fn sign(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
-    let x = per_event(sample.events(), span, Measure::Raw);
+    let x = per_event(sample, span, Measure::Raw);
     let n = x.len();
     if n == 0 {
         return missing(TestKind::Sign, 0, Reference::Normal, "n<1");
@@ -62,13 +62,9 @@ fn phat(sample: &Sample<'_>) -> Option<f64> {
 }
 
 /// `gen_sign` on a day's ARs or a window's CARs.
-pub(super) fn gen_sign(
-    sample: &Sample<'_>,
-    span: Span<'_>,
-    alternative: Alternative,
-) -> TestStat {
+pub(super) fn gen_sign(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::GenSign;
-    let x = per_event(sample.events(), span, Measure::Raw);
+    let x = per_event(sample, span, Measure::Raw);
     let n = x.len();
     if n == 0 {
         return missing(kind, 0, Reference::Normal, "n<1");
@@ -105,14 +101,22 @@ mod tests {
 
     #[test]
     fn generalized_sign_on_three_of_ten_with_phat_0_52_is_minus_1_393() {
-        let s = gen_sign(&Sample::new(&ten_events()), Span::Day(0), Alternative::TwoSided);
+        let s = gen_sign(
+            &Sample::new(&ten_events()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(s.statistic.unwrap(), -1.392_517, max_relative = 1e-6);
         assert_eq!((s.n, s.distribution.as_str()), (10, "normal"));
     }
 
     #[test]
     fn simple_sign_on_three_of_ten_is_minus_1_265() {
-        let s = sign(&Sample::new(&ten_events()), Span::Day(0), Alternative::TwoSided);
+        let s = sign(
+            &Sample::new(&ten_events()),
+            Span::Day(0),
+            Alternative::TwoSided,
+        );
         assert_relative_eq!(
             s.statistic.unwrap(),
             -2.0 / 2.5f64.sqrt(),

@@ -23,7 +23,7 @@ fn hall_t(n: f64, s: f64, gamma: f64) -> f64 {
 /// `skew_t` on a day's ARs or a window's CARs.
 pub(super) fn skew_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::SkewT;
-    let x = values_of(&per_event(sample.events(), span, Measure::Raw));
+    let x = values_of(&per_event(sample, span, Measure::Raw));
     let n = x.len();
     let reference = Reference::StudentT(n.saturating_sub(1) as f64);
     let (Some(m), Some(sdev)) = (mean(&x), sd(&x)) else {

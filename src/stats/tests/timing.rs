@@ -22,7 +22,7 @@ use crate::models::{Fitted, FittedMarketModel};
 use crate::stats::aggregate::{GroupResults, by_group};
 use crate::stats::cross_section::{EventSeries, WindowValues};
 use crate::stats::event::{DayStats, WindowStats};
-use crate::stats::tests::{TestKind, TestOptions};
+use crate::stats::tests::{Sample, TestKind, TestOptions, cross_correlation};
 use crate::study::{DayRow, EventLimits, EventResult};
 
 const SESSIONS: i64 = 2_600;
@@ -189,12 +189,17 @@ fn timed(label: &str, events: &[EventResult], tests: &[TestKind]) -> Vec<GroupRe
         ..TestOptions::default()
     };
     let windows = default_car_windows();
-    let t = Instant::now();
-    let out = by_group(events, WINDOW, &windows, &opts);
-    let secs = t.elapsed().as_secs_f64();
+    // Best of three: the machine may be busy.
+    let mut best = f64::INFINITY;
+    let mut out = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        out = by_group(events, WINDOW, &windows, &opts);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
     let rho = &out[0].cross_correlation;
     println!(
-        "{label}: {} events, {} groups, {secs:.3} s (rbar {:.6} over {} pairs)",
+        "{label}: {} events, {} groups, {best:.3} s best of 3 (rbar {:.6} over {} pairs)",
         events.len(),
         out.len(),
         rho.rbar,
@@ -211,10 +216,25 @@ fn timed(label: &str, events: &[EventResult], tests: &[TestKind]) -> Vec<GroupRe
 #[ignore = "timing harness; run with --release --ignored --nocapture"]
 fn by_group_on_5000_events_at_benchmark_scale() {
     let events = cross_section(5_000, 42, &["all"]);
+    let sample = Sample::new(events.iter().map(|e| &e.series));
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let rho = cross_correlation(&sample, 30);
+        assert!(rho.n_pairs > 1_000_000);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    println!("rbar of 5000 events alone: {best:.3} s");
     let out = timed("default", &events, TestKind::DEFAULT);
     assert_eq!(out.len(), 3);
     assert!(out[0].cross_correlation.n_pairs > 1_000_000);
     timed("all15", &events, TestKind::ALL);
+    let no_rbar: Vec<TestKind> = TestKind::DEFAULT
+        .iter()
+        .copied()
+        .filter(|&t| t != TestKind::KpBmpT)
+        .collect();
+    timed("default_without_kp", &events, &no_rbar);
     let named = cross_section(900, 7, &["all", "a", "b"]);
     let out = timed("named_all15", &named, TestKind::ALL);
     assert_eq!(out.len(), 5);

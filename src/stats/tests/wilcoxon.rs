@@ -22,13 +22,9 @@ use crate::stats::cross_section::TestStat;
 const MAX_EXACT: usize = 50;
 
 /// `wilcoxon` on a day's ARs or a window's CARs.
-pub(super) fn wilcoxon(
-    sample: &Sample<'_>,
-    span: Span<'_>,
-    alternative: Alternative,
-) -> TestStat {
+pub(super) fn wilcoxon(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) -> TestStat {
     let kind = TestKind::Wilcoxon;
-    let all = values_of(&per_event(sample.events(), span, Measure::Raw));
+    let all = values_of(&per_event(sample, span, Measure::Raw));
     let n_used = all.len();
     let x: Vec<f64> = all.into_iter().filter(|&v| v != 0.0).collect();
     let n = x.len();
