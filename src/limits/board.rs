@@ -84,6 +84,25 @@ pub enum Board {
 }
 
 impl Board {
+    /// Every board, in declaration order.
+    pub const ALL: [Board; 15] = [
+        Board::SseMain,
+        Board::SzseMain,
+        Board::ChiNext,
+        Board::Star,
+        Board::Bse,
+        Board::Twse,
+        Board::Tpex,
+        Board::Kospi,
+        Board::Kosdaq,
+        Board::Tse,
+        Board::Set,
+        Board::Mai,
+        Board::Hose,
+        Board::Hnx,
+        Board::Upcom,
+    ];
+
     /// The name used in rule files and reports (`sse_main`, `chinext`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -124,30 +143,16 @@ impl std::str::FromStr for Board {
     type Err = String;
     /// Parse a board name as written by [`Board::as_str`] (`sse_main`, `chinext`, …).
     fn from_str(s: &str) -> Result<Self, String> {
-        const ALL: [Board; 15] = [
-            Board::SseMain,
-            Board::SzseMain,
-            Board::ChiNext,
-            Board::Star,
-            Board::Bse,
-            Board::Twse,
-            Board::Tpex,
-            Board::Kospi,
-            Board::Kosdaq,
-            Board::Tse,
-            Board::Set,
-            Board::Mai,
-            Board::Hose,
-            Board::Hnx,
-            Board::Upcom,
-        ];
         let want = s.trim().to_ascii_lowercase();
-        ALL.into_iter().find(|b| b.as_str() == want).ok_or_else(|| {
-            format!(
-                "unknown board {s:?} (use one of {})",
-                ALL.map(Board::as_str).join(", ")
-            )
-        })
+        Board::ALL
+            .into_iter()
+            .find(|b| b.as_str() == want)
+            .ok_or_else(|| {
+                format!(
+                    "unknown board {s:?} (use one of {})",
+                    Board::ALL.map(Board::as_str).join(", ")
+                )
+            })
     }
 }
 

@@ -9,23 +9,7 @@ use super::classify::{Bar, LimitState, classify};
 use super::price::{band_limits, pct_limits};
 use super::rules::{RuleKind, RuleSet};
 
-const BOARDS: [Board; 15] = [
-    Board::SseMain,
-    Board::SzseMain,
-    Board::ChiNext,
-    Board::Star,
-    Board::Bse,
-    Board::Twse,
-    Board::Tpex,
-    Board::Kospi,
-    Board::Kosdaq,
-    Board::Tse,
-    Board::Set,
-    Board::Mai,
-    Board::Hose,
-    Board::Hnx,
-    Board::Upcom,
-];
+const BOARDS: [Board; 15] = Board::ALL;
 
 fn date(offset: u64) -> NaiveDate {
     // 2023-02-01 + offset: every builtin board has a rule from then on.
