@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::stats::tests::{Alternative, GrankVariant, TestKind, TestOptions};
 
+/// Largest relative day a window may reach (about 400 years of sessions).
+pub const MAX_REL_DAY: i32 = 100_000;
+
 /// An inclusive interval of relative trading days, written `from:to` (e.g. `-250:-11`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Window {
@@ -79,6 +82,13 @@ impl FromStr for Window {
         let to: i32 = b.trim().parse().map_err(|_| bad())?;
         if from > to {
             return Err(format!("window {s:?} starts after it ends"));
+        }
+        if from.unsigned_abs() > MAX_REL_DAY.unsigned_abs()
+            || to.unsigned_abs() > MAX_REL_DAY.unsigned_abs()
+        {
+            return Err(format!(
+                "window {s:?} reaches beyond ±{MAX_REL_DAY} trading days"
+            ));
         }
         Ok(Window { from, to })
     }

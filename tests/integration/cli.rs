@@ -108,6 +108,12 @@ fn readme_vendor_headers_and_column_mapping() {
 #[test]
 fn exit_code_2_for_bad_usage() {
     evstudy().args(["run", "--model", "capm"]).assert().code(2);
+    // A window at the ends of i32 is refused, not an overflow panic.
+    evstudy()
+        .args(["run", "--window=-2147483648:2147483647", "--out", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("reaches beyond"));
     evstudy()
         .args(["run", "--config"])
         .arg(demo("study.toml"))
