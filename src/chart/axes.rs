@@ -342,6 +342,30 @@ where
     Ok(())
 }
 
+/// The normal quantile of the charts' 95% CAR bands.
+pub const Z95: f64 = 1.96;
+
+/// The 95% band `car ± Z95·se` over one unbroken run of `(day, (car, se))` points.
+pub fn band<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    run: &[(i32, (f64, f64))],
+    color: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
+    let lower = run
+        .iter()
+        .rev()
+        .map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
+    chart.draw_series(std::iter::once(plotters::prelude::Polygon::new(
+        upper.chain(lower).collect::<Vec<_>>(),
+        super::frame::band_style(color),
+    )))?;
+    Ok(())
+}
+
 /// A thin horizontal line at zero, when zero is inside the y range.
 pub fn zero_line<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, th: Theme, weight: f64) -> DrawResult
 where

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries, Polygon};
+use plotters::prelude::{DrawingArea, DrawingBackend, EmptyElement, LineSeries};
 use plotters::style::Color;
 
 use super::Chart;
@@ -20,9 +20,6 @@ use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::limits::{EventLimits, LimitMark};
 use super::theme::{self, Theme};
 use crate::study::EventResult;
-
-/// Two-sided 95% normal critical value of the band.
-const Z95: f64 = 1.96;
 
 /// CAR of a day and its standard error, in percent.
 type PathPoint = (f64, Option<f64>);
@@ -211,7 +208,7 @@ impl Chart for CarChart<'_> {
         let (lo, hi) = theme::padded_range(
             path.iter().flat_map(|(_, p)| {
                 p.iter().flat_map(|(c, se)| {
-                    let s = se.unwrap_or(0.0) * Z95;
+                    let s = se.unwrap_or(0.0) * axes::Z95;
                     [c - s, c + s]
                 })
             }),
@@ -236,15 +233,7 @@ impl Chart for CarChart<'_> {
             path.iter()
                 .map(|(d, p)| (*d, p.and_then(|(c, se)| se.map(|s| (c, s))))),
         ) {
-            let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
-            let lower = run
-                .iter()
-                .rev()
-                .map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
-            chart.draw_series(std::iter::once(Polygon::new(
-                upper.chain(lower).collect::<Vec<_>>(),
-                frame::band_style(theme::BLUE),
-            )))?;
+            axes::band(&mut chart, &run, theme::BLUE)?;
         }
         axes::zero_line(&mut chart, th, 1.5)?;
         axes::vline(&mut chart, th, 0.0, theme::BLACK, 2.0)?;

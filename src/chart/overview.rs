@@ -6,7 +6,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::{
-    ChartBuilder, DrawingArea, DrawingBackend, EmptyElement, LineSeries, Polygon, TRANSPARENT,
+    ChartBuilder, DrawingArea, DrawingBackend, EmptyElement, LineSeries, TRANSPARENT,
 };
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -20,9 +20,6 @@ use crate::study::EventResult;
 
 /// Most events drawn in one shared plot.
 const MAX_SHARED: usize = 8;
-
-/// Two-sided 95% normal critical value of the band.
-const Z95: f64 = 1.96;
 
 /// The CAR overview of one group.
 pub struct OverviewChart<'a> {
@@ -70,7 +67,7 @@ impl OverviewChart<'_> {
                 band_runs(e)
                     .into_iter()
                     .flatten()
-                    .flat_map(|(_, (c, s))| [c - Z95 * s, c + Z95 * s])
+                    .flat_map(|(_, (c, s))| [c - axes::Z95 * s, c + axes::Z95 * s])
                     .collect()
             } else {
                 Vec::new()
@@ -183,15 +180,7 @@ impl OverviewChart<'_> {
                 .light_line_style(TRANSPARENT)
                 .draw()?;
             for run in band_runs(ev) {
-                let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
-                let lower = run
-                    .iter()
-                    .rev()
-                    .map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
-                chart.draw_series(std::iter::once(Polygon::new(
-                    upper.chain(lower).collect::<Vec<_>>(),
-                    frame::band_style(theme::BLUE),
-                )))?;
+                axes::band(&mut chart, &run, theme::BLUE)?;
             }
             axes::zero_line(&mut chart, th, 1.0)?;
             axes::vline(&mut chart, th, 0.0, theme::BLACK, 1.0)?;
