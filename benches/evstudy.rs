@@ -133,11 +133,10 @@ fn study(c: &mut Criterion) {
 
 fn tests(c: &mut Criterion) {
     let study = evstudy::run(&demo_config()).unwrap();
-    let opts = StudyConfig {
-        tests: evstudy::stats::tests::TestKind::ALL.to_vec(),
+    let opts = evstudy::stats::significance::TestOptions::from_config(&StudyConfig {
+        tests: evstudy::config::TestKind::ALL.to_vec(),
         ..StudyConfig::default()
-    }
-    .test_options();
+    });
     c.bench_function("tests/all15/demo_8events_5windows", |b| {
         b.iter(|| {
             let g = evstudy::stats::aggregate::by_group(

@@ -5,6 +5,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use std::ops::RangeInclusive;
+
+use crate::config::Window;
 use crate::data::Timing;
 
 /// Trading dates, ascending and unique.
@@ -101,6 +104,25 @@ impl Calendar {
             shift_days: (d0 - date).num_days(),
             shift_reason: reason,
         })
+    }
+}
+
+impl Calendar {
+    /// Calendar indices of `window` around day 0 (calendar index `day0`), when the whole
+    /// window lies on the calendar.
+    pub fn slice(&self, day0: usize, window: Window) -> Option<RangeInclusive<usize>> {
+        let lo = day0 as i64 + i64::from(window.from);
+        let hi = day0 as i64 + i64::from(window.to);
+        (lo >= 0 && hi < self.dates.len() as i64).then_some(lo as usize..=hi as usize)
+    }
+
+    /// Calendar indices of `window` around day 0, cut at the calendar's first day (an
+    /// estimation window may start before the data); `None` when it ends before the
+    /// calendar starts. The end is not checked against the calendar's last day.
+    pub fn slice_clipped(&self, day0: usize, window: Window) -> Option<RangeInclusive<usize>> {
+        let lo = (day0 as i64 + i64::from(window.from)).max(0);
+        let hi = day0 as i64 + i64::from(window.to);
+        (hi >= 0).then_some(lo as usize..=hi as usize)
     }
 }
 

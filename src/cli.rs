@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::chart::ChartFormat;
-use crate::config::{ColumnMap, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window};
-use crate::error::{Error, Result};
-use crate::stats::tests::{Alternative, GrankVariant, TestKind};
+use crate::config::{Alternative, GrankVariant, TestKind};
+use crate::config::{
+    ChartFormat, ColumnMap, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window,
+};
+use crate::error::{Result, SettingsError};
+use crate::limits::{LimitSettings, ScanConfig};
 
 /// Financial event studies: abnormal returns, CAR/BHAR, cross-event tests and daily
 /// price-limit analysis from daily price CSVs.
@@ -128,7 +130,7 @@ impl LimitsArgs {
     ///
     /// # Errors
     /// `Settings` for a malformed `--columns` entry.
-    pub fn into_config(self) -> Result<(crate::scan::ScanConfig, ScanFormat, Option<PathBuf>)> {
+    pub fn into_config(self) -> Result<(ScanConfig, ScanFormat, Option<PathBuf>)> {
         let columns = parse_columns(&self.shared.columns)?;
         let format = self.format.unwrap_or_else(|| {
             match self
@@ -141,15 +143,17 @@ impl LimitsArgs {
                 _ => ScanFormat::Csv,
             }
         });
-        let cfg = crate::scan::ScanConfig {
+        let cfg = ScanConfig {
             prices: self.prices,
             market: self.market,
             columns,
             from: self.from,
             to: self.to,
-            limit_rule: self.shared.limit_rule,
-            limit_rules: self.shared.limit_rules,
-            instruments: self.shared.instruments,
+            limits: LimitSettings {
+                limit_rule: self.shared.limit_rule,
+                limit_rules: self.shared.limit_rules,
+                instruments: self.shared.instruments,
+            },
         };
         Ok((cfg, format, self.out))
     }
@@ -158,11 +162,9 @@ impl LimitsArgs {
 fn parse_columns(pairs: &[String]) -> Result<ColumnMap> {
     let mut map = ColumnMap::new();
     for pair in pairs.iter().filter(|p| !p.trim().is_empty()) {
-        let (k, v) = pair.split_once('=').ok_or_else(|| {
-            Error::Settings(format!(
-                "--columns {pair:?}: expected FIELD=HEADER, e.g. date=trade_date"
-            ))
-        })?;
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| SettingsError::ColumnsPair { pair: pair.clone() })?;
         map.insert(k.trim().to_string(), v.trim().to_string());
     }
     check_column_fields(&map)?;
@@ -371,7 +373,7 @@ impl RunArgs {
         cfg.columns.extend(parse_columns(&columns)?);
         check_column_fields(&cfg.columns)?;
         if cfg.out.is_none() {
-            return Err(Error::Settings("no output folder: give --out DIR".into()));
+            return Err(SettingsError::MissingOutput.into());
         }
         cfg.validate()?;
         Ok(cfg)
@@ -384,10 +386,11 @@ fn check_column_fields(map: &ColumnMap) -> Result<()> {
         .map(|f| f.name)
         .collect();
     match map.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(Error::Settings(format!(
-            "--columns: unknown field {k:?} (fields: {})",
-            known.join(", ")
-        ))),
+        Some(k) => Err(SettingsError::UnknownColumnField {
+            field: k.clone(),
+            known: known.join(", "),
+        }
+        .into()),
         None => Ok(()),
     }
 }

@@ -1,6 +1,6 @@
 //! The one error type of the library: every variant says where (file, line, column, value)
 //! and what to do about it (STYLE.md §3). Event-level problems are not errors: they become
-//! [`crate::study::Skip`] records and the study goes on.
+//! [`crate::result::Skip`] records and the study goes on.
 
 use std::path::PathBuf;
 
@@ -125,8 +125,14 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     /// Settings that contradict each other (checked once, before any data is read).
     #[error("invalid settings: {0}")]
-    Settings(String),
-    /// A chart or report could not be rendered.
+    Settings(#[from] SettingsError),
+    /// A limit-rules file (`--limit-rules`) or `--limit-rule` that cannot be used.
+    #[error("{source}")]
+    Rules {
+        #[source]
+        source: crate::limits::LimitsError,
+    },
+    /// A chart or report could not be rendered (a machine failure, not the user's input).
     #[error("cannot render output: {0}")]
     Chart(String),
     /// A bug or an internal failure (reported rather than panicking).
@@ -137,11 +143,75 @@ pub enum Error {
     NoEvents { skipped: usize },
 }
 
+/// What kind of failure an error is, for the exit code (README, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Bad command line or settings (exit 2).
+    Usage,
+    /// Bad input data: the message names file, line, column and value (exit 3).
+    Input,
+    /// The machine failed: a file could not be read or written, a chart could not be
+    /// rendered, an internal fault (exit 1).
+    Machine,
+}
+
 impl Error {
-    /// Whether this error is the user's input (exit code `BadInput`) rather than the machine's.
-    pub fn is_input_error(&self) -> bool {
-        !matches!(self, Error::Io { .. })
+    /// Whether the user's settings, the user's data or the machine is at fault.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Settings(_) => ErrorClass::Usage,
+            Error::Io { .. } | Error::Chart(_) | Error::Internal(_) => ErrorClass::Machine,
+            _ => ErrorClass::Input,
+        }
     }
+}
+
+/// A settings rule that is broken, with the values that break it (checked once, before any
+/// data is read; exit code 2).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    /// A required input file is not given.
+    #[error("no {role} file given (use --{role} or `{role} = \"...\"` in the study file)")]
+    MissingInput { role: &'static str },
+    /// No output folder.
+    #[error("no output folder: give --out DIR")]
+    MissingOutput,
+    /// A window whose start lies after its end.
+    #[error("window {from}:{to} starts after it ends")]
+    WindowReversed { from: i32, to: i32 },
+    /// The estimation window does not end before the event window starts.
+    #[error(
+        "the estimation window {}:{} must end before the event window {}:{} starts",
+        estimation.0, estimation.1, window.0, window.1
+    )]
+    EstimationOverlapsWindow {
+        estimation: (i32, i32),
+        window: (i32, i32),
+    },
+    /// A CAR window reaching outside the event window.
+    #[error(
+        "CAR window {}:{} lies outside the event window {}:{}",
+        car.0, car.1, window.0, window.1
+    )]
+    CarWindowOutside { car: (i32, i32), window: (i32, i32) },
+    /// `--min-estimation-obs` below the model's hard minimum.
+    #[error(
+        "--min-estimation-obs {given} is below the hard minimum {need} for the {model} model (p + 3)"
+    )]
+    MinEstimationObs {
+        given: usize,
+        need: usize,
+        model: &'static str,
+    },
+    /// A `--columns` entry that is not `FIELD=HEADER`.
+    #[error("--columns {pair:?}: expected FIELD=HEADER, e.g. date=trade_date")]
+    ColumnsPair { pair: String },
+    /// A `--columns` field evstudy does not know.
+    #[error("--columns: unknown field {field:?} (fields: {known})")]
+    UnknownColumnField { field: String, known: String },
+    /// A `--limit-rule` that is not a percentage.
+    #[error("--limit-rule {value:?}: {reason} (expected a percentage such as 10%)")]
+    LimitRule { value: String, reason: String },
 }
 
 /// Library result type.

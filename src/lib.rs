@@ -27,10 +27,11 @@ pub mod error;
 pub mod limits;
 pub mod models;
 pub mod report;
-pub mod scan;
+pub mod result;
 pub mod stats;
 pub mod study;
 
 pub use config::{ModelKind, ReturnKind, StudyConfig, Window};
 pub use error::{Error, Result};
-pub use study::{Study, run};
+pub use result::Study;
+pub use study::run;

@@ -1,10 +1,13 @@
 //! The `evstudy` binary: parse → run → print → exit code. All work is in the library.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use evstudy::cli::{Cli, Command};
+use evstudy::cli::{Cli, Command, ScanFormat};
+use evstudy::config::{ChartFormat, ReportFormat};
+use evstudy::error::ErrorClass;
 use evstudy::{Error, report};
 
 /// Exit codes (documented in the README).
@@ -30,71 +33,84 @@ impl From<Exit> for ExitCode {
 }
 
 fn main() -> ExitCode {
+    match run() {
+        Ok(exit) => exit.into(),
+        Err(e) => fail(&e).into(),
+    }
+}
+
+/// Parse the command line and carry out the subcommand.
+fn run() -> Result<Exit, Error> {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
+            return Ok(if e.use_stderr() {
                 Exit::Usage
             } else {
                 Exit::Success
-            }
-            .into();
+            });
         }
     };
     match cli.command {
-        Command::Run(args) => run(*args).into(),
-        Command::Limits(args) => limits(args).into(),
+        Command::Run(args) => run_study(*args),
+        Command::Limits(args) => limits(args),
         Command::Chart(args) => rerender(&args.study, &args.out, |study| {
             if !args.chart.is_empty() {
                 study.config.chart.clone_from(&args.chart);
             } else if study.config.chart.is_empty() {
-                study.config.chart = vec![evstudy::chart::ChartFormat::Png];
+                study.config.chart = vec![ChartFormat::Png];
             }
             study.config.chart_width = args.chart_width.unwrap_or(study.config.chart_width);
             study.config.chart_height = args.chart_height.unwrap_or(study.config.chart_height);
             (Vec::new(), study.config.chart.clone())
-        })
-        .into(),
+        }),
         Command::Report(args) => rerender(&args.study, &args.out, |_| {
             let formats = if args.format.is_empty() {
-                vec![evstudy::config::ReportFormat::Md]
+                vec![ReportFormat::Md]
             } else {
                 args.format.clone()
             };
             (formats, Vec::new())
-        })
-        .into(),
+        }),
     }
 }
 
+/// Print the error and choose its exit code.
 #[allow(clippy::print_stderr)]
 fn fail(e: &Error) -> Exit {
     eprintln!("error: {e}");
-    match e {
-        Error::Settings(_) => Exit::Usage,
-        e if e.is_input_error() => Exit::BadInput,
-        _ => Exit::Failure,
+    match e.class() {
+        ErrorClass::Usage => Exit::Usage,
+        ErrorClass::Input => Exit::BadInput,
+        ErrorClass::Machine => Exit::Failure,
+    }
+}
+
+/// Write to stdout; a closed pipe is not an error (ripgrep, ruff).
+fn print_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    match write(&mut lock).and_then(|()| lock.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+        _ => Ok(()),
     }
 }
 
 #[allow(clippy::print_stderr)]
-fn run(args: evstudy::cli::RunArgs) -> Exit {
+fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
     let quiet = args.quiet;
-    let config = match args.into_config() {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
+    let config = args.into_config()?;
     let bar = progress_bar();
-    let study = match evstudy::study::run_with_progress(&config, &mut |done, total| {
+    let study = evstudy::study::run_with_progress(&config, &mut |done, total| {
         if let Some(b) = &bar {
             b.set_length(total as u64);
             b.set_position(done as u64);
         }
-    }) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+    })?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -105,16 +121,12 @@ fn run(args: evstudy::cli::RunArgs) -> Exit {
         eprintln!("warning: {}", s.message);
     }
     let out = config.out.clone().unwrap_or_default();
-    let written = match report::write_study(&study, &out) {
-        Ok(w) => w,
-        Err(e) => return fail(&e),
-    };
+    let written = report::write_study(&study, &out)?;
     if !quiet {
-        let stdout = io::stdout();
-        let mut lock = stdout.lock();
-        let res = report::summary::write_summary(&study, &mut lock).and_then(|()| {
+        print_stdout(|w| {
+            report::summary::write_summary(&study, w)?;
             writeln!(
-                lock,
+                w,
                 "wrote {}",
                 written
                     .iter()
@@ -122,49 +134,28 @@ fn run(args: evstudy::cli::RunArgs) -> Exit {
                     .collect::<Vec<_>>()
                     .join(", ")
             )
-        });
-        if let Err(e) = res
-            && e.kind() != io::ErrorKind::BrokenPipe
-        {
-            eprintln!("error: writing to stdout: {e}");
-            return Exit::Failure;
-        }
+        })?;
     }
     if config.strict && !study.skipped.is_empty() {
         eprintln!(
             "error: --strict: {} events were skipped",
             study.skipped.len()
         );
-        return Exit::EventsSkipped;
+        return Ok(Exit::EventsSkipped);
     }
-    Exit::Success
+    Ok(Exit::Success)
 }
 
 #[allow(clippy::print_stderr)]
-fn limits(args: evstudy::cli::LimitsArgs) -> Exit {
-    let (cfg, format, out) = match args.into_config() {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
-    let scan = match evstudy::scan::scan_limits(&cfg) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
+    let (cfg, format, out) = args.into_config()?;
+    let scan = evstudy::limits::scan_limits(&cfg)?;
     for w in &scan.warnings {
         eprintln!("warning: {w}");
     }
     let bytes = match format {
-        evstudy::cli::ScanFormat::Csv => report::csv::hits_csv(&scan),
-        evstudy::cli::ScanFormat::Json => match serde_json::to_vec_pretty(&scan) {
-            Ok(mut v) => {
-                v.push(b'\n');
-                v
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Exit::Failure;
-            }
-        },
+        ScanFormat::Csv => report::csv::hits_csv(&scan),
+        ScanFormat::Json => report::json::scan_json(&scan)?,
     };
     let counts: Vec<String> = scan
         .counts
@@ -185,58 +176,32 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Exit {
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
+                .unwrap_or(Path::new("."));
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            if let Err(e) = report::write::write_all(dir, &[(name, bytes)]) {
-                return fail(&e);
-            }
+            report::write::write_all(dir, &[(name, bytes)])?;
         }
-        None => {
-            if let Err(e) = io::stdout().lock().write_all(&bytes)
-                && e.kind() != io::ErrorKind::BrokenPipe
-            {
-                eprintln!("error: writing to stdout: {e}");
-                return Exit::Failure;
-            }
-        }
+        None => print_stdout(|w| w.write_all(&bytes))?,
     }
-    Exit::Success
+    Ok(Exit::Success)
 }
 
-type Selection = (
-    Vec<evstudy::config::ReportFormat>,
-    Vec<evstudy::chart::ChartFormat>,
-);
+type Selection = (Vec<ReportFormat>, Vec<ChartFormat>);
 
 /// `evstudy chart` / `evstudy report`: read a saved study and render, computing nothing.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
 fn rerender(
-    path: &std::path::Path,
-    out: &std::path::Path,
+    path: &Path,
+    out: &Path,
     select: impl FnOnce(&mut evstudy::Study) -> Selection,
-) -> Exit {
-    let mut study = match report::read_study(path) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+) -> Result<Exit, Error> {
+    let mut study = report::read_study(path)?;
     let (formats, charts) = select(&mut study);
-    let written = report::render(&study, &formats, &charts)
-        .and_then(|files| report::write::write_all(out, &files));
-    match written {
-        Ok(w) => {
-            let _ = writeln!(
-                io::stdout(),
-                "wrote {} files into {}",
-                w.len(),
-                out.display()
-            );
-            Exit::Success
-        }
-        Err(e) => fail(&e),
-    }
+    let files = report::render(&study, &formats, &charts)?;
+    let written = report::write::write_all(out, &files)?;
+    print_stdout(|w| writeln!(w, "wrote {} files into {}", written.len(), out.display()))?;
+    Ok(Exit::Success)
 }
 
 /// A progress bar on stderr, only when stderr is a terminal (never in CI or pipes).

@@ -19,7 +19,7 @@ use super::axes::{self, Axes, YUnit};
 use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::theme::{self, Theme};
 use crate::config::StudyConfig;
-use crate::stats::aggregate::{AarRow, GroupResults};
+use crate::result::{AarRow, GroupResults};
 
 /// Name of the day test whose statistic gives the AAR standard error.
 const CSECT: &str = "csect_t";

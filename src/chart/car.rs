@@ -19,7 +19,7 @@ use super::axes::{self, Axes, Plot, YUnit};
 use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::limits::{EventLimits, LimitMark};
 use super::theme::{self, Theme};
-use crate::study::EventResult;
+use crate::result::EventResult;
 
 /// CAR of a day and its standard error, in percent.
 type PathPoint = (f64, Option<f64>);

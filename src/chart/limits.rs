@@ -7,7 +7,7 @@
 //! the study's limit types. Touches (`up_touch`, `down_touch`) get no marker: the close was free.
 
 use crate::limits::LimitState;
-use crate::study::{DayRow, EventResult};
+use crate::result::{DayRow, EventResult};
 
 /// A limit day worth a marker on the charts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

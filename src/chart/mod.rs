@@ -32,8 +32,6 @@ mod theme;
 mod tests;
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
@@ -41,49 +39,10 @@ use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingA
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
-use crate::stats::aggregate;
-use crate::study::Study;
+pub use crate::config::ChartFormat;
+use crate::result::Study;
 use frame::DrawResult;
 use theme::Theme;
-
-/// Image format of a chart file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChartFormat {
-    /// PNG raster (8-bit RGB).
-    Png,
-    /// SVG vector (text as `<text>` in `sans-serif`).
-    Svg,
-}
-
-impl ChartFormat {
-    /// File extension, without the dot.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ChartFormat::Png => "png",
-            ChartFormat::Svg => "svg",
-        }
-    }
-}
-
-impl fmt::Display for ChartFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.extension())
-    }
-}
-
-impl FromStr for ChartFormat {
-    type Err = ChartError;
-    fn from_str(s: &str) -> Result<Self, ChartError> {
-        match s.to_ascii_lowercase().as_str() {
-            "png" => Ok(ChartFormat::Png),
-            "svg" => Ok(ChartFormat::Svg),
-            _ => Err(ChartError::UnknownFormat {
-                value: s.to_string(),
-            }),
-        }
-    }
-}
 
 /// What to render.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,9 +73,6 @@ pub const MAX_SIDE: u32 = 8000;
 /// Why a chart could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
-    /// A `--chart-format` value that is neither `png` nor `svg`.
-    #[error("unknown chart format {value:?} (expected png or svg)")]
-    UnknownFormat { value: String },
     /// An image size outside the accepted range.
     #[error(
         "chart size {width}x{height} is out of range (width {min_w}..={max}, height {min_h}..={max} pixels)",
@@ -206,8 +162,8 @@ pub fn render_all(
 /// The events of group `group`, by the rules of `stats::aggregate::by_group` (`all`, the
 /// `limit_day0`/`no_limit_day0` subsamples, or an events-file group). `GroupResults` does not
 /// list its members; if it ever does, read them from there instead.
-fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::study::EventResult> {
-    let limited = |e: &crate::study::EventResult| {
+fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::result::EventResult> {
+    let limited = |e: &crate::result::EventResult| {
         e.limits
             .as_ref()
             .is_some_and(|l| l.summary.limit_run_day0 != 0)
@@ -217,8 +173,8 @@ fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::study::EventResu
         .iter()
         .filter(|e| match group {
             "all" => true,
-            aggregate::LIMIT_DAY0 => limited(e),
-            aggregate::NO_LIMIT_DAY0 => !limited(e),
+            crate::result::LIMIT_DAY0 => limited(e),
+            crate::result::NO_LIMIT_DAY0 => !limited(e),
             g => e.group == g,
         })
         .collect()
@@ -228,8 +184,8 @@ fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::study::EventResu
 fn group_title(group: &str) -> String {
     match group {
         "all" => "all events".to_string(),
-        aggregate::LIMIT_DAY0 => "events with day 0 at a price limit".to_string(),
-        aggregate::NO_LIMIT_DAY0 => "events with day 0 not at a price limit".to_string(),
+        crate::result::LIMIT_DAY0 => "events with day 0 at a price limit".to_string(),
+        crate::result::NO_LIMIT_DAY0 => "events with day 0 not at a price limit".to_string(),
         g => format!("group {g}"),
     }
 }

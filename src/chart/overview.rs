@@ -16,7 +16,7 @@ use super::axes::{self, Axes, Ticks, YUnit};
 use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::text;
 use super::theme::{self, Theme, anchored};
-use crate::study::EventResult;
+use crate::result::EventResult;
 
 /// Most events drawn in one shared plot.
 const MAX_SHARED: usize = 8;

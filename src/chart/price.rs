@@ -16,7 +16,7 @@ use super::car::{mark_color, mark_legend};
 use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::limits::{EventLimits, LimitMark};
 use super::theme::{self, Theme};
-use crate::study::{DayRow, EventResult};
+use crate::result::{DayRow, EventResult};
 
 /// Half the width of a candle body, in days.
 const HALF: f64 = 0.3;

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use super::limits::LimitMark;
 use super::*;
-use crate::study::EventResult;
+use crate::result::EventResult;
 
 fn demo() -> &'static Study {
     static STUDY: OnceLock<Study> = OnceLock::new();
@@ -212,7 +212,7 @@ fn bad_sizes_and_formats_are_refused_with_the_range() {
     let err = "jpg".parse::<ChartFormat>().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unknown chart format \"jpg\" (expected png or svg)"
+        "unknown chart format \"jpg\" (expected one of: png, svg)"
     );
     assert_eq!("SVG".parse::<ChartFormat>().unwrap(), ChartFormat::Svg);
 }

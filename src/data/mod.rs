@@ -1,11 +1,14 @@
-//! Loading: price panel, market index and events (polars lives here and nowhere else).
+//! Loading: price panel, market index, events and instruments (polars lives here and nowhere
+//! else).
 
 pub mod columns;
 pub mod csv;
 pub mod events;
+pub mod instruments;
 pub mod market;
 pub mod prices;
 
 pub use events::{EventFile, EventProblem, EventRow, Timing};
+pub use instruments::{InstrumentFile, InstrumentRow};
 pub use market::MarketIndex;
 pub use prices::{PricePanel, ReturnSource};

@@ -12,7 +12,9 @@
 //! * [`classify`](mod@classify): `none / up_close / down_close / up_touch / down_touch / up_lock /
 //!   down_lock / no_limit / suspended / unknown`, censoring, free days, runs (§6.3);
 //! * [`event`]: per-event counts, the run from day 0 and `CAR_free = CAR(0, f)` (§7.2);
-//! * [`scan`]: the hits of one stock for `evstudy limits`.
+//! * [`context`]: which rule applies to each ticker of a loaded panel, and the
+//!   calendar-aligned classification of its days (used by `run` and `limits` alike);
+//! * [`scan`], [`panel`]: the hits of one stock, and of a whole panel, for `evstudy limits`.
 //!
 //! Prices must be raw (not back-adjusted) and on the tick grid (§1.3); the reference is the
 //! input's `prev_close` (which carries the ex-right reference on ex-dates), else the raw
@@ -23,8 +25,10 @@
 
 pub mod board;
 pub mod classify;
+pub mod context;
 pub mod error;
 pub mod event;
+pub mod panel;
 pub mod price;
 pub mod rules;
 mod rules_toml;
@@ -37,10 +41,12 @@ pub use board::{Board, Instrument, Market, infer_board};
 pub use classify::{
     Bar, Direction, LimitDay, LimitRun, LimitState, RefPriceSource, classify, limit_runs,
 };
+pub use context::{LimitContext, LimitSettings};
 pub use error::LimitsError;
 pub use event::{
     EventDay, EventLimitParams, EventLimitSummary, count_limit_closes, summarize_event,
 };
+pub use panel::{LimitScan, ScanConfig, scan_limits};
 pub use price::{LimitPrices, Pct, Rounding, StepTable, Unit, band_limits, pct_limits};
 pub use rules::{BUILTIN_RULES_TOML, Rule, RuleKind, RuleSet};
 pub use scan::{LimitHit, scan_hits};

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::study::Study;
+use crate::result::Study;
 
 /// Format an optional number: shortest round-trip decimal, empty when missing.
 pub fn num(v: Option<f64>) -> String {
@@ -205,7 +205,7 @@ pub fn tests_csv(study: &Study) -> Vec<u8> {
 
 const LIMIT_COLUMNS: &str = ",limit_board,limit_pct_day0,n_limit_up_close,n_limit_down_close,n_touch,n_one_price_lock,limit_run_day0,first_limit_day,first_free_day,first_free_date,car_free,bhar_free,sar_free,post_free_car_k,continuation,limit_run_censored,n_limit_days_estimation";
 
-fn limit_cells(l: Option<&crate::study::EventLimits>) -> String {
+fn limit_cells(l: Option<&crate::result::EventLimits>) -> String {
     let Some(l) = l else {
         return ",".repeat(LIMIT_COLUMNS.matches(',').count());
     };
@@ -252,7 +252,7 @@ fn write_tests(out: &mut String, group: &str, window: &str, tests: &[crate::stat
 }
 
 /// `evstudy limits` CSV: one row per hit.
-pub fn hits_csv(scan: &crate::scan::LimitScan) -> Vec<u8> {
+pub fn hits_csv(scan: &crate::limits::LimitScan) -> Vec<u8> {
     let mut out = String::from(
         "ticker,date,state,close,ref_price,up_limit,down_limit,run_length,rule_mismatch,run_spans_suspension\n",
     );

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::chart::{ChartFormat, ChartOptions};
 use crate::config::ReportFormat;
 use crate::error::{Error, Result};
-use crate::study::Study;
+use crate::result::Study;
 
 /// Render the tables of `formats` and the charts of `charts` for a finished study.
 ///
@@ -33,7 +33,7 @@ pub fn render(
                 ("tests.csv".to_string(), csv::tests_csv(study)),
             ]),
             ReportFormat::Json => {
-                let json = json::study_json(study).map_err(|e| Error::Chart(e.to_string()))?;
+                let json = json::study_json(study)?;
                 files.push(("study.json".to_string(), json));
             }
             ReportFormat::Md => files.push(("report.md".to_string(), tables::markdown(study))),

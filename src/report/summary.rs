@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::csv::num;
-use crate::study::Study;
+use crate::result::Study;
 
 fn pct(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
@@ -26,7 +26,7 @@ pub fn stars(p: Option<f64>) -> &'static str {
 ///
 /// # Errors
 /// I/O errors of `w`.
-pub fn write_summary<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
+pub fn write_summary<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<()> {
     let cfg = &study.config;
     writeln!(
         w,
@@ -140,7 +140,7 @@ fn truncate(s: &str, n: usize) -> String {
 /// Tests shown in the terminal summary (all are in `tests.csv`).
 const MAIN_TESTS: [&str; 5] = ["csect_t", "bmp_t", "kp_bmp_t", "grank_t", "gen_sign"];
 
-fn write_groups<W: Write>(study: &Study, w: &mut W) -> io::Result<()> {
+fn write_groups<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<()> {
     for g in &study.groups {
         let shown: Vec<&str> = MAIN_TESTS
             .iter()

@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use super::summary::{censored_notices, stars};
+use crate::result::Study;
 use crate::stats::TestStat;
-use crate::study::Study;
 
 /// Tests shown in the tables (all of them are in `tests.csv`).
 const TABLE_TESTS: [&str; 4] = ["csect_t", "bmp_t", "kp_bmp_t", "grank_t"];
@@ -95,9 +95,9 @@ fn notes(study: &Study) -> Vec<String> {
         study.skipped.len(),
         shown_tests(study).join(", "),
         match c.alternative {
-            crate::stats::tests::Alternative::TwoSided => "two-sided",
-            crate::stats::tests::Alternative::Less => "one-sided (less)",
-            crate::stats::tests::Alternative::Greater => "one-sided (greater)",
+            crate::config::Alternative::TwoSided => "two-sided",
+            crate::config::Alternative::Less => "one-sided (less)",
+            crate::config::Alternative::Greater => "one-sided (greater)",
         }
     )];
     let censored = censored_notices(study);

@@ -9,13 +9,39 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cross_section::{TestStat, WindowValues};
-use super::tests::{
+use super::cross_section::{EventSeries, TestStat, WindowValues};
+use super::event::DayStats;
+use super::significance::{
     CrossCorrelation, Sample, TestOptions, cross_correlation, day_tests, map_parallel,
     partitioned_cross_correlation, window_tests,
 };
-use crate::config::Window;
-use crate::study::EventResult;
+use crate::config::{TestKind, Window};
+
+/// What the aggregation reads of one computed event (the result schema implements it, so
+/// this layer never names the schema's types).
+pub trait EventOutcome: Sync {
+    /// The event's `group` from the events file.
+    fn group(&self) -> &str;
+    /// Estimation and event-window ARs for the tests.
+    fn series(&self) -> &EventSeries;
+    /// The figures of relative day `rel_day`, when it is in the event window.
+    fn day(&self, rel_day: i32) -> Option<DayStats>;
+    /// The values of CAR window `w`, when it was computed.
+    fn window(&self, w: Window) -> Option<WindowValues>;
+    /// The limit-adjusted reaction, when the event has limit analysis.
+    fn free(&self) -> Option<FreeValues>;
+}
+
+/// The limit-adjusted reaction of one event (METHODS-SPEC §7.2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreeValues {
+    /// `CAR(0, f)`, `BHAR(0, f)`, `SCAR(0, f)` and the number of AR days, as window values.
+    pub values: WindowValues,
+    /// Whether the post-free-day CAR continues (`Some(true)`) or reverses the reaction.
+    pub continuation: Option<bool>,
+    /// Whether day 0 closed at a limit (the `limit_day0` subsample).
+    pub limit_day0: bool,
+}
 
 /// One relative day across the events of a group.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,14 +124,14 @@ fn needs_rho(opts: &TestOptions) -> bool {
 }
 
 /// Aggregate the events of one group.
-pub fn aggregate(
+pub fn aggregate<E: EventOutcome>(
     group: &str,
-    events: &[&EventResult],
+    events: &[&E],
     window: Window,
     car_windows: &[Window],
     opts: &TestOptions,
 ) -> GroupResults {
-    let sample = Sample::new(events.iter().map(|e| &e.series));
+    let sample = Sample::new(events.iter().map(|e| e.series()));
     let rho = if needs_rho(opts) && sample.len() > 1 {
         cross_correlation(&sample, opts.min_common_dates)
     } else {
@@ -115,9 +141,9 @@ pub fn aggregate(
 }
 
 /// [`aggregate`] with the group's sample and `rbar` already at hand.
-fn aggregate_with(
+fn aggregate_with<E: EventOutcome>(
     group: &str,
-    events: &[&EventResult],
+    events: &[&E],
     sample: &Sample<'_>,
     rho: CrossCorrelation,
     window: Window,
@@ -127,7 +153,7 @@ fn aggregate_with(
     let mut running = 0.0;
     let days = (window.from..=window.to)
         .map(|t| {
-            let day = |e: &&EventResult| e.days.iter().find(|d| d.rel_day == t).map(|d| d.stats);
+            let day = |e: &&E| e.day(t);
             let (n, aar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.ar)));
             let (_, caar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.car)));
             running += aar.unwrap_or(0.0);
@@ -146,12 +172,7 @@ fn aggregate_with(
         .map(|&w| {
             let values: Vec<WindowValues> = events
                 .iter()
-                .map(|e| {
-                    e.windows
-                        .iter()
-                        .find(|x| x.window == w)
-                        .map_or(WindowValues::MISSING, |x| x.values)
-                })
+                .map(|e| e.window(w).unwrap_or(WindowValues::MISSING))
                 .collect();
             let (n, caar) = mean(values.iter().filter_map(|v| v.car));
             let (_, abhar) = mean(values.iter().filter_map(|v| v.bhar));
@@ -175,36 +196,25 @@ fn aggregate_with(
     }
 }
 
-fn car_free_row(
-    events: &[&EventResult],
+fn car_free_row<E: EventOutcome>(
+    events: &[&E],
     sample: &Sample<'_>,
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> Option<FreeRow> {
-    use super::tests::TestKind;
-    if events.iter().all(|e| e.limits.is_none()) {
+    let free: Vec<Option<FreeValues>> = events.iter().map(|e| e.free()).collect();
+    if free.iter().all(Option::is_none) {
         return None;
     }
-    let values: Vec<WindowValues> = events
+    let values: Vec<WindowValues> = free
         .iter()
-        .map(|e| {
-            let l = e.limits.as_ref();
-            let s = l.map(|l| &l.summary);
-            WindowValues {
-                car: s.and_then(|s| s.car_free),
-                scar: l.and_then(|l| l.sar_free),
-                csar: None,
-                n_days: s.map_or(0, |s| s.n_ar_free as usize),
-                bhar: s.and_then(|s| s.bhar_free),
-            }
-        })
+        .map(|f| f.map_or(WindowValues::MISSING, |f| f.values))
         .collect();
     let (n, caar_free) = mean(values.iter().filter_map(|v| v.car));
     let (_, abhar_free) = mean(values.iter().filter_map(|v| v.bhar));
     let cont = |want: bool| {
-        events
-            .iter()
-            .filter(|e| e.limits.as_ref().and_then(|l| l.summary.continuation) == Some(want))
+        free.iter()
+            .filter(|f| f.and_then(|f| f.continuation) == Some(want))
             .count()
     };
     let free_opts = TestOptions {
@@ -239,36 +249,32 @@ pub const NO_LIMIT_DAY0: &str = "no_limit_day0";
 /// `rbar` of every group comes from one pass over the pairs of all events (a group's pairs
 /// are among them), with the same value as [`aggregate`] of the group alone; the pairs and
 /// then the groups are computed on all cores, with the same results on any number of them.
-pub fn by_group(
-    events: &[EventResult],
+pub fn by_group<E: EventOutcome>(
+    events: &[E],
     window: Window,
     car_windows: &[Window],
     opts: &TestOptions,
 ) -> Vec<GroupResults> {
     let mut names: Vec<&str> = events
         .iter()
-        .map(|e| e.group.as_str())
+        .map(EventOutcome::group)
         .filter(|g| *g != "all")
         .collect();
     names.sort_unstable();
     names.dedup();
     // The Kim-Rhee comparison: events whose day 0 closed at a limit versus the others.
-    let limited = |e: &EventResult| {
-        e.limits
-            .as_ref()
-            .is_some_and(|l| l.summary.limit_run_day0 != 0)
-    };
+    let limited = |e: &E| e.free().is_some_and(|f| f.limit_day0);
     let any_limited = events.iter().any(limited);
     let named: Vec<Option<usize>> = events
         .iter()
-        .map(|e| names.binary_search(&e.group.as_str()).ok())
+        .map(|e| names.binary_search(&e.group()).ok())
         .collect();
     let limit_class: Vec<Option<usize>> = events
         .iter()
         .map(|e| Some(usize::from(!limited(e))))
         .collect();
     let rho = needs_rho(opts).then(|| {
-        let sample = Sample::new(events.iter().map(|e| &e.series));
+        let sample = Sample::new(events.iter().map(EventOutcome::series));
         let partitions: [&[Option<usize>]; 2] = [&named, &limit_class];
         partitioned_cross_correlation(&sample, opts.min_common_dates, &partitions)
     });
@@ -283,21 +289,20 @@ pub fn by_group(
             })
     };
     // (name, members, rbar) of every group, in output order.
-    let mut groups: Vec<(&str, Vec<&EventResult>, CrossCorrelation)> =
+    let mut groups: Vec<(&str, Vec<&E>, CrossCorrelation)> =
         vec![("all", events.iter().collect(), rho_of(None, 0))];
     for (k, g) in names.iter().enumerate() {
-        let members = events.iter().filter(|e| e.group == *g).collect();
+        let members = events.iter().filter(|e| e.group() == *g).collect();
         groups.push((g, members, rho_of(Some(0), k)));
     }
     if any_limited {
-        let (hit, free): (Vec<&EventResult>, Vec<&EventResult>) =
-            events.iter().partition(|e| limited(e));
+        let (hit, free): (Vec<&E>, Vec<&E>) = events.iter().partition(|e| limited(e));
         groups.push((LIMIT_DAY0, hit, rho_of(Some(1), 0)));
         groups.push((NO_LIMIT_DAY0, free, rho_of(Some(1), 1)));
     }
     // Groups are independent: aggregate them on all cores (results in this order).
     map_parallel(&groups, |(name, members, rho)| {
-        let sample = Sample::new(members.iter().map(|e| &e.series));
+        let sample = Sample::new(members.iter().map(|e| e.series()));
         aggregate_with(name, members, &sample, *rho, window, car_windows, opts)
     })
 }

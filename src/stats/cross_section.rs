@@ -1,7 +1,7 @@
 //! The cross-section handed to the test statistics: per event, its estimation-window and
 //! event-window abnormal returns in event time, with what the per-event fit knows about them.
 //!
-//! This is the only input type of `stats::tests`; the core study builds it from each
+//! This is the only input type of `stats::significance`; the core study builds it from each
 //! event's fitted model (METHODS-SPEC §3–§4), the tests read it and compute nothing else.
 
 use serde::{Deserialize, Serialize};

@@ -12,8 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::cross_section::WindowValues;
-use super::pvalue::student_t_two_sided;
-use crate::config::{ReturnKind, Window};
+use super::pvalue::{Reference, p_value};
+use crate::config::{Alternative, ReturnKind, Window};
 use crate::models::Fitted;
 
 /// One event-window day of one event.
@@ -143,7 +143,8 @@ pub fn window_stats(
             n_days,
             bhar: complete.then_some(wealth - normal_wealth),
         },
-        p_value: scar.and_then(|s| student_t_two_sided(s, df as f64)),
+        p_value: scar
+            .and_then(|s| p_value(s, Reference::StudentT(df as f64), Alternative::TwoSided)),
         df,
     }
 }

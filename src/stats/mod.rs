@@ -4,6 +4,6 @@ pub mod aggregate;
 pub mod cross_section;
 pub mod event;
 pub mod pvalue;
-pub mod tests;
+pub mod significance;
 
 pub use cross_section::{EventSeries, TestStat, WindowValues};

@@ -1,21 +1,69 @@
-//! p-values from statrs survival functions (never `1 - cdf`, which loses the tails).
+//! p-values, the one helper every statistic uses: statrs survival functions for the upper
+//! tail (never `1 - cdf`, which loses the tails), `cdf` for the lower one.
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-/// Two-sided p of `x` against Student t with `df` degrees of freedom: `2 sf(|x|)`.
-pub fn student_t_two_sided(x: f64, df: f64) -> Option<f64> {
-    if !x.is_finite() || !(df > 0.0) {
-        return None;
-    }
-    let t = StudentsT::new(0.0, 1.0, df).ok()?;
-    Some((2.0 * t.sf(x.abs())).min(1.0))
+use crate::config::Alternative;
+
+/// Reference distribution of a statistic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reference {
+    /// Standard normal.
+    Normal,
+    /// Student t with the given degrees of freedom.
+    StudentT(f64),
+    /// An exact distribution the test computes itself.
+    Exact,
 }
 
-/// Two-sided p of `z` against N(0,1): `2 sf(|z|)`.
-pub fn normal_two_sided(z: f64) -> Option<f64> {
-    if !z.is_finite() {
+impl Reference {
+    /// Name written in `tests.csv`'s `distribution` column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reference::Normal => "normal",
+            Reference::StudentT(_) => "t",
+            Reference::Exact => "exact",
+        }
+    }
+
+    /// Degrees of freedom, for Student t.
+    pub fn df(self) -> Option<f64> {
+        match self {
+            Reference::StudentT(df) => Some(df),
+            Reference::Normal | Reference::Exact => None,
+        }
+    }
+}
+
+/// p-value of `x` under `reference` for `alternative`: two-sided `2 sf(|x|)`, `less`
+/// `cdf(x)`, `greater` `sf(x)`. `None` for an exact reference (the test computes its own),
+/// a non-finite `x` or an unusable `df`.
+pub fn p_value(x: f64, reference: Reference, alternative: Alternative) -> Option<f64> {
+    if !x.is_finite() {
         return None;
     }
-    let n = Normal::standard();
-    Some((2.0 * n.sf(z.abs())).min(1.0))
+    let p = match alternative {
+        Alternative::TwoSided => 2.0 * upper_tail(x.abs(), reference)?,
+        Alternative::Less => lower_tail(x, reference)?,
+        Alternative::Greater => upper_tail(x, reference)?,
+    };
+    p.is_finite().then_some(p.clamp(0.0, 1.0))
+}
+
+/// `P(X >= x)` by the distribution's survival function.
+fn upper_tail(x: f64, reference: Reference) -> Option<f64> {
+    match reference {
+        Reference::Normal => Some(Normal::standard().sf(x)),
+        Reference::StudentT(df) => Some(StudentsT::new(0.0, 1.0, df).ok()?.sf(x)),
+        Reference::Exact => None,
+    }
+}
+
+/// `P(X <= x)` by the distribution's cdf.
+fn lower_tail(x: f64, reference: Reference) -> Option<f64> {
+    match reference {
+        Reference::Normal => Some(Normal::standard().cdf(x)),
+        Reference::StudentT(df) => Some(StudentsT::new(0.0, 1.0, df).ok()?.cdf(x)),
+        Reference::Exact => None,
+    }
 }

@@ -5,20 +5,23 @@
 use std::collections::BTreeMap;
 
 use evstudy::ModelKind;
-use evstudy::scan::{ScanConfig, scan_limits};
+use evstudy::limits::{ScanConfig, scan_limits};
 
 use crate::common::{read_fixture, sanctions_config, shared};
 
 type Key = (String, String);
 
-fn scan(market: bool) -> evstudy::scan::LimitScan {
+fn scan(market: bool) -> evstudy::limits::LimitScan {
     scan_limits(&ScanConfig {
         prices: shared("prices_sanctioned.csv"),
         market: market.then(|| shared("index_csi300.csv")),
         // 601360.SH's rows start after its listing, ZTE's first row is its listing day (the
         // file starts there, which evstudy otherwise reads as "listed earlier"); 300367.SZ is
         // ST from 2020-09-15.
-        instruments: Some(crate::common::fixture("instruments_sanctioned.csv")),
+        limits: evstudy::limits::LimitSettings {
+            instruments: Some(crate::common::fixture("instruments_sanctioned.csv")),
+            ..Default::default()
+        },
         ..ScanConfig::default()
     })
     .unwrap()

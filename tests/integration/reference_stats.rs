@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use evstudy::stats::tests::TestKind;
+use evstudy::config::TestKind;
 use evstudy::{ModelKind, Study};
 
 use crate::common::{cell, close, read_fixture, sanctions_config, shared};

@@ -13,10 +13,10 @@ use proptest::prelude::*;
 use super::common::{Span, average_ranks, estimation_rows, finite};
 use super::corrado::corrado;
 use super::correlation::{CrossCorrelation, cross_correlation, partitioned_cross_correlation};
-use super::fixtures::event;
+use super::fixtures_tests::event;
 use super::grank::rank;
-use super::options::Alternative;
 use super::sample::Sample;
+use crate::config::Alternative;
 use crate::stats::cross_section::EventSeries;
 
 fn value() -> impl Strategy<Value = Option<f64>> {

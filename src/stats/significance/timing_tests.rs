@@ -5,7 +5,7 @@
 //! `limit_day0` / `no_limit_day0` groups are computed too).
 //!
 //! ```text
-//! cargo test --release --lib stats::tests::timing -- --ignored --nocapture
+//! cargo test --release --lib stats::significance::timing_tests -- --ignored --nocapture
 //! ```
 //!
 //! Each run also writes the results as JSON to `target/tmp/aggregate_timing_*.json`, so two
@@ -19,11 +19,11 @@ use crate::calendar::ShiftReason;
 use crate::config::{Window, default_car_windows};
 use crate::limits::EventLimitSummary;
 use crate::models::{Fitted, FittedMarketModel};
+use crate::result::{DayRow, EventLimits, EventResult};
 use crate::stats::aggregate::{GroupResults, by_group};
 use crate::stats::cross_section::{EventSeries, WindowValues};
 use crate::stats::event::{DayStats, WindowStats};
-use crate::stats::tests::{Sample, TestKind, TestOptions, cross_correlation};
-use crate::study::{DayRow, EventLimits, EventResult};
+use crate::stats::significance::{Sample, TestKind, TestOptions, cross_correlation};
 
 const SESSIONS: i64 = 2_600;
 const L1: i32 = 240;

@@ -42,18 +42,19 @@ mod skewness;
 mod wilcoxon;
 
 #[cfg(test)]
-mod equivalence;
+mod equivalence_tests;
 #[cfg(test)]
-mod fixtures;
+mod fixtures_tests;
 #[cfg(test)]
-mod properties;
+mod properties_tests;
 #[cfg(test)]
-mod timing;
+mod timing_tests;
 
+pub use crate::config::{Alternative, GrankVariant, TestKind, UnknownName};
 pub use correlation::{
     CrossCorrelation, PartitionedCorrelation, cross_correlation, partitioned_cross_correlation,
 };
-pub use options::{Alternative, GrankVariant, TestKind, TestOptions, UnknownName};
+pub use options::TestOptions;
 pub(crate) use parallel::map_parallel;
 pub use sample::Sample;
 

@@ -11,8 +11,8 @@
 //! goes in the note as `t_unbiased=` (sources disagree on which one `[EST]` uses).
 
 use super::common::{Measure, Reference, Span, finish, mean, missing, per_event, sd, values_of};
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::TestStat;
 
 /// Hall's transformed t for given `n`, `S` and `gamma`.
@@ -48,7 +48,7 @@ pub(super) fn skew_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternati
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, window};
+    use crate::stats::significance::fixtures_tests::{event, window};
     use approx::assert_relative_eq;
 
     #[test]

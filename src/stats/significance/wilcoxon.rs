@@ -14,8 +14,8 @@
 use super::common::{
     Measure, Reference, Span, average_ranks, finish, missing, per_event, values_of,
 };
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::TestStat;
 
 /// Largest sample with an exact p-value (2^50 sign patterns are still exact in `f64`).
@@ -118,7 +118,7 @@ fn exact_p(n: usize, w: usize, alternative: Alternative) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, window};
+    use crate::stats::significance::fixtures_tests::{event, window};
     use approx::assert_relative_eq;
 
     fn on_cars(cars: &[f64], alternative: Alternative) -> TestStat {

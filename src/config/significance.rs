@@ -1,6 +1,6 @@
-//! Which tests to run and how: the test names (stable, used as the `test` column of
-//! `tests.csv`), the alternative hypothesis, the GRANK variant and the minimum overlap for
-//! the Kolari–Pynnönen cross-correlation (METHODS-SPEC §5.5, §5.8, §5.11).
+//! Settings of the cross-event tests: the test names (stable, used as the `test` column of
+//! `tests.csv`), the alternative hypothesis and the GRANK variant (METHODS-SPEC §5.5, §5.8,
+//! §5.11). The statistics themselves live in `stats::significance`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -206,31 +206,6 @@ impl FromStr for GrankVariant {
                 given: s.to_owned(),
                 expected: vec!["paper", "estudy"],
             }),
-        }
-    }
-}
-
-/// Settings of the test layer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TestOptions {
-    /// Tests to compute, in output order.
-    pub tests: Vec<TestKind>,
-    /// Alternative hypothesis of every p-value.
-    pub alternative: Alternative,
-    /// GRANK variant (§5.8).
-    pub grank_variant: GrankVariant,
-    /// Minimum common estimation dates for a pair to enter `rbar` (§5.5; default 30).
-    pub min_common_dates: usize,
-}
-
-impl Default for TestOptions {
-    fn default() -> Self {
-        TestOptions {
-            tests: TestKind::DEFAULT.to_vec(),
-            alternative: Alternative::TwoSided,
-            grank_variant: GrankVariant::Paper,
-            min_common_dates: 30,
         }
     }
 }

@@ -14,8 +14,8 @@ use super::common::{
     Measure, Reference, Span, finish, missing, one_sample_t, per_event, values_of,
 };
 use super::correlation::CrossCorrelation;
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::TestStat;
 
 /// `bmp_t` on a day's SARs or a window's SCARs.
@@ -50,7 +50,7 @@ pub(super) fn kp_bmp_t(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, example_c, window};
+    use crate::stats::significance::fixtures_tests::{event, example_c, window};
     use approx::assert_relative_eq;
 
     #[test]

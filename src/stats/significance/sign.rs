@@ -14,8 +14,8 @@
 //! is left out of `phat`.
 
 use super::common::{Measure, Reference, Span, estimation_rows, finite, missing, per_event, ratio};
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// `sign` on a day's ARs or a window's CARs.
@@ -87,7 +87,7 @@ pub(super) fn gen_sign(sample: &Sample<'_>, span: Span<'_>, alternative: Alterna
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, window};
+    use crate::stats::significance::fixtures_tests::{event, window};
     use approx::assert_relative_eq;
 
     /// Ten events, three with a positive day-0 AR; 13 of each event's 25 estimation ARs are

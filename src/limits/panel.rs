@@ -1,5 +1,5 @@
 //! `evstudy limits`: every daily-limit hit of a price panel (METHODS-SPEC §6.3), the scan
-//! analysts run on its own. Classification is the study's ([`crate::study::LimitContext`]);
+//! analysts run on its own. Classification is the study's ([`LimitContext`]);
 //! the calendar is the market file's dates when given, else the union of the panel's dates.
 
 use std::collections::BTreeMap;
@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::classify::{LimitState, RefPriceSource};
+use super::context::{LimitContext, LimitSettings};
+use super::scan::LimitHit;
 use crate::calendar::Calendar;
-use crate::config::{ColumnMap, StudyConfig};
+use crate::config::ColumnMap;
 use crate::data::{MarketIndex, PricePanel};
 use crate::error::Result;
-use crate::limits::{LimitHit, LimitState};
-use crate::study::LimitContext;
 
 /// Settings of a scan.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -28,12 +29,9 @@ pub struct ScanConfig {
     pub from: Option<NaiveDate>,
     /// Last date reported.
     pub to: Option<NaiveDate>,
-    /// Custom limit for every ticker (`10%`).
-    pub limit_rule: Option<String>,
-    /// Extra rules file.
-    pub limit_rules: Option<PathBuf>,
-    /// Instruments file.
-    pub instruments: Option<PathBuf>,
+    /// Limit rules and instruments.
+    #[serde(flatten)]
+    pub limits: LimitSettings,
 }
 
 /// The hits of a scan and their counts.
@@ -70,13 +68,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         d
     };
     let cal = Calendar::new(dates);
-    let study_cfg = StudyConfig {
-        limit_rule: cfg.limit_rule.clone(),
-        limit_rules: cfg.limit_rules.clone(),
-        instruments: cfg.instruments.clone(),
-        ..StudyConfig::default()
-    };
-    let mut lctx = LimitContext::new(&study_cfg, &panel)?;
+    let mut lctx = LimitContext::new(&cfg.limits, &panel)?;
     let mut out = LimitScan {
         n_rows: panel.len(),
         n_tickers: panel.tickers.len(),
@@ -106,8 +98,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         for d in days.iter().filter(|d| in_range(d.date)) {
             *out.counts.entry(d.state.as_str().to_string()).or_default() += 1;
             out.n_rule_mismatch += usize::from(d.rule_mismatch);
-            fallback_ref +=
-                usize::from(d.ref_price_source == crate::limits::RefPriceSource::PreviousClose);
+            fallback_ref += usize::from(d.ref_price_source == RefPriceSource::PreviousClose);
             let quiet = matches!(
                 d.state,
                 LimitState::None | LimitState::NoLimit | LimitState::Suspended

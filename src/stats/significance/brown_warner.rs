@@ -16,8 +16,8 @@ use super::common::{
     ByDay, Measure, Reference, Span, day_ar, day_sar, estimation_rows, finite, mean, missing,
     per_event, ratio, sd, values_of,
 };
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// The sample's estimation-window AAR series, reduced to what `bw_t` needs; computed once
@@ -130,7 +130,7 @@ pub(super) fn j1(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, window};
+    use crate::stats::significance::fixtures_tests::{event, window};
     use approx::assert_relative_eq;
 
     /// Example I: three events whose estimation ARs are the spec's AARs shifted by `d_i`

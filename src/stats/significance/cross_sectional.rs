@@ -8,8 +8,8 @@
 //! cross-correlation. Events missing the day's AR (or the window's CAR) are left out.
 
 use super::common::{Measure, Span, one_sample_t, per_event, values_of};
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::TestStat;
 
 /// `csect_t` on the ARs of a day or the CARs of a window.
@@ -21,7 +21,7 @@ pub(super) fn csect_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, window};
+    use crate::stats::significance::fixtures_tests::{event, window};
     use approx::assert_relative_eq;
 
     const CARS: [f64; 5] = [-0.12, -0.03, -0.05, 0.01, -0.08];

@@ -3,109 +3,19 @@
 //! exact settings that produced it. Windows are inclusive relative trading days
 //! (METHODS-SPEC §2).
 
+mod formats;
+mod significance;
+mod window;
+
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::stats::tests::{Alternative, GrankVariant, TestKind, TestOptions};
-
-/// Largest relative day a window may reach (about 400 years of sessions).
-pub const MAX_REL_DAY: i32 = 100_000;
-
-/// An inclusive interval of relative trading days, written `from:to` (e.g. `-250:-11`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Window {
-    /// First relative day.
-    pub from: i32,
-    /// Last relative day (inclusive).
-    pub to: i32,
-}
-
-impl Window {
-    /// A window from `from` to `to`, inclusive.
-    ///
-    /// # Errors
-    /// `Error::Settings` when `from > to`.
-    pub fn new(from: i32, to: i32) -> Result<Self> {
-        if from > to {
-            return Err(Error::Settings(format!(
-                "window {from}:{to} starts after it ends"
-            )));
-        }
-        Ok(Window { from, to })
-    }
-
-    /// Number of days `L = to - from + 1`.
-    pub fn len(self) -> usize {
-        (self.to - self.from + 1) as usize
-    }
-
-    /// Never empty: kept for clippy's `len_without_is_empty`.
-    pub fn is_empty(self) -> bool {
-        false
-    }
-
-    /// Whether day `t` lies inside.
-    pub fn contains(self, t: i32) -> bool {
-        (self.from..=self.to).contains(&t)
-    }
-
-    /// A label safe in column names: `0:1` → `0_1`, `-1:1` → `m1_1`.
-    pub fn column_suffix(self) -> String {
-        fn part(v: i32) -> String {
-            if v < 0 {
-                format!("m{}", -v)
-            } else {
-                v.to_string()
-            }
-        }
-        format!("{}_{}", part(self.from), part(self.to))
-    }
-}
-
-impl fmt::Display for Window {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.from, self.to)
-    }
-}
-
-impl FromStr for Window {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        let bad = || format!("{s:?} is not a window: expected FROM:TO in relative days, e.g. -1:1");
-        let (a, b) = s.trim().split_once(':').ok_or_else(bad)?;
-        let from: i32 = a.trim().parse().map_err(|_| bad())?;
-        let to: i32 = b.trim().parse().map_err(|_| bad())?;
-        if from > to {
-            return Err(format!("window {s:?} starts after it ends"));
-        }
-        if from.unsigned_abs() > MAX_REL_DAY.unsigned_abs()
-            || to.unsigned_abs() > MAX_REL_DAY.unsigned_abs()
-        {
-            return Err(format!(
-                "window {s:?} reaches beyond ±{MAX_REL_DAY} trading days"
-            ));
-        }
-        Ok(Window { from, to })
-    }
-}
-
-impl Serialize for Window {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Window {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+use crate::error::{Error, Result, SettingsError};
+pub use formats::{ChartFormat, ReportFormat};
+pub use significance::{Alternative, GrankVariant, TestKind, UnknownName};
+pub use window::{MAX_REL_DAY, Window};
 
 /// The normal-return model (METHODS-SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -199,38 +109,11 @@ pub struct StudyConfig {
     /// Table formats written by `run` (default `csv, json`).
     pub format: Vec<ReportFormat>,
     /// Chart formats written by `run` (default none).
-    pub chart: Vec<crate::chart::ChartFormat>,
+    pub chart: Vec<ChartFormat>,
     /// Chart width in pixels (default 1200).
     pub chart_width: u32,
     /// Chart height in pixels (default 675).
     pub chart_height: u32,
-}
-
-/// A table format of the results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    /// `ar.csv`, `events.csv`, `aar.csv`, `tests.csv`.
-    Csv,
-    /// `study.json`.
-    Json,
-    /// `report.md`.
-    Md,
-    /// `report.tex` (booktabs).
-    Tex,
-}
-
-impl FromStr for ReportFormat {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "csv" => Ok(ReportFormat::Csv),
-            "json" => Ok(ReportFormat::Json),
-            "md" | "markdown" => Ok(ReportFormat::Md),
-            "tex" | "latex" => Ok(ReportFormat::Tex),
-            _ => Err(format!("unknown format {s:?} (use csv, json, md or tex)")),
-        }
-    }
 }
 
 impl Default for StudyConfig {
@@ -310,52 +193,43 @@ impl StudyConfig {
     /// Check the cross-setting rules once (METHODS-SPEC §2.1–§2.2).
     ///
     /// # Errors
-    /// `Error::Settings` naming the rule that is broken.
+    /// [`Error::Settings`] naming the rule that is broken.
     pub fn validate(&self) -> Result<()> {
-        for (name, p) in [
+        for (role, p) in [
             ("prices", &self.prices),
             ("market", &self.market),
             ("events", &self.events),
         ] {
             if p.as_os_str().is_empty() {
-                return Err(Error::Settings(format!(
-                    "no {name} file given (use --{name} or `{name} = \"...\"` in the study file)"
-                )));
+                return Err(SettingsError::MissingInput { role }.into());
             }
         }
         if self.estimation.to >= self.window.from {
-            return Err(Error::Settings(format!(
-                "the estimation window {} must end before the event window {} starts",
-                self.estimation, self.window
-            )));
+            return Err(SettingsError::EstimationOverlapsWindow {
+                estimation: self.estimation.bounds(),
+                window: self.window.bounds(),
+            }
+            .into());
         }
         for w in &self.car_windows {
             if w.from < self.window.from || w.to > self.window.to {
-                return Err(Error::Settings(format!(
-                    "CAR window {w} lies outside the event window {}",
-                    self.window
-                )));
+                return Err(SettingsError::CarWindowOutside {
+                    car: w.bounds(),
+                    window: self.window.bounds(),
+                }
+                .into());
             }
         }
         let need = self.model_params().max(1) + 3;
         if self.min_estimation_obs < need {
-            return Err(Error::Settings(format!(
-                "--min-estimation-obs {} is below the hard minimum {need} for the {} model (p + 3)",
-                self.min_estimation_obs,
-                self.model.name()
-            )));
+            return Err(SettingsError::MinEstimationObs {
+                given: self.min_estimation_obs,
+                need,
+                model: self.model.name(),
+            }
+            .into());
         }
         Ok(())
-    }
-
-    /// The options of the cross-event tests.
-    pub fn test_options(&self) -> TestOptions {
-        TestOptions {
-            tests: self.tests.clone(),
-            alternative: self.alternative,
-            grank_variant: self.grank_variant,
-            min_common_dates: 30,
-        }
     }
 
     /// Number of estimated mean parameters `p` of the chosen model.

@@ -5,11 +5,10 @@
 
 use std::rc::Rc;
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
-
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
+pub(super) use crate::stats::pvalue::{Reference, p_value};
 
 /// What a test is computed over: one relative day, or one CAR window.
 #[derive(Debug, Clone, Copy)]
@@ -31,31 +30,6 @@ pub(super) enum Measure {
     Raw,
     /// `SAR_it` on a day, `SCAR_i` on a window.
     Standardized,
-}
-
-/// Reference distribution of a statistic.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Reference {
-    Normal,
-    StudentT(f64),
-    Exact,
-}
-
-impl Reference {
-    pub(super) fn label(self) -> &'static str {
-        match self {
-            Reference::Normal => "normal",
-            Reference::StudentT(_) => "t",
-            Reference::Exact => "exact",
-        }
-    }
-
-    fn df(self) -> Option<f64> {
-        match self {
-            Reference::StudentT(df) => Some(df),
-            Reference::Normal | Reference::Exact => None,
-        }
-    }
 }
 
 /// A present, finite value (non-finite inputs count as missing).
@@ -232,35 +206,6 @@ pub(super) fn average_ranks(x: &[f64]) -> Vec<f64> {
         start = end;
     }
     ranks
-}
-
-/// p-value of `x` under `reference` for `alternative`: two-sided `2 sf(|x|)`, `less`
-/// `cdf(x)`, `greater` `sf(x)`. `None` for an exact reference (the test computes its own).
-pub(super) fn p_value(x: f64, reference: Reference, alternative: Alternative) -> Option<f64> {
-    let p = match alternative {
-        Alternative::TwoSided => 2.0 * upper_tail(x.abs(), reference)?,
-        Alternative::Less => lower_tail(x, reference)?,
-        Alternative::Greater => upper_tail(x, reference)?,
-    };
-    p.is_finite().then_some(p.clamp(0.0, 1.0))
-}
-
-/// `P(X >= x)` by the distribution's survival function.
-fn upper_tail(x: f64, reference: Reference) -> Option<f64> {
-    match reference {
-        Reference::Normal => Some(Normal::standard().sf(x)),
-        Reference::StudentT(df) => Some(StudentsT::new(0.0, 1.0, df).ok()?.sf(x)),
-        Reference::Exact => None,
-    }
-}
-
-/// `P(X <= x)` by the distribution's cdf.
-fn lower_tail(x: f64, reference: Reference) -> Option<f64> {
-    match reference {
-        Reference::Normal => Some(Normal::standard().cdf(x)),
-        Reference::StudentT(df) => Some(StudentsT::new(0.0, 1.0, df).ok()?.cdf(x)),
-        Reference::Exact => None,
-    }
 }
 
 /// A statistic that could not be computed, with the reason.

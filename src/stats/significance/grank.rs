@@ -23,8 +23,8 @@ use super::common::{
     ByDay, EventValues, Measure, Reference, Span, average_ranks, estimation_rows, finish, finite,
     missing, per_event, ratio, sd, values_of,
 };
-use super::options::{Alternative, GrankVariant, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, GrankVariant, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// Every event's present estimation SARs ranked once per sample. A test appends one value
@@ -262,7 +262,7 @@ pub(super) fn grank_z(sample: &Sample<'_>, span: Span<'_>, alternative: Alternat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, window};
+    use crate::stats::significance::fixtures_tests::{event, window};
     use approx::assert_relative_eq;
 
     /// METHODS-SPEC §8 Example G: three events, `L1 = 4`, `SCAR = [-2.4, -1.1, -3.0]`.

@@ -17,8 +17,8 @@
 use super::common::{
     ByDay, Reference, Span, average_ranks, finish, finite, missing, ratio, window_rows,
 };
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// Per relative day: sum of `K - Kbar`, sum of `U - 1/2`, number of events present.
@@ -163,7 +163,7 @@ pub(super) fn corrado_zivney(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::event;
+    use crate::stats::significance::fixtures_tests::event;
     use approx::assert_relative_eq;
 
     /// a: ranks 1..5 (deviations -2..2); b: ranks [2,1,4,3,5].

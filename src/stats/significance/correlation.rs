@@ -144,7 +144,7 @@ impl Mean {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::event;
+    use crate::stats::significance::fixtures_tests::event;
     use approx::assert_relative_eq;
 
     #[test]

@@ -13,8 +13,8 @@
 
 use super::common::{Measure, Reference, Span, finish, finite, missing, per_event};
 use super::correlation::CrossCorrelation;
-use super::options::{Alternative, TestKind};
 use super::sample::Sample;
+use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat};
 
 /// `(Z, N)` of the Patell test, or `(N, reason)` when it cannot be computed.
@@ -97,7 +97,7 @@ pub(super) fn patell_z_kp(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::tests::fixtures::{event, example_c, window};
+    use crate::stats::significance::fixtures_tests::{event, example_c, window};
     use approx::assert_relative_eq;
 
     #[test]

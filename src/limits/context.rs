@@ -1,0 +1,205 @@
+//! Daily price limits on a loaded panel: which rule applies to each ticker (an instruments
+//! file, the A-share code with a warning, or one custom `--limit-rule`), and the
+//! calendar-aligned classification of a ticker's days that both `evstudy run` (per event)
+//! and `evstudy limits` (per panel) use.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::board::{Board, Instrument, infer_board};
+use super::classify::{Bar, LimitDay, classify};
+use super::price::Pct;
+use super::rules::RuleSet;
+use crate::calendar::Calendar;
+use crate::config::StudyConfig;
+use crate::data::PricePanel;
+use crate::data::instruments::InstrumentFile;
+use crate::error::{Error, Result, SettingsError};
+
+/// The limit settings of a study or a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitSettings {
+    /// One custom daily limit for every ticker, e.g. `10%` (overrides the dated rules).
+    pub limit_rule: Option<String>,
+    /// A TOML rules file extending the compiled-in dated rules.
+    pub limit_rules: Option<PathBuf>,
+    /// Instruments file: `ticker[,board][,listing_date][,st_from,st_to]`.
+    pub instruments: Option<PathBuf>,
+}
+
+impl From<&StudyConfig> for LimitSettings {
+    fn from(cfg: &StudyConfig) -> Self {
+        LimitSettings {
+            limit_rule: cfg.limit_rule.clone(),
+            limit_rules: cfg.limit_rules.clone(),
+            instruments: cfg.instruments.clone(),
+        }
+    }
+}
+
+/// Rules and instrument facts for one study.
+pub struct LimitContext {
+    rules: RuleSet,
+    custom: bool,
+    instruments: HashMap<String, Instrument>,
+    panel_start: Option<NaiveDate>,
+    /// Tickers whose board was inferred from the code (for one warning).
+    pub inferred: BTreeMap<String, Board>,
+}
+
+impl LimitContext {
+    /// Build from the settings.
+    ///
+    /// # Errors
+    /// A bad `--limit-rule`, rules file or instruments file.
+    pub fn new(cfg: &LimitSettings, panel: &PricePanel) -> Result<Self> {
+        let custom = cfg
+            .limit_rule
+            .as_deref()
+            .map(|v| {
+                v.parse::<Pct>().map_err(|e| SettingsError::LimitRule {
+                    value: v.to_string(),
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()?;
+        let rules = match (&custom, &cfg.limit_rules) {
+            (Some(p), _) => RuleSet::custom(*p),
+            (None, Some(path)) => {
+                RuleSet::builtin_with_file(path).map_err(|source| Error::Rules { source })?
+            }
+            (None, None) => RuleSet::builtin(),
+        };
+        let instruments = match &cfg.instruments {
+            Some(path) => instruments(&InstrumentFile::load(path)?)?,
+            None => HashMap::new(),
+        };
+        Ok(LimitContext {
+            rules,
+            custom: custom.is_some(),
+            instruments,
+            panel_start: panel.date.iter().min().copied(),
+            inferred: BTreeMap::new(),
+        })
+    }
+
+    /// The instrument of `ticker`, or `None` when no rule can apply to it.
+    pub fn instrument(
+        &mut self,
+        panel: &PricePanel,
+        ticker: usize,
+    ) -> Option<(Instrument, &'static str)> {
+        let name = &panel.tickers[ticker];
+        let mut inst = self.instruments.get(name).cloned().unwrap_or_default();
+        if inst.board.is_none() && !self.custom {
+            let b = infer_board(name)?;
+            self.inferred.insert(name.clone(), b);
+            inst.board = Some(b);
+        }
+        if inst.st_periods.is_empty()
+            && let Some(st) = &panel.st
+        {
+            inst.st_periods = st_periods(panel, ticker, st);
+        }
+        if inst.listing_date.is_none() {
+            // The first row is the listing day, unless the data simply start there.
+            let first = panel.date[panel.ranges[ticker].start];
+            inst.listing_date = Some(if Some(first) == self.panel_start {
+                first - chrono::Duration::days(400)
+            } else {
+                first
+            });
+        }
+        let label = if self.custom {
+            "custom"
+        } else {
+            inst.board.map_or("custom", Board::as_str)
+        };
+        Some((inst, label))
+    }
+
+    /// Classify calendar days `lo..=hi` of a ticker (one earlier day is read for the
+    /// previous close when the file has no `prev_close`).
+    pub fn classify(
+        &self,
+        panel: &PricePanel,
+        cal: &Calendar,
+        ticker: usize,
+        inst: &Instrument,
+        lo: usize,
+        hi: usize,
+    ) -> Vec<LimitDay> {
+        let start = lo.saturating_sub(1);
+        let dates = &cal.dates()[start..=hi];
+        let r = panel.ranges[ticker].clone();
+        let pd = &panel.date[r.clone()];
+        let mut j = pd.partition_point(|d| *d < dates[0]);
+        let rows: Vec<Option<Bar>> = dates
+            .iter()
+            .map(|d| {
+                while j < pd.len() && pd[j] < *d {
+                    j += 1;
+                }
+                (j < pd.len() && pd[j] == *d).then(|| bar(panel, r.start + j))
+            })
+            .collect();
+        let mut days = classify(dates, &rows, inst, &self.rules).unwrap_or_default();
+        if start < lo && !days.is_empty() {
+            days.remove(0);
+        }
+        days
+    }
+}
+
+/// Date ranges of consecutive rows flagged ST (`st == 1`) in the price file.
+fn st_periods(panel: &PricePanel, ticker: usize, st: &[f64]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    let mut open: Option<(NaiveDate, NaiveDate)> = None;
+    for r in panel.ranges[ticker].clone() {
+        if st[r] >= 0.5 {
+            open = Some(open.map_or((panel.date[r], panel.date[r]), |(from, _)| {
+                (from, panel.date[r])
+            }));
+        } else if let Some(p) = open.take() {
+            out.push(p);
+        }
+    }
+    out.extend(open);
+    out
+}
+
+fn bar(p: &PricePanel, row: usize) -> Bar {
+    let opt = |c: &Option<Vec<f64>>| c.as_ref().map(|v| v[row]).filter(|x| x.is_finite());
+    Bar {
+        open: opt(&p.open),
+        high: opt(&p.high),
+        low: opt(&p.low),
+        close: p.close[row],
+        prev_close: opt(&p.prev_close),
+    }
+}
+
+/// The instruments of an instruments file, keyed by ticker (ST periods accumulate).
+fn instruments(file: &InstrumentFile) -> Result<HashMap<String, Instrument>> {
+    let mut out: HashMap<String, Instrument> = HashMap::new();
+    for row in &file.rows {
+        let inst = out.entry(row.ticker.clone()).or_default();
+        if let Some(b) = &row.board {
+            inst.board = Some(b.parse().map_err(|m: String| Error::Config {
+                path: file.path.clone(),
+                message: format!("line {}: column \"board\": {m}", row.line),
+            })?);
+        }
+        if let Some(d) = row.listing_date {
+            inst.listing_date = Some(d);
+        }
+        if let Some(from) = row.st_from {
+            inst.st_periods
+                .push((from, row.st_to.unwrap_or(NaiveDate::MAX)));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,217 @@
+//! The result schema: plain data that every writer reads (CSV, JSON, Markdown, LaTeX, charts)
+//! and that `study.json` round-trips. The engine (`study`) fills it; nothing here computes.
+//! Cross-event rows (`GroupResults`, `AarRow`, `CaarRow`, `FreeRow`) are the statistics
+//! layer's own types, re-exported here so that writers name one module.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::ShiftReason;
+use crate::config::{StudyConfig, Window};
+use crate::data::ReturnSource;
+use crate::limits::{EventLimitSummary, LimitDay};
+use crate::models::Fitted;
+use crate::stats::EventSeries;
+pub use crate::stats::aggregate::{
+    AarRow, CaarRow, FreeRow, GroupResults, LIMIT_DAY0, NO_LIMIT_DAY0,
+};
+use crate::stats::aggregate::{EventOutcome, FreeValues};
+use crate::stats::cross_section::WindowValues;
+use crate::stats::event::{DayStats, WindowStats};
+
+/// Why an event was not computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The events-file row could not be read.
+    BadEventRow,
+    /// The ticker is not in the price file.
+    UnknownTicker,
+    /// The event window reaches past the data (or the date is after the last session).
+    WindowOutsideData,
+    /// Fewer estimation returns than `--min-estimation-obs`.
+    ShortEstimation,
+    /// The model could not be fitted (singular or degenerate).
+    ModelFailed,
+    /// Same event id, or same ticker and day 0, as an earlier row.
+    DuplicateEvent,
+}
+
+impl SkipReason {
+    /// Stable name for files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SkipReason::BadEventRow => "bad_event_row",
+            SkipReason::UnknownTicker => "unknown_ticker",
+            SkipReason::WindowOutsideData => "window_outside_data",
+            SkipReason::ShortEstimation => "short_estimation",
+            SkipReason::ModelFailed => "model_failed",
+            SkipReason::DuplicateEvent => "duplicate_event",
+        }
+    }
+}
+
+/// A skipped event, reported (never silently dropped).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Skip {
+    /// Event id (or what could be formed of it).
+    pub event_id: String,
+    /// Ticker cell.
+    pub ticker: String,
+    /// Line in the events file.
+    pub line: u64,
+    /// Reason code.
+    pub reason: SkipReason,
+    /// Full message: file, line, column, value, and what to do.
+    pub message: String,
+}
+
+/// One event-window day of a computed event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DayRow {
+    /// Relative day.
+    pub rel_day: i32,
+    /// Trading date.
+    pub date: NaiveDate,
+    /// Stock return.
+    pub ret: Option<f64>,
+    /// Market return.
+    pub market_ret: Option<f64>,
+    /// Raw open, high, low, close of the stock that day (missing when it did not trade).
+    pub open: Option<f64>,
+    /// Raw high.
+    pub high: Option<f64>,
+    /// Raw low.
+    pub low: Option<f64>,
+    /// Raw close.
+    pub close: Option<f64>,
+    /// Limit facts of the day (when a limit rule applies to the ticker).
+    pub limit: Option<LimitDay>,
+    /// Normal return, AR, CAR, SAR.
+    #[serde(flatten)]
+    pub stats: DayStats,
+}
+
+/// A computed event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventResult {
+    /// Unique id.
+    pub event_id: String,
+    /// Ticker.
+    pub ticker: String,
+    /// Label from the events file.
+    pub label: String,
+    /// Subsample.
+    pub group: String,
+    /// Events-file line.
+    pub line: u64,
+    /// Event date as given.
+    pub event_date: NaiveDate,
+    /// Aligned day 0.
+    pub day0: NaiveDate,
+    /// Calendar days from event date to day 0.
+    pub shift_days: i64,
+    /// Why day 0 moved.
+    pub shift_reason: ShiftReason,
+    /// The fitted normal-return model.
+    pub fit: Fitted,
+    /// Other events of the same ticker whose event window overlaps this estimation window.
+    pub n_overlapping_other_events: usize,
+    /// Event-window days.
+    pub days: Vec<DayRow>,
+    /// Every CAR window.
+    pub windows: Vec<WindowStats>,
+    /// Price-limit picture and limit-adjusted reaction (when a limit rule applies).
+    pub limits: Option<EventLimits>,
+    /// Estimation and event-window ARs for the cross-event tests (not serialized).
+    #[serde(skip)]
+    pub series: EventSeries,
+}
+
+/// SHA-256 of an input file, recorded for reproducibility.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputFile {
+    /// `prices`, `market` or `events`.
+    pub role: String,
+    /// Path as given.
+    pub path: String,
+    /// Lowercase hex digest.
+    pub sha256: String,
+}
+
+/// A finished study: everything reports and charts need (they compute nothing).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Study {
+    /// evstudy version.
+    pub version: String,
+    /// Exact settings.
+    pub config: StudyConfig,
+    /// Input files and digests.
+    pub inputs: Vec<InputFile>,
+    /// Price column used for returns.
+    pub return_source: ReturnSource,
+    /// Warnings (also printed to stderr by the CLI).
+    pub warnings: Vec<String>,
+    /// Computed events, in events-file order.
+    pub events: Vec<EventResult>,
+    /// Skipped events, in events-file order.
+    pub skipped: Vec<Skip>,
+    /// Cross-event results: `all` first, then each group.
+    pub groups: Vec<GroupResults>,
+}
+
+/// The limit columns of one event (METHODS-SPEC §7.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventLimits {
+    /// Board whose rule applied (`custom` for `--limit-rule`).
+    pub limit_board: String,
+    /// Counts, run from day 0, first limit and free days, `car_free`, continuation.
+    #[serde(flatten)]
+    pub summary: EventLimitSummary,
+    /// `CAR_free / S_CAR(0, f)`.
+    pub sar_free: Option<f64>,
+    /// Limit-close days in the estimation window (truncated returns).
+    pub n_limit_days_estimation: usize,
+    /// Whether those days were dropped from the fit.
+    pub dropped_limit_days: bool,
+}
+
+impl EventOutcome for EventResult {
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn series(&self) -> &EventSeries {
+        &self.series
+    }
+
+    fn day(&self, rel_day: i32) -> Option<DayStats> {
+        self.days
+            .iter()
+            .find(|d| d.rel_day == rel_day)
+            .map(|d| d.stats)
+    }
+
+    fn window(&self, w: Window) -> Option<WindowValues> {
+        self.windows
+            .iter()
+            .find(|x| x.window == w)
+            .map(|x| x.values)
+    }
+
+    fn free(&self) -> Option<FreeValues> {
+        let l = self.limits.as_ref()?;
+        let s = &l.summary;
+        Some(FreeValues {
+            values: WindowValues {
+                car: s.car_free,
+                scar: l.sar_free,
+                csar: None,
+                n_days: s.n_ar_free as usize,
+                bhar: s.bhar_free,
+            },
+            continuation: s.continuation,
+            limit_day0: s.limit_run_day0 != 0,
+        })
+    }
+}

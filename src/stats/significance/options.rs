@@ -1,0 +1,44 @@
+//! Settings of the test layer, taken once from the study's settings: which tests, the
+//! alternative hypothesis, the GRANK variant and the minimum overlap for the
+//! Kolari–Pynnönen cross-correlation (METHODS-SPEC §5.5, §5.8, §5.11).
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Alternative, GrankVariant, StudyConfig, TestKind};
+
+/// Settings of the test layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TestOptions {
+    /// Tests to compute, in output order.
+    pub tests: Vec<TestKind>,
+    /// Alternative hypothesis of every p-value.
+    pub alternative: Alternative,
+    /// GRANK variant (§5.8).
+    pub grank_variant: GrankVariant,
+    /// Minimum common estimation dates for a pair to enter `rbar` (§5.5; default 30).
+    pub min_common_dates: usize,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        TestOptions {
+            tests: TestKind::DEFAULT.to_vec(),
+            alternative: Alternative::TwoSided,
+            grank_variant: GrankVariant::Paper,
+            min_common_dates: 30,
+        }
+    }
+}
+
+impl TestOptions {
+    /// The test options of a study.
+    pub fn from_config(cfg: &StudyConfig) -> Self {
+        TestOptions {
+            tests: cfg.tests.clone(),
+            alternative: cfg.alternative,
+            grank_variant: cfg.grank_variant,
+            min_common_dates: 30,
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Loading a study's inputs: the price panel, the market index (its dates are the trading
+//! calendar) and the events, with a SHA-256 digest of each file computed on a second thread
+//! while the files are parsed; and the warnings about the inputs themselves.
+
+use std::fmt::Write as _;
+
+use super::returns::returns_on_calendar;
+use crate::calendar::Calendar;
+use crate::config::{ColumnMap, ReturnKind, StudyConfig};
+use crate::data::{EventFile, MarketIndex, PricePanel, ReturnSource};
+use crate::error::{Error, Result};
+use crate::result::InputFile;
+
+/// Loaded inputs, ready for per-event work.
+pub(super) struct Inputs {
+    pub panel: PricePanel,
+    pub calendar: Calendar,
+    pub market_ret: Vec<Option<f64>>,
+    pub returns: ReturnKind,
+    pub events: EventFile,
+    pub files: Vec<InputFile>,
+    pub warnings: Vec<String>,
+}
+
+/// Read the three inputs (and their digests).
+///
+/// # Errors
+/// File-level input errors.
+pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
+    let (loaded, digests) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| -> Result<Vec<InputFile>> {
+            Ok(vec![
+                digest("prices", &config.prices)?,
+                digest("market", &config.market)?,
+                digest("events", &config.events)?,
+            ])
+        });
+        let loaded = (|| -> Result<_> {
+            let panel = PricePanel::load(&config.prices, &config.columns)?;
+            let market = MarketIndex::load(&config.market, &ColumnMap::new())?;
+            let events = EventFile::load(&config.events)?;
+            Ok((panel, market, events))
+        })();
+        (loaded, hashing.join())
+    });
+    let (panel, market, events) = loaded?;
+    let files =
+        digests.map_err(|_| Error::Internal("the input hashing thread failed".into()))??;
+    let mut warnings = Vec::new();
+    if panel.return_source() == ReturnSource::Close {
+        warnings.push(format!(
+            "{}: no adj_close or prev_close column: returns are close-to-close, so payouts on ex-dates are not accounted for",
+            config.prices.display()
+        ));
+    }
+    let calendar = Calendar::new(market.dates.clone());
+    let market_ret = returns_on_calendar(&market.close, config.returns);
+    let inputs = Inputs {
+        panel,
+        calendar,
+        market_ret,
+        returns: config.returns,
+        events,
+        files,
+        warnings,
+    };
+    let mut warnings = Vec::new();
+    warn_off_calendar(&inputs, &mut warnings);
+    let mut inputs = inputs;
+    inputs.warnings.extend(warnings);
+    Ok(inputs)
+}
+
+fn digest(role: &str, path: &std::path::Path) -> Result<InputFile> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let hash = hasher.finalize();
+    Ok(InputFile {
+        role: role.to_string(),
+        path: path.display().to_string(),
+        sha256: hash.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }),
+    })
+}
+
+fn warn_off_calendar(inputs: &Inputs, warnings: &mut Vec<String>) {
+    let cal = inputs.calendar.dates();
+    let p = &inputs.panel;
+    let mut count = 0usize;
+    let mut first: Option<usize> = None;
+    for r in &p.ranges {
+        let mut k = 0;
+        for i in r.clone() {
+            while k < cal.len() && cal[k] < p.date[i] {
+                k += 1;
+            }
+            if k == cal.len() || cal[k] != p.date[i] {
+                count += 1;
+                first.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(i) = first {
+        warnings.push(format!(
+            "{}: {count} rows fall on dates that are not trading days of the market file (first: line {}, {} {}); they are ignored",
+            p.path.display(),
+            p.line[i],
+            p.tickers[p.ranges.iter().position(|r| r.contains(&i)).unwrap_or(0)],
+            p.date[i]
+        ));
+    }
+}
