@@ -24,9 +24,9 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::board::Instrument;
-use super::error::LimitsError;
 use super::price::{LimitPrices, Pct, band_limits, pct_limits};
 use super::rules::{Rule, RuleKind, RuleSet};
+use crate::error::LimitsError;
 
 /// One day's raw prices (on the exchange tick grid, not back-adjusted).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

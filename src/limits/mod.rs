@@ -26,7 +26,6 @@
 pub mod board;
 pub mod classify;
 pub mod context;
-pub mod error;
 pub mod event;
 pub mod panel;
 pub mod price;
@@ -37,12 +36,12 @@ pub mod scan;
 #[cfg(test)]
 mod proptests;
 
+pub use crate::error::LimitsError;
 pub use board::{Board, Instrument, Market, infer_board};
 pub use classify::{
     Bar, Direction, LimitDay, LimitRun, LimitState, RefPriceSource, classify, limit_runs,
 };
 pub use context::{LimitContext, LimitSettings};
-pub use error::LimitsError;
 pub use event::{
     EventDay, EventLimitParams, EventLimitSummary, count_limit_closes, summarize_event,
 };

@@ -25,7 +25,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::LimitsError;
+use crate::error::LimitsError;
 
 /// Distance from the unit grid (in units) above which a price is flagged off grid.
 const GRID_TOLERANCE: f64 = 1e-6;

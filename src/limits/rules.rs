@@ -14,9 +14,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::board::{Board, Market};
-use super::error::LimitsError;
 use super::price::{Pct, Rounding, StepTable, Unit};
 use super::rules_toml::{builtin_tables, parse};
+use crate::error::LimitsError;
 
 /// The compiled-in rules file.
 pub const BUILTIN_RULES_TOML: &str = include_str!("rules.toml");

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::board::{Board, Market};
-use super::error::LimitsError;
 use super::price::{Pct, Rounding, StepTable, Unit};
 use super::rules::{BUILTIN_RULES_TOML, Rule, RuleKind};
+use crate::error::LimitsError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::board::Instrument;
 use super::classify::{Bar, LimitState, classify};
-use super::error::LimitsError;
 use super::rules::RuleSet;
+use crate::error::LimitsError;
 
 /// One reported stock-day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,11 @@
 //! and what to do about it (STYLE.md §3). Event-level problems are not errors: they become
 //! [`crate::result::Skip`] records and the study goes on.
 
+mod limits;
+
 use std::path::PathBuf;
+
+pub use limits::LimitsError;
 
 /// Everything that can stop a study before it produces results.
 #[derive(Debug, thiserror::Error)]
@@ -130,7 +134,7 @@ pub enum Error {
     #[error("{source}")]
     Rules {
         #[source]
-        source: crate::limits::LimitsError,
+        source: LimitsError,
     },
     /// A chart or report could not be rendered (a machine failure, not the user's input).
     #[error("cannot render output: {0}")]
