@@ -12,7 +12,6 @@ use plotters::prelude::{
     DrawingArea, DrawingBackend, EmptyElement, LineSeries, PathElement, Rectangle,
 };
 use plotters::style::Color;
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::Chart;
 use super::axes::{self, Axes, YUnit};
@@ -20,9 +19,6 @@ use super::frame::{self, DrawResult, LegendItem, Swatch};
 use super::theme::{self, Theme};
 use crate::config::StudyConfig;
 use crate::result::{AarRow, GroupResults};
-
-/// Name of the day test whose statistic gives the AAR standard error.
-const CSECT: &str = "csect_t";
 
 /// The AAR/CAAR chart of one group.
 pub struct AarChart<'a> {
@@ -32,18 +28,11 @@ pub struct AarChart<'a> {
     pub config: &'a StudyConfig,
 }
 
-/// `(AAR, half-width)` of a day's 95% interval, in percent, when the day has a
-/// cross-sectional t.
+/// `(AAR, half-width)` of a day's 95% interval, in percent, as the result gives it.
 fn interval(row: &AarRow) -> Option<(f64, f64)> {
     let aar = row.aar.filter(|a| a.is_finite())?;
-    let test = row.tests.iter().find(|t| t.name == CSECT)?;
-    let t = test.statistic.filter(|t| t.is_finite() && *t != 0.0)?;
-    let crit = match test.df {
-        Some(df) if df > 0.0 => StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(0.975),
-        _ => 1.96,
-    };
-    let half = crit * (aar / t).abs();
-    half.is_finite().then_some((100.0 * aar, 100.0 * half))
+    let half = row.aar_half95?;
+    Some((100.0 * aar, 100.0 * half))
 }
 
 impl AarChart<'_> {
@@ -168,41 +157,5 @@ impl Chart for AarChart<'_> {
             }))?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::stats::TestStat;
-
-    fn row(aar: f64, stat: f64, df: Option<f64>) -> AarRow {
-        AarRow {
-            rel_day: 0,
-            n: 8,
-            aar: Some(aar),
-            caar: None,
-            caar_sum: None,
-            tests: vec![TestStat {
-                name: CSECT.to_string(),
-                statistic: Some(stat),
-                p_value: None,
-                df,
-                n: 8,
-                distribution: "t".to_string(),
-                note: String::new(),
-            }],
-        }
-    }
-
-    #[test]
-    fn interval_is_t_quantile_times_aar_over_t() {
-        // AAR 2%, t = 4 → SE 0.5%; t_{0.975, 7} = 2.364624.
-        let (a, h) = interval(&row(0.02, 4.0, Some(7.0))).unwrap();
-        assert!((a - 2.0).abs() < 1e-12);
-        assert!((h - 2.364_624 * 0.5).abs() < 1e-5);
-        let (_, h) = interval(&row(0.02, 4.0, None)).unwrap();
-        assert!((h - 1.96 * 0.5).abs() < 1e-12);
-        assert!(interval(&row(0.02, 0.0, Some(7.0))).is_none());
     }
 }

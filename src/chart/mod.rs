@@ -40,7 +40,7 @@ use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
 pub use crate::config::ChartFormat;
-use crate::result::Study;
+use crate::result::{EventResult, GroupResults, Study};
 use frame::DrawResult;
 use theme::Theme;
 
@@ -147,7 +147,7 @@ pub fn render_all(
         };
         let stem = names.unique(&format!("aar_{}", file_safe(&g.group)));
         render_formats(&aar, &stem, th, opts, &mut out)?;
-        let events = members(study, &g.group);
+        let events = members(study, g);
         let overview = overview::OverviewChart {
             group: &g.group,
             events: &events,
@@ -159,24 +159,12 @@ pub fn render_all(
     Ok(out)
 }
 
-/// The events of group `group`, by the rules of `stats::aggregate::by_group` (`all`, the
-/// `limit_day0`/`no_limit_day0` subsamples, or an events-file group). `GroupResults` does not
-/// list its members; if it ever does, read them from there instead.
-fn members<'a>(study: &'a Study, group: &str) -> Vec<&'a crate::result::EventResult> {
-    let limited = |e: &crate::result::EventResult| {
-        e.limits
-            .as_ref()
-            .is_some_and(|l| l.summary.limit_run_day0 != 0)
-    };
-    study
-        .events
+/// The events of a group, as the result lists them.
+fn members<'a>(study: &'a Study, group: &GroupResults) -> Vec<&'a EventResult> {
+    group
+        .members
         .iter()
-        .filter(|e| match group {
-            "all" => true,
-            crate::result::LIMIT_DAY0 => limited(e),
-            crate::result::NO_LIMIT_DAY0 => !limited(e),
-            g => e.group == g,
-        })
+        .filter_map(|&i| study.events.get(i))
         .collect()
 }
 

@@ -145,7 +145,8 @@ fn limit_facts_are_read_from_the_study() {
         Some(LimitMark::DownLock)
     );
     let ids = |g: &str| -> Vec<&str> {
-        members(demo(), g)
+        let group = demo().groups.iter().find(|x| x.group == g).unwrap();
+        members(demo(), group)
             .iter()
             .map(|e| e.event_id.as_str())
             .collect()

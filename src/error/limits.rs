@@ -1,7 +1,7 @@
 //! Errors of the price-limit module: a bad rules file, a bad `--limit-rule`, misaligned rows.
 //!
 //! Messages follow STYLE.md §3: they name the file, the line and the value, and say what was
-//! expected. The binary adds context with anyhow.
+//! expected.
 
 use std::path::PathBuf;
 

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Estimation, FitError, Model, hard_minimum, mean};
+use super::least_squares::{mean, sum_sq_dev};
+use super::{Estimation, FitError, FittedModel, Model, hard_minimum};
 
 /// Market-adjusted settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -34,10 +35,36 @@ impl Model for MarketAdjusted {
             .map(|(r, m)| r - m)
             .collect();
         let m = mean(&ar);
-        let sigma2 = ar.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let sigma2 = sum_sq_dev(&ar, m) / (n - 1) as f64;
         if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
         Ok(FittedMarketAdjusted { sigma2, n })
+    }
+}
+
+impl FittedModel for FittedMarketAdjusted {
+    fn normal(&self, rm: f64) -> f64 {
+        rm
+    }
+
+    fn leverage(&self, _rm: f64) -> f64 {
+        0.0
+    }
+
+    fn window_factor(&self, l2: usize, _sum_rm: f64) -> f64 {
+        l2 as f64
+    }
+
+    fn sigma2(&self) -> f64 {
+        self.sigma2
+    }
+
+    fn n(&self) -> usize {
+        self.n
+    }
+
+    fn params(&self) -> usize {
+        0
     }
 }

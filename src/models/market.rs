@@ -7,12 +7,13 @@
 //! Var(AR_t) = sigma2 [1 + 1/M + (R_mt - Rbar_m)^2 / SS_m]
 //! ```
 //!
-//! Sums are taken about the means (two passes), which keeps them exact to rounding for
-//! returns of any scale.
+//! Sums are taken about the means (two passes, `least_squares.rs`), which keeps them exact
+//! to rounding for returns of any scale.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Estimation, FitError, Model, hard_minimum, mean};
+use super::least_squares::simple_regression;
+use super::{Estimation, FitError, FittedModel, Model, hard_minimum};
 
 /// Market-model settings (none: OLS with intercept).
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,39 +47,64 @@ impl Model for MarketModel {
         if n < need {
             return Err(FitError::TooFew { got: n, need });
         }
-        let (y, x) = (&est.stock[..n], &est.market[..n]);
-        let (my, mx) = (mean(y), mean(x));
-        let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
-        for (&yi, &xi) in y.iter().zip(x) {
-            let (dx, dy) = (xi - mx, yi - my);
-            sxx += dx * dx;
-            sxy += dx * dy;
-            syy += dy * dy;
-        }
-        if sxx <= 0.0 || !sxx.is_finite() {
-            return Err(FitError::Singular);
-        }
-        let beta = sxy / sxx;
-        let alpha = my - beta * mx;
-        let ssr: f64 = y
-            .iter()
-            .zip(x)
-            .map(|(&yi, &xi)| (yi - alpha - beta * xi).powi(2))
-            .sum();
-        let sigma2 = ssr / (n - 2) as f64;
+        let r = simple_regression(est.stock, est.market).ok_or(FitError::Singular)?;
+        let sigma2 = r.ssr / (n - 2) as f64;
         if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
-        let r2 = if syy > 0.0 { 1.0 - ssr / syy } else { 0.0 };
+        let r2 = if r.ss_y > 0.0 {
+            1.0 - r.ssr / r.ss_y
+        } else {
+            0.0
+        };
         Ok(FittedMarketModel {
-            alpha,
-            beta,
+            alpha: r.alpha,
+            beta: r.beta,
             sigma2,
             n,
-            mean_market: mx,
-            ss_market: sxx,
+            mean_market: r.mean_x,
+            ss_market: r.ss_x,
             r2,
         })
+    }
+}
+
+impl FittedModel for FittedMarketModel {
+    fn normal(&self, rm: f64) -> f64 {
+        self.alpha + self.beta * rm
+    }
+
+    fn leverage(&self, rm: f64) -> f64 {
+        1.0 / self.n as f64 + (rm - self.mean_market).powi(2) / self.ss_market
+    }
+
+    fn window_factor(&self, l2: usize, sum_rm: f64) -> f64 {
+        let l = l2 as f64;
+        l + l * l / self.n as f64 + (sum_rm - l * self.mean_market).powi(2) / self.ss_market
+    }
+
+    fn sigma2(&self) -> f64 {
+        self.sigma2
+    }
+
+    fn n(&self) -> usize {
+        self.n
+    }
+
+    fn params(&self) -> usize {
+        2
+    }
+
+    fn alpha(&self) -> Option<f64> {
+        Some(self.alpha)
+    }
+
+    fn beta(&self) -> Option<f64> {
+        Some(self.beta)
+    }
+
+    fn r2(&self) -> Option<f64> {
+        Some(self.r2)
     }
 }
 

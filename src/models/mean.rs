@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Estimation, FitError, Model, hard_minimum, mean};
+use super::least_squares::{mean, sum_sq_dev};
+use super::{Estimation, FitError, FittedModel, Model, hard_minimum};
 
 /// Constant-mean settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,11 +31,42 @@ impl Model for ConstantMean {
             return Err(FitError::TooFew { got: n, need });
         }
         let mu = mean(est.stock);
-        let sigma2 = est.stock.iter().map(|r| (r - mu).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let sigma2 = sum_sq_dev(est.stock, mu) / (n - 1) as f64;
         if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
         Ok(FittedConstantMean { mu, sigma2, n })
+    }
+}
+
+impl FittedModel for FittedConstantMean {
+    fn normal(&self, _rm: f64) -> f64 {
+        self.mu
+    }
+
+    fn leverage(&self, _rm: f64) -> f64 {
+        1.0 / self.n as f64
+    }
+
+    fn window_factor(&self, l2: usize, _sum_rm: f64) -> f64 {
+        let l = l2 as f64;
+        l + l * l / self.n as f64
+    }
+
+    fn sigma2(&self) -> f64 {
+        self.sigma2
+    }
+
+    fn n(&self) -> usize {
+        self.n
+    }
+
+    fn params(&self) -> usize {
+        1
+    }
+
+    fn alpha(&self) -> Option<f64> {
+        Some(self.mu)
     }
 }
 

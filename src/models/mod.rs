@@ -1,10 +1,12 @@
 //! Normal-return models (METHODS-SPEC §3): each a settings type with `fit` and a fitted type
-//! that predicts (STYLE.md §4, after linfa). All are linear in `x_t = [1, R_mt]` or a subset,
+//! that predicts (STYLE.md §4, after linfa), one file per model, each implementing [`Model`]
+//! and [`FittedModel`]; the sums of squares they share are in `least_squares.rs`. All are linear in `x_t = [1, R_mt]` or a subset,
 //! so the prediction-error algebra of §3.1 reduces to three numbers per fit:
 //! `normal(R_m)`, the leverage `h_t = x_t'(X'X)^-1 x_t`, and for a window with
 //! `g = sum x_t` the factor `L2 + g'(X'X)^-1 g` of `Var(CAR) = sigma2 * factor`.
 
 mod adjusted;
+mod least_squares;
 mod market;
 mod mean;
 
@@ -40,10 +42,10 @@ pub enum FitError {
     DegenerateVariance(f64),
 }
 
-/// A normal-return model: settings in, fitted model out.
+/// A normal-return model: settings in, fitted model out (linfa's fit → fitted type).
 pub trait Model {
     /// The fitted model.
-    type Fitted;
+    type Fitted: FittedModel;
     /// Fit on the estimation rows.
     ///
     /// # Errors
@@ -51,7 +53,35 @@ pub trait Model {
     fn fit(&self, est: &Estimation<'_>) -> Result<Self::Fitted, FitError>;
 }
 
-/// Any fitted model, with the numbers every report shows.
+/// What every fitted model answers (METHODS-SPEC §3.1), each in its own file.
+pub trait FittedModel {
+    /// Expected (normal) return given the market return.
+    fn normal(&self, rm: f64) -> f64;
+    /// Leverage `h_t = x_t'(X'X)^-1 x_t` of a day with market return `rm`.
+    fn leverage(&self, rm: f64) -> f64;
+    /// `L2 + g'(X'X)^-1 g` for a window of `l2` days whose market returns sum to `sum_rm`.
+    fn window_factor(&self, l2: usize, sum_rm: f64) -> f64;
+    /// Residual variance `sigma2`.
+    fn sigma2(&self) -> f64;
+    /// Number of estimation rows `M`.
+    fn n(&self) -> usize;
+    /// Estimated mean parameters `p`.
+    fn params(&self) -> usize;
+    /// `alpha` (the mean for the constant-mean model), when the model has one.
+    fn alpha(&self) -> Option<f64> {
+        None
+    }
+    /// Slope on the market return, when the model has one.
+    fn beta(&self) -> Option<f64> {
+        None
+    }
+    /// R², when the model reports one.
+    fn r2(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// Any fitted model (the result schema stores this; it serializes with a `model` tag).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum Fitted {
@@ -64,7 +94,7 @@ pub enum Fitted {
 }
 
 impl Fitted {
-    /// Fit the model named by `kind`.
+    /// Fit the model named by `kind` (the one place that maps a setting to a model).
     ///
     /// # Errors
     /// [`FitError`].
@@ -76,61 +106,43 @@ impl Fitted {
         })
     }
 
-    /// Expected (normal) return given the market return.
+    /// The fitted model behind the tag.
+    pub fn model(&self) -> &dyn FittedModel {
+        match self {
+            Fitted::Market(f) => f,
+            Fitted::Mean(f) => f,
+            Fitted::MarketAdjusted(f) => f,
+        }
+    }
+
+    /// See [`FittedModel::normal`].
     pub fn normal(&self, rm: f64) -> f64 {
-        match self {
-            Fitted::Market(f) => f.alpha + f.beta * rm,
-            Fitted::Mean(f) => f.mu,
-            Fitted::MarketAdjusted(_) => rm,
-        }
+        self.model().normal(rm)
     }
 
-    /// Leverage `h_t = x_t'(X'X)^-1 x_t` of a day with market return `rm`.
+    /// See [`FittedModel::leverage`].
     pub fn leverage(&self, rm: f64) -> f64 {
-        match self {
-            Fitted::Market(f) => 1.0 / f.n as f64 + (rm - f.mean_market).powi(2) / f.ss_market,
-            Fitted::Mean(f) => 1.0 / f.n as f64,
-            Fitted::MarketAdjusted(_) => 0.0,
-        }
+        self.model().leverage(rm)
     }
 
-    /// `L2 + g'(X'X)^-1 g` for a window of `l2` days whose market returns sum to `sum_rm`.
+    /// See [`FittedModel::window_factor`].
     pub fn window_factor(&self, l2: usize, sum_rm: f64) -> f64 {
-        let l = l2 as f64;
-        match self {
-            Fitted::Market(f) => {
-                l + l * l / f.n as f64 + (sum_rm - l * f.mean_market).powi(2) / f.ss_market
-            }
-            Fitted::Mean(f) => l + l * l / f.n as f64,
-            Fitted::MarketAdjusted(_) => l,
-        }
+        self.model().window_factor(l2, sum_rm)
     }
 
-    /// Residual variance `sigma2`.
+    /// See [`FittedModel::sigma2`].
     pub fn sigma2(&self) -> f64 {
-        match self {
-            Fitted::Market(f) => f.sigma2,
-            Fitted::Mean(f) => f.sigma2,
-            Fitted::MarketAdjusted(f) => f.sigma2,
-        }
+        self.model().sigma2()
     }
 
-    /// Number of estimation rows `M`.
+    /// See [`FittedModel::n`].
     pub fn n(&self) -> usize {
-        match self {
-            Fitted::Market(f) => f.n,
-            Fitted::Mean(f) => f.n,
-            Fitted::MarketAdjusted(f) => f.n,
-        }
+        self.model().n()
     }
 
-    /// Estimated mean parameters `p`.
+    /// See [`FittedModel::params`].
     pub fn params(&self) -> usize {
-        match self {
-            Fitted::Market(_) => 2,
-            Fitted::Mean(_) => 1,
-            Fitted::MarketAdjusted(_) => 0,
-        }
+        self.model().params()
     }
 
     /// Residual degrees of freedom (`M - p`; `M - 1` for market-adjusted, METHODS-SPEC §3.2).
@@ -138,37 +150,23 @@ impl Fitted {
         self.n() - self.params().max(1)
     }
 
-    /// `alpha` (the mean for the constant-mean model), when the model has one.
+    /// See [`FittedModel::alpha`].
     pub fn alpha(&self) -> Option<f64> {
-        match self {
-            Fitted::Market(f) => Some(f.alpha),
-            Fitted::Mean(f) => Some(f.mu),
-            Fitted::MarketAdjusted(_) => None,
-        }
+        self.model().alpha()
     }
 
-    /// `beta`, market model only.
+    /// See [`FittedModel::beta`].
     pub fn beta(&self) -> Option<f64> {
-        match self {
-            Fitted::Market(f) => Some(f.beta),
-            _ => None,
-        }
+        self.model().beta()
     }
 
-    /// R², market model only.
+    /// See [`FittedModel::r2`].
     pub fn r2(&self) -> Option<f64> {
-        match self {
-            Fitted::Market(f) => Some(f.r2),
-            _ => None,
-        }
+        self.model().r2()
     }
 }
 
 /// Hard minimum number of rows for a model with `p` parameters (`p + 3`, at least 4).
 pub(crate) fn hard_minimum(p: usize) -> usize {
     p.max(1) + 3
-}
-
-pub(crate) fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
 }

@@ -56,6 +56,10 @@ pub struct AarRow {
     pub caar: Option<f64>,
     /// Running sum of AAR (for charts; differs from `caar` when ARs are missing).
     pub caar_sum: Option<f64>,
+    /// Half-width of the 95% interval of AAR from the day's cross-sectional t:
+    /// `t_{0.975, df} · |AAR / t|` (1.96 for a normal reference); `None` without `csect_t`.
+    #[serde(default)]
+    pub aar_half95: Option<f64>,
     /// Day tests.
     pub tests: Vec<TestStat>,
 }
@@ -82,6 +86,9 @@ pub struct GroupResults {
     pub group: String,
     /// Computed events in the group.
     pub n_events: usize,
+    /// Positions of the group's events in the study's event list.
+    #[serde(default)]
+    pub members: Vec<usize>,
     /// Average residual cross-correlation used by the Kolari–Pynnönen tests.
     pub cross_correlation: CrossCorrelation,
     /// Per relative day.
@@ -157,13 +164,15 @@ fn aggregate_with<E: EventOutcome>(
             let (n, aar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.ar)));
             let (_, caar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.car)));
             running += aar.unwrap_or(0.0);
+            let tests = day_tests(sample, t, &rho, opts);
             AarRow {
                 rel_day: t,
                 n,
                 aar,
                 caar,
                 caar_sum: aar.map(|_| running),
-                tests: day_tests(sample, t, &rho, opts),
+                aar_half95: aar.and_then(|a| half_width_95(a, &tests)),
+                tests,
             }
         })
         .collect();
@@ -189,11 +198,26 @@ fn aggregate_with<E: EventOutcome>(
     GroupResults {
         group: group.to_string(),
         n_events: events.len(),
+        members: Vec::new(),
         cross_correlation: rho,
         days,
         windows,
         car_free,
     }
+}
+
+/// `t_{0.975, df} · |AAR / t|` from the day's cross-sectional t (1.96 for a normal reference).
+fn half_width_95(aar: f64, tests: &[TestStat]) -> Option<f64> {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    let aar = Some(aar).filter(|a| a.is_finite())?;
+    let test = tests.iter().find(|t| t.name == TestKind::CsectT.name())?;
+    let t = test.statistic.filter(|t| t.is_finite() && *t != 0.0)?;
+    let crit = match test.df {
+        Some(df) if df > 0.0 => StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(0.975),
+        _ => 1.96,
+    };
+    let half = crit * (aar / t).abs();
+    half.is_finite().then_some(half)
 }
 
 fn car_free_row<E: EventOutcome>(
@@ -288,21 +312,58 @@ pub fn by_group<E: EventOutcome>(
                     .unwrap_or(CrossCorrelation::ZERO),
             })
     };
-    // (name, members, rbar) of every group, in output order.
-    let mut groups: Vec<(&str, Vec<&E>, CrossCorrelation)> =
-        vec![("all", events.iter().collect(), rho_of(None, 0))];
+    // (name, member positions, rbar) of every group, in output order.
+    let all: Vec<usize> = (0..events.len()).collect();
+    let mut groups: Vec<(&str, Vec<usize>, CrossCorrelation)> =
+        vec![("all", all.clone(), rho_of(None, 0))];
     for (k, g) in names.iter().enumerate() {
-        let members = events.iter().filter(|e| e.group() == *g).collect();
+        let members = all
+            .iter()
+            .copied()
+            .filter(|&i| events[i].group() == *g)
+            .collect();
         groups.push((g, members, rho_of(Some(0), k)));
     }
     if any_limited {
-        let (hit, free): (Vec<&E>, Vec<&E>) = events.iter().partition(|e| limited(e));
+        let (hit, free): (Vec<usize>, Vec<usize>) =
+            all.iter().copied().partition(|&i| limited(&events[i]));
         groups.push((LIMIT_DAY0, hit, rho_of(Some(1), 0)));
         groups.push((NO_LIMIT_DAY0, free, rho_of(Some(1), 1)));
     }
     // Groups are independent: aggregate them on all cores (results in this order).
-    map_parallel(&groups, |(name, members, rho)| {
+    map_parallel(&groups, |(name, positions, rho)| {
+        let members: Vec<&E> = positions.iter().map(|&i| &events[i]).collect();
         let sample = Sample::new(members.iter().map(|e| e.series()));
-        aggregate_with(name, members, &sample, *rho, window, car_windows, opts)
+        let mut g = aggregate_with(name, &members, &sample, *rho, window, car_windows, opts);
+        g.members.clone_from(positions);
+        g
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csect(stat: f64, df: Option<f64>) -> Vec<TestStat> {
+        vec![TestStat {
+            name: TestKind::CsectT.name().to_string(),
+            statistic: Some(stat),
+            p_value: None,
+            df,
+            n: 8,
+            distribution: "t".to_string(),
+            note: String::new(),
+        }]
+    }
+
+    #[test]
+    fn aar_interval_is_t_quantile_times_aar_over_t() {
+        // AAR 2%, t = 4 → SE 0.5%; t_{0.975, 7} = 2.364624.
+        let h = half_width_95(0.02, &csect(4.0, Some(7.0))).unwrap();
+        assert!((h - 2.364_624 * 0.005).abs() < 1e-7);
+        let h = half_width_95(0.02, &csect(4.0, None)).unwrap();
+        assert!((h - 1.96 * 0.005).abs() < 1e-14);
+        assert!(half_width_95(0.02, &csect(0.0, Some(7.0))).is_none());
+        assert!(half_width_95(0.02, &[]).is_none());
+    }
 }
