@@ -47,9 +47,11 @@ fn fit(c: &mut Criterion) {
             b.iter(|| {
                 let f = Fitted::fit(
                     kind,
+                    1,
                     &Estimation {
                         stock: black_box(&y),
                         market: black_box(&x),
+                        ..Estimation::default()
                     },
                 )
                 .unwrap();
@@ -64,19 +66,17 @@ fn event(c: &mut Criterion) {
     let (y, x) = sample(240, 11);
     let fit = Fitted::fit(
         ModelKind::Market,
+        1,
         &Estimation {
             stock: &y,
             market: &x,
+            ..Estimation::default()
         },
     )
     .unwrap();
     let (ry, rx) = sample(21, 13);
     let days: Vec<DayInput> = (0..21)
-        .map(|i| DayInput {
-            rel_day: i - 10,
-            ret: Some(ry[i as usize]),
-            market_ret: Some(rx[i as usize]),
-        })
+        .map(|i| DayInput::daily(i - 10, Some(ry[i as usize]), Some(rx[i as usize])))
         .collect();
     let windows: Vec<Window> = evstudy::config::default_car_windows();
     c.bench_function("event/market/21days_5windows", |b| {

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Alternative, GrankVariant, TestKind};
 use crate::config::{
-    ChartFormat, ColumnMap, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window,
+    ChartFormat, ColumnMap, GapPolicy, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window,
 };
 use crate::error::{Result, SettingsError};
 use crate::limits::{LimitSettings, ScanConfig};
@@ -180,6 +180,19 @@ pub enum ModelArg {
     Mean,
     /// Market-adjusted (AR = R - Rm).
     MarketAdjusted,
+    /// Scholes-Williams (1977) thin-trading beta.
+    ScholesWilliams,
+    /// Dimson (1979) thin-trading beta with --dimson-lags lags and leads.
+    Dimson,
+}
+
+/// Gap policy on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GapsArg {
+    /// Trade-to-trade: the first row after a halt carries the return since the last trade.
+    Span,
+    /// No return on the first row after a halt.
+    Missing,
 }
 
 /// Return type on the command line.
@@ -226,6 +239,16 @@ pub struct RunArgs {
         allow_hyphen_values = true
     )]
     pub car_windows: Vec<Window>,
+    /// Returns after halts: span (trade-to-trade, the first row after a halt carries the
+    /// return since the last trade) or missing [default: span].
+    #[arg(long, value_enum)]
+    pub gaps: Option<GapsArg>,
+    /// Longest halt, in sessions, that a trade-to-trade return bridges [default: 20].
+    #[arg(long, value_name = "N")]
+    pub max_span: Option<u32>,
+    /// Lags and leads of the Dimson model, at most 5 [default: 1].
+    #[arg(long, value_name = "K")]
+    pub dimson_lags: Option<u32>,
     /// Simple or log returns for the model (BHAR always uses simple returns) [default: simple].
     #[arg(long, value_enum)]
     pub returns: Option<ReturnsArg>,
@@ -305,7 +328,21 @@ impl RunArgs {
                 ModelArg::Market => ModelKind::Market,
                 ModelArg::Mean => ModelKind::Mean,
                 ModelArg::MarketAdjusted => ModelKind::MarketAdjusted,
+                ModelArg::ScholesWilliams => ModelKind::ScholesWilliams,
+                ModelArg::Dimson => ModelKind::Dimson,
             };
+        }
+        if let Some(g) = self.gaps {
+            cfg.gaps = match g {
+                GapsArg::Span => GapPolicy::Span,
+                GapsArg::Missing => GapPolicy::Missing,
+            };
+        }
+        if let Some(n) = self.max_span {
+            cfg.max_span = n;
+        }
+        if let Some(k) = self.dimson_lags {
+            cfg.dimson_lags = k;
         }
         if let Some(w) = self.estimation {
             cfg.estimation = w;

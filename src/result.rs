@@ -75,8 +75,12 @@ pub struct DayRow {
     pub date: NaiveDate,
     /// Stock return.
     pub ret: Option<f64>,
-    /// Market return.
+    /// Market return (over the same span as the stock return).
     pub market_ret: Option<f64>,
+    /// Sessions the stock return covers (1 for consecutive trades; more for the first row
+    /// after a halt under trade-to-trade returns); missing on a day without a trade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<u32>,
     /// Raw open, high, low, close of the stock that day (missing when it did not trade).
     pub open: Option<f64>,
     /// Raw high.

@@ -28,6 +28,10 @@ pub enum ModelKind {
     Mean,
     /// Market-adjusted model: `AR = R_i - R_m`, nothing estimated.
     MarketAdjusted,
+    /// Scholes–Williams (1977) market model for thin trading (METHODS-SPEC §3.3).
+    ScholesWilliams,
+    /// Dimson (1979) market model with `dimson_lags` lags and leads (METHODS-SPEC §3.3).
+    Dimson,
 }
 
 impl ModelKind {
@@ -37,6 +41,30 @@ impl ModelKind {
             ModelKind::Market => "market",
             ModelKind::Mean => "mean",
             ModelKind::MarketAdjusted => "market_adjusted",
+            ModelKind::ScholesWilliams => "scholes_williams",
+            ModelKind::Dimson => "dimson",
+        }
+    }
+}
+
+/// What a stock's return is after days without a trade (METHODS-SPEC §1.4; #10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GapPolicy {
+    /// Trade-to-trade: the first row after a halt carries the return since the last trade,
+    /// with its span (Maynes–Rumsey 1993; estudy2 `multi_day`).
+    #[default]
+    Span,
+    /// A return needs rows on two consecutive calendar days; the resumption day has none.
+    Missing,
+}
+
+impl GapPolicy {
+    /// Stable name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            GapPolicy::Span => "span",
+            GapPolicy::Missing => "missing",
         }
     }
 }
@@ -51,6 +79,9 @@ pub enum ReturnKind {
     /// `ln(P_t / P_{t-1})`.
     Log,
 }
+
+/// Most lags (and leads) the Dimson model takes.
+pub const MAX_DIMSON_LAGS: u32 = 5;
 
 /// Which columns of the price file hold which field, when the header spellings are not ones
 /// evstudy recognises (`--columns date=trade_date,ticker=ts_code`).
@@ -80,6 +111,12 @@ pub struct StudyConfig {
     pub car_windows: Vec<Window>,
     /// Simple or log returns for the model.
     pub returns: ReturnKind,
+    /// Returns after days without a trade: trade-to-trade `span` (default) or `missing`.
+    pub gaps: GapPolicy,
+    /// Longest halt, in sessions, bridged by a trade-to-trade return (default 20).
+    pub max_span: u32,
+    /// Lags and leads of the Dimson model (default 1).
+    pub dimson_lags: u32,
     /// Minimum number of estimation returns (default 100).
     pub min_estimation_obs: usize,
     /// Sum available days when a CAR window has a missing AR (records `n_ar`).
@@ -131,6 +168,9 @@ impl Default for StudyConfig {
             window: Window { from: -10, to: 10 },
             car_windows: default_car_windows(),
             returns: ReturnKind::Simple,
+            gaps: GapPolicy::Span,
+            max_span: 20,
+            dimson_lags: 1,
             min_estimation_obs: 100,
             allow_partial_car: false,
             columns: ColumnMap::new(),
@@ -220,6 +260,13 @@ impl StudyConfig {
                 .into());
             }
         }
+        if self.dimson_lags > MAX_DIMSON_LAGS {
+            return Err(SettingsError::DimsonLags {
+                given: self.dimson_lags,
+                max: MAX_DIMSON_LAGS,
+            }
+            .into());
+        }
         let need = self.model_params().max(1) + 3;
         if self.min_estimation_obs < need {
             return Err(SettingsError::MinEstimationObs {
@@ -235,9 +282,10 @@ impl StudyConfig {
     /// Number of estimated mean parameters `p` of the chosen model.
     pub fn model_params(&self) -> usize {
         match self.model {
-            ModelKind::Market => 2,
+            ModelKind::Market | ModelKind::ScholesWilliams => 2,
             ModelKind::Mean => 1,
             ModelKind::MarketAdjusted => 0,
+            ModelKind::Dimson => 2 * self.dimson_lags as usize + 2,
         }
     }
 }

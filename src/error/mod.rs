@@ -213,6 +213,9 @@ pub enum SettingsError {
     /// A `--columns` field evstudy does not know.
     #[error("--columns: unknown field {field:?} (fields: {known})")]
     UnknownColumnField { field: String, known: String },
+    /// `--dimson-lags` beyond what the model takes.
+    #[error("--dimson-lags {given} is more than the {max} lags and leads the Dimson model takes")]
+    DimsonLags { given: u32, max: u32 },
     /// A `--limit-rule` that is not a percentage.
     #[error("--limit-rule {value:?}: {reason} (expected a percentage such as 10%)")]
     LimitRule { value: String, reason: String },

@@ -7,13 +7,19 @@
 //! Var(AR_t) = sigma2 [1 + 1/M + (R_mt - Rbar_m)^2 / SS_m]
 //! ```
 //!
+//! Under trade-to-trade returns a row spanning `s` sessions is `R = alpha s + beta R_m + e`
+//! with `Var(e) = s sigma2`, fitted by weighted least squares with weights `1/s`
+//! (Maynes–Rumsey 1993): the same formulas with `M` replaced by `S = sum s`, `Rbar = sum R / S`,
+//! deviations `R - s Rbar` and every square divided by `s`; `Var(AR_t) = sigma2 (s_t + h_t)`,
+//! `h_t = s_t^2 / S + (R_mt - s_t Rbar_m)^2 / SS_m`.
+//!
 //! Sums are taken about the means (two passes, `least_squares.rs`), which keeps them exact
 //! to rounding for returns of any scale.
 
 use serde::{Deserialize, Serialize};
 
 use super::least_squares::simple_regression;
-use super::{Estimation, FitError, FittedModel, Model, hard_minimum};
+use super::{Estimation, FitError, FittedModel, Model, Regressors, hard_minimum};
 
 /// Market-model settings (none: OLS with intercept).
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,9 +36,12 @@ pub struct FittedMarketModel {
     pub sigma2: f64,
     /// `M`, rows used.
     pub n: usize,
-    /// `Rbar_m` over the same rows.
+    /// `S = sum s_t`, the sessions the rows span (`M` when every row spans one session).
+    #[serde(default)]
+    pub sum_span: f64,
+    /// `Rbar_m = sum R_m / S` over the same rows.
     pub mean_market: f64,
-    /// `SS_m` over the same rows.
+    /// `SS_m = sum (R_m - s Rbar_m)^2 / s` over the same rows.
     pub ss_market: f64,
     /// Coefficient of determination.
     pub r2: f64,
@@ -42,12 +51,12 @@ impl Model for MarketModel {
     type Fitted = FittedMarketModel;
 
     fn fit(&self, est: &Estimation<'_>) -> Result<FittedMarketModel, FitError> {
-        let n = est.stock.len().min(est.market.len());
+        let n = est.len();
         let need = hard_minimum(2);
         if n < need {
             return Err(FitError::TooFew { got: n, need });
         }
-        let r = simple_regression(est.stock, est.market).ok_or(FitError::Singular)?;
+        let r = simple_regression(est.stock, est.market, &est.spans()).ok_or(FitError::Singular)?;
         let sigma2 = r.ssr / (n - 2) as f64;
         if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
@@ -62,6 +71,7 @@ impl Model for MarketModel {
             beta: r.beta,
             sigma2,
             n,
+            sum_span: r.sum_span,
             mean_market: r.mean_x,
             ss_market: r.ss_x,
             r2,
@@ -69,18 +79,35 @@ impl Model for MarketModel {
     }
 }
 
+impl FittedMarketModel {
+    /// `S`, or `M` for a fit read from an older study.json.
+    pub fn sessions(&self) -> f64 {
+        if self.sum_span > 0.0 {
+            self.sum_span
+        } else {
+            self.n as f64
+        }
+    }
+
+    /// `x'(X'WX)^-1 x = s^2 / S + (R_m - s Rbar_m)^2 / SS_m` for `x = [s, R_m]`.
+    pub(crate) fn quadratic(&self, s: f64, rm: f64) -> f64 {
+        s * s / self.sessions() + (rm - s * self.mean_market).powi(2) / self.ss_market
+    }
+}
+
 impl FittedModel for FittedMarketModel {
-    fn normal(&self, rm: f64) -> f64 {
-        self.alpha + self.beta * rm
+    fn normal(&self, x: &Regressors) -> f64 {
+        self.alpha * x.span + self.beta * x.market
     }
 
-    fn leverage(&self, rm: f64) -> f64 {
-        1.0 / self.n as f64 + (rm - self.mean_market).powi(2) / self.ss_market
+    fn leverage(&self, x: &Regressors) -> f64 {
+        self.quadratic(x.span, x.market)
     }
 
-    fn window_factor(&self, l2: usize, sum_rm: f64) -> f64 {
-        let l = l2 as f64;
-        l + l * l / self.n as f64 + (sum_rm - l * self.mean_market).powi(2) / self.ss_market
+    fn window_factor(&self, g: &Regressors) -> f64 {
+        // Summed left to right as MacKinlay's L2 + L2^2/M + (...)^2/SS_m (bit-stable).
+        let s = g.span;
+        s + s * s / self.sessions() + (g.market - s * self.mean_market).powi(2) / self.ss_market
     }
 
     fn sigma2(&self) -> f64 {
@@ -123,6 +150,7 @@ mod tests {
             .fit(&Estimation {
                 stock: &RI,
                 market: &RM,
+                ..Estimation::default()
             })
             .unwrap();
         assert_relative_eq!(f.alpha, 0.001, max_relative = 1e-10);
@@ -145,6 +173,7 @@ mod tests {
             .fit(&Estimation {
                 stock: &ri,
                 market: &rm,
+                ..Estimation::default()
             })
             .unwrap();
         assert_relative_eq!(f.alpha, 0.002, max_relative = 1e-12);
@@ -159,7 +188,8 @@ mod tests {
         assert_eq!(
             MarketModel.fit(&Estimation {
                 stock: &ri,
-                market: &rm
+                market: &rm,
+                ..Estimation::default()
             }),
             Err(FitError::Singular)
         );
@@ -170,6 +200,7 @@ mod tests {
         let r = MarketModel.fit(&Estimation {
             stock: &RI[..4],
             market: &RM[..4],
+            ..Estimation::default()
         });
         assert_eq!(r, Err(FitError::TooFew { got: 4, need: 5 }));
     }

@@ -1,10 +1,12 @@
 //! Constant-mean-return model (MacKinlay 1997 eq. 1; CLM 1997 §4.3):
-//! `R_it = mu + e_t`, `sigma2 = sum (R - mu)^2 / (M - 1)`, `h_t = 1/M`.
+//! `R_it = mu + e_t`, `sigma2 = sum (R - mu)^2 / (M - 1)`, `h_t = 1/M`. A trade-to-trade
+//! row of span `s` has mean `mu s` and variance `s sigma2` (weights `1/s`):
+//! `mu = sum R / S`, `sigma2 = sum (R - mu s)^2 / s / (M - 1)`, `h_t = s_t^2 / S`.
 
 use serde::{Deserialize, Serialize};
 
 use super::least_squares::{mean, sum_sq_dev};
-use super::{Estimation, FitError, FittedModel, Model, hard_minimum};
+use super::{Estimation, FitError, FittedModel, Model, Regressors, hard_minimum};
 
 /// Constant-mean settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,6 +21,9 @@ pub struct FittedConstantMean {
     pub sigma2: f64,
     /// `M`.
     pub n: usize,
+    /// `S = sum s_t` (`M` when every row spans one session).
+    #[serde(default)]
+    pub sum_span: f64,
 }
 
 impl Model for ConstantMean {
@@ -30,27 +35,56 @@ impl Model for ConstantMean {
         if n < need {
             return Err(FitError::TooFew { got: n, need });
         }
-        let mu = mean(est.stock);
-        let sigma2 = sum_sq_dev(est.stock, mu) / (n - 1) as f64;
+        let spans: Vec<f64> = (0..n).map(|i| est.span_of(i)).collect();
+        let sum_span: f64 = spans.iter().sum();
+        let (mu, ssr) = if spans.iter().all(|&s| s == 1.0) {
+            let mu = mean(est.stock);
+            (mu, sum_sq_dev(est.stock, mu))
+        } else {
+            let mu = est.stock.iter().sum::<f64>() / sum_span;
+            let ssr = est
+                .stock
+                .iter()
+                .zip(&spans)
+                .map(|(r, s)| (r - mu * s).powi(2) / s)
+                .sum();
+            (mu, ssr)
+        };
+        let sigma2 = ssr / (n - 1) as f64;
         if sigma2 < 0.0 || !sigma2.is_finite() {
             return Err(FitError::DegenerateVariance(sigma2));
         }
-        Ok(FittedConstantMean { mu, sigma2, n })
+        Ok(FittedConstantMean {
+            mu,
+            sigma2,
+            n,
+            sum_span,
+        })
+    }
+}
+
+impl FittedConstantMean {
+    /// `S`, or `M` for a fit read from an older study.json.
+    fn sessions(&self) -> f64 {
+        if self.sum_span > 0.0 {
+            self.sum_span
+        } else {
+            self.n as f64
+        }
     }
 }
 
 impl FittedModel for FittedConstantMean {
-    fn normal(&self, _rm: f64) -> f64 {
-        self.mu
+    fn normal(&self, x: &Regressors) -> f64 {
+        self.mu * x.span
     }
 
-    fn leverage(&self, _rm: f64) -> f64 {
-        1.0 / self.n as f64
+    fn leverage(&self, x: &Regressors) -> f64 {
+        x.span * x.span / self.sessions()
     }
 
-    fn window_factor(&self, l2: usize, _sum_rm: f64) -> f64 {
-        let l = l2 as f64;
-        l + l * l / self.n as f64
+    fn window_factor(&self, g: &Regressors) -> f64 {
+        g.span + g.span * g.span / self.sessions()
     }
 
     fn sigma2(&self) -> f64 {
@@ -82,6 +116,7 @@ mod tests {
             .fit(&Estimation {
                 stock: &r,
                 market: &[],
+                ..Estimation::default()
             })
             .unwrap();
         assert_relative_eq!(f.mu, 0.005, max_relative = 1e-12);

@@ -1,30 +1,73 @@
 //! Normal-return models (METHODS-SPEC §3): each a settings type with `fit` and a fitted type
 //! that predicts (STYLE.md §4, after linfa), one file per model, each implementing [`Model`]
-//! and [`FittedModel`]; the sums of squares they share are in `least_squares.rs`. All are linear in `x_t = [1, R_mt]` or a subset,
-//! so the prediction-error algebra of §3.1 reduces to three numbers per fit:
-//! `normal(R_m)`, the leverage `h_t = x_t'(X'X)^-1 x_t`, and for a window with
-//! `g = sum x_t` the factor `L2 + g'(X'X)^-1 g` of `Var(CAR) = sigma2 * factor`.
+//! and [`FittedModel`]; the least squares they share is in `least_squares.rs`.
+//!
+//! All are linear in a row's regressors `x_t` ([`Regressors`]: the span `s_t` of a
+//! trade-to-trade row, which multiplies the intercept, and the market returns over the same
+//! span), so the prediction-error algebra of §3.1 reduces to three numbers per fit: the normal
+//! return `x_t' theta`, the leverage `h_t = x_t'(X'WX)^-1 x_t`, and for a window with
+//! `g = sum x_t` the factor `sum s_t + g'(X'WX)^-1 g` of `Var(CAR) = sigma2 * factor`.
+//! Rows are weighted by `1/s_t` (Maynes–Rumsey 1993: a return over `s` sessions has `s`
+//! times the variance), so `Var(AR_t) = sigma2 (s_t + h_t)`; with every `s_t = 1` this is
+//! ordinary least squares to the last bit.
 
 mod adjusted;
+mod dimson;
 mod least_squares;
 mod market;
 mod mean;
+mod regressors;
+mod scholes_williams;
 
 pub use adjusted::{FittedMarketAdjusted, MarketAdjusted};
+pub use dimson::{Dimson, FittedDimson};
 pub use market::{FittedMarketModel, MarketModel};
 pub use mean::{ConstantMean, FittedConstantMean};
+pub use regressors::{MAX_SHIFTS, Regressors};
+pub use scholes_williams::{FittedScholesWilliams, ScholesWilliams};
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::ModelKind;
 
 /// Estimation-window rows with both a stock and a market return.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Estimation<'a> {
-    /// Stock returns `R_it`.
+    /// Stock returns `R_it` (over each row's span).
     pub stock: &'a [f64],
-    /// Market returns `R_mt`, same length.
+    /// Market returns `R_mt` over the same spans, same length.
     pub market: &'a [f64],
+    /// Span `s_t` of each row (sessions since the previous trade); empty means all 1.
+    pub span: &'a [f64],
+    /// Lead and lag market returns over each row's span, row-major, `2K + 1` per row
+    /// (`R_m` shifted by `-K..=K` sessions; `NaN` where the calendar has none). Only the
+    /// thin-trading models read it.
+    pub shifts: &'a [f64],
+    /// One-session market returns over the estimation window's calendar days (for the
+    /// Scholes–Williams autocorrelation).
+    pub market_calendar: &'a [f64],
+}
+
+impl Estimation<'_> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.stock.len().min(self.market.len())
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Span of row `i` (1 when no spans are given).
+    pub fn span_of(&self, i: usize) -> f64 {
+        self.span.get(i).copied().unwrap_or(1.0)
+    }
+
+    /// The spans of all rows (ones when none are given).
+    pub fn spans(&self) -> Vec<f64> {
+        (0..self.len()).map(|i| self.span_of(i)).collect()
+    }
 }
 
 /// Why a model could not be fitted.
@@ -36,6 +79,9 @@ pub enum FitError {
     /// The market return does not vary over the estimation window (`SS_m = 0`).
     #[error("market return is constant over the estimation window (X'X singular)")]
     Singular,
+    /// The regressors are collinear (`X'X` singular or too badly conditioned to invert).
+    #[error("collinear regressors: X'X is singular (condition estimate {0:.3e})")]
+    Collinear(f64),
     /// Residual variance is negative or not finite (zero is a valid exact fit; the study
     /// skips such an event because its SARs are undefined).
     #[error("residual variance is {0} (a perfect or degenerate fit)")]
@@ -55,12 +101,12 @@ pub trait Model {
 
 /// What every fitted model answers (METHODS-SPEC §3.1), each in its own file.
 pub trait FittedModel {
-    /// Expected (normal) return given the market return.
-    fn normal(&self, rm: f64) -> f64;
-    /// Leverage `h_t = x_t'(X'X)^-1 x_t` of a day with market return `rm`.
-    fn leverage(&self, rm: f64) -> f64;
-    /// `L2 + g'(X'X)^-1 g` for a window of `l2` days whose market returns sum to `sum_rm`.
-    fn window_factor(&self, l2: usize, sum_rm: f64) -> f64;
+    /// Expected (normal) return of a row with regressors `x`.
+    fn normal(&self, x: &Regressors) -> f64;
+    /// Leverage `h_t = x_t'(X'WX)^-1 x_t` of a row.
+    fn leverage(&self, x: &Regressors) -> f64;
+    /// `sum s_t + g'(X'WX)^-1 g` for a window whose rows' regressors sum to `g`.
+    fn window_factor(&self, g: &Regressors) -> f64;
     /// Residual variance `sigma2`.
     fn sigma2(&self) -> f64;
     /// Number of estimation rows `M`.
@@ -82,7 +128,7 @@ pub trait FittedModel {
 }
 
 /// Any fitted model (the result schema stores this; it serializes with a `model` tag).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum Fitted {
     /// Market model.
@@ -91,6 +137,10 @@ pub enum Fitted {
     Mean(FittedConstantMean),
     /// Market-adjusted.
     MarketAdjusted(FittedMarketAdjusted),
+    /// Scholes–Williams.
+    ScholesWilliams(FittedScholesWilliams),
+    /// Dimson.
+    Dimson(FittedDimson),
 }
 
 impl Fitted {
@@ -98,12 +148,24 @@ impl Fitted {
     ///
     /// # Errors
     /// [`FitError`].
-    pub fn fit(kind: ModelKind, est: &Estimation<'_>) -> Result<Self, FitError> {
+    pub fn fit(kind: ModelKind, lags: u32, est: &Estimation<'_>) -> Result<Self, FitError> {
         Ok(match kind {
             ModelKind::Market => Fitted::Market(MarketModel.fit(est)?),
             ModelKind::Mean => Fitted::Mean(ConstantMean.fit(est)?),
             ModelKind::MarketAdjusted => Fitted::MarketAdjusted(MarketAdjusted.fit(est)?),
+            ModelKind::ScholesWilliams => Fitted::ScholesWilliams(ScholesWilliams.fit(est)?),
+            ModelKind::Dimson => Fitted::Dimson(Dimson { lags }.fit(est)?),
         })
+    }
+
+    /// Lead and lag market returns the model reads per row (`K` of `-K..=K`); 0 for models
+    /// that read only the same-day market return.
+    pub fn shifts_needed(kind: ModelKind, lags: u32) -> u32 {
+        match kind {
+            ModelKind::ScholesWilliams => 1,
+            ModelKind::Dimson => lags,
+            _ => 0,
+        }
     }
 
     /// The fitted model behind the tag.
@@ -112,22 +174,29 @@ impl Fitted {
             Fitted::Market(f) => f,
             Fitted::Mean(f) => f,
             Fitted::MarketAdjusted(f) => f,
+            Fitted::ScholesWilliams(f) => f,
+            Fitted::Dimson(f) => f,
         }
     }
 
     /// See [`FittedModel::normal`].
-    pub fn normal(&self, rm: f64) -> f64 {
-        self.model().normal(rm)
+    pub fn normal(&self, x: &Regressors) -> f64 {
+        self.model().normal(x)
     }
 
     /// See [`FittedModel::leverage`].
-    pub fn leverage(&self, rm: f64) -> f64 {
-        self.model().leverage(rm)
+    pub fn leverage(&self, x: &Regressors) -> f64 {
+        self.model().leverage(x)
     }
 
     /// See [`FittedModel::window_factor`].
-    pub fn window_factor(&self, l2: usize, sum_rm: f64) -> f64 {
-        self.model().window_factor(l2, sum_rm)
+    pub fn window_factor(&self, g: &Regressors) -> f64 {
+        self.model().window_factor(g)
+    }
+
+    /// Forecast-error variance of a row's AR: `sigma2 (s_t + h_t)`.
+    pub fn ar_variance(&self, x: &Regressors) -> f64 {
+        self.sigma2() * (x.span + self.leverage(x))
     }
 
     /// See [`FittedModel::sigma2`].

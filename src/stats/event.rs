@@ -14,17 +14,35 @@ use serde::{Deserialize, Serialize};
 use super::cross_section::WindowValues;
 use super::pvalue::{Reference, p_value};
 use crate::config::{Alternative, ReturnKind, Window};
-use crate::models::Fitted;
+use crate::models::{Fitted, Regressors};
 
 /// One event-window day of one event.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DayInput {
     /// Relative day.
     pub rel_day: i32,
-    /// Stock return (model scale: simple or log), if present.
+    /// Stock return (model scale: simple or log) over the row's span, if present.
     pub ret: Option<f64>,
-    /// Market return, if present.
+    /// Market return over the same span, if present.
     pub market_ret: Option<f64>,
+    /// The row's regressors, when every one the model reads is present.
+    pub x: Option<Regressors>,
+    /// No stock row this day under trade-to-trade returns: the day's move is in the next
+    /// traded row, so it has no AR of its own and does not make a window incomplete.
+    pub absorbed: bool,
+}
+
+impl DayInput {
+    /// A day with a one-session return (no halt before it).
+    pub fn daily(rel_day: i32, ret: Option<f64>, market_ret: Option<f64>) -> Self {
+        DayInput {
+            rel_day,
+            ret,
+            market_ret,
+            x: market_ret.map(Regressors::daily),
+            absorbed: false,
+        }
+    }
 }
 
 /// Abnormal-return figures of one event-window day.
@@ -59,32 +77,54 @@ pub struct WindowStats {
     pub p_value: Option<f64>,
     /// Degrees of freedom `M - p`.
     pub df: usize,
+    /// Why the CAR is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<WindowGap>,
+}
+
+/// Why a window has no CAR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowGap {
+    /// The stock did not trade on any day of the window (a halt covers it).
+    NoTradeInWindow,
+    /// A traded day of the window has no return or no normal return.
+    MissingReturn,
+}
+
+impl WindowGap {
+    /// Stable name for files.
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowGap::NoTradeInWindow => "no_trade_in_window",
+            WindowGap::MissingReturn => "missing_return",
+        }
+    }
 }
 
 /// Normal return, AR, cumulative AR and SAR of each event-window day.
 pub fn day_stats(fit: &Fitted, days: &[DayInput], allow_partial: bool) -> Vec<DayStats> {
     let sigma2 = fit.sigma2();
     let mut cum = Some(0.0);
-    let (mut n_cum, mut rm_cum) = (0usize, 0.0);
+    let mut n_cum = 0usize;
+    let mut g = Regressors::default();
     days.iter()
         .map(|d| {
-            let normal_ret = d.market_ret.map(|m| fit.normal(m));
+            let normal_ret = d.x.map(|x| fit.normal(&x));
             let ar = d.ret.zip(normal_ret).map(|(r, n)| r - n);
             cum = match (cum, ar) {
                 (Some(c), Some(a)) => Some(c + a),
-                (Some(c), None) if allow_partial => Some(c),
+                (Some(c), None) if allow_partial || d.absorbed => Some(c),
                 _ => None,
             };
-            let sar = ar
-                .zip(d.market_ret)
-                .map(|(a, m)| a / (sigma2 * (1.0 + fit.leverage(m))).sqrt());
-            if ar.is_some() {
+            let sar = ar.zip(d.x).map(|(a, x)| a / fit.ar_variance(&x).sqrt());
+            if let (Some(_), Some(x)) = (ar, d.x) {
                 n_cum += 1;
-                rm_cum += d.market_ret.unwrap_or(0.0);
+                g += &x;
             }
             let car_se = cum
                 .filter(|_| n_cum > 0)
-                .map(|_| (sigma2 * fit.window_factor(n_cum, rm_cum)).sqrt());
+                .map(|_| (sigma2 * fit.window_factor(&g)).sqrt());
             DayStats {
                 rel_day: d.rel_day,
                 normal_ret,
@@ -110,18 +150,19 @@ pub fn window_stats(
         ReturnKind::Simple => r,
         ReturnKind::Log => r.exp_m1(),
     };
-    let (mut car, mut csar, mut sum_rm, mut n_days, mut missing) = (0.0, 0.0, 0.0, 0usize, false);
+    let (mut car, mut csar, mut n_days, mut missing) = (0.0, 0.0, 0usize, false);
+    let mut g = Regressors::default();
     let (mut wealth, mut normal_wealth) = (1.0, 1.0);
     for (d, s) in days
         .iter()
         .zip(stats)
-        .filter(|(d, _)| window.contains(d.rel_day))
+        .filter(|(d, _)| window.contains(d.rel_day) && !d.absorbed)
     {
-        match (s.ar, s.sar, d.market_ret, d.ret, s.normal_ret) {
-            (Some(ar), Some(sar), Some(rm), Some(r), Some(nr)) => {
+        match (s.ar, s.sar, d.x, d.ret, s.normal_ret) {
+            (Some(ar), Some(sar), Some(x), Some(r), Some(nr)) => {
                 car += ar;
                 csar += sar;
-                sum_rm += rm;
+                g += &x;
                 n_days += 1;
                 wealth *= 1.0 + simple(r);
                 normal_wealth *= 1.0 + simple(nr);
@@ -129,10 +170,17 @@ pub fn window_stats(
             _ => missing = true,
         }
     }
-    let complete = !missing && n_days == window.len();
+    let complete = !missing && n_days > 0;
     let usable = n_days > 0 && (complete || allow_partial);
     let car = usable.then_some(car);
-    let scar = car.map(|c| c / (fit.sigma2() * fit.window_factor(n_days, sum_rm)).sqrt());
+    let scar = car.map(|c| c / (fit.sigma2() * fit.window_factor(&g)).sqrt());
+    let reason = if car.is_some() {
+        None
+    } else if n_days == 0 && !missing {
+        Some(WindowGap::NoTradeInWindow)
+    } else {
+        Some(WindowGap::MissingReturn)
+    };
     let df = fit.df_resid();
     WindowStats {
         window,
@@ -146,6 +194,7 @@ pub fn window_stats(
         p_value: scar
             .and_then(|s| p_value(s, Reference::StudentT(df as f64), Alternative::TwoSided)),
         df,
+        missing: reason,
     }
 }
 
@@ -163,6 +212,7 @@ mod tests {
                 .fit(&Estimation {
                     stock: &ri,
                     market: &rm,
+                    ..Estimation::default()
                 })
                 .unwrap(),
         )
@@ -170,16 +220,8 @@ mod tests {
 
     fn example_b_days() -> [DayInput; 2] {
         [
-            DayInput {
-                rel_day: 0,
-                ret: Some(-0.10),
-                market_ret: Some(-0.05),
-            },
-            DayInput {
-                rel_day: 1,
-                ret: Some(-0.0978),
-                market_ret: Some(0.01),
-            },
+            DayInput::daily(0, Some(-0.10), Some(-0.05)),
+            DayInput::daily(1, Some(-0.0978), Some(0.01)),
         ]
     }
 

@@ -10,12 +10,12 @@ use chrono::NaiveDate;
 
 use super::inputs::Inputs;
 use super::limits::event_limits;
-use super::returns::stock_returns;
+use super::returns::{ReturnRules, StockDay, stock_days};
 use crate::calendar::Alignment;
-use crate::config::StudyConfig;
+use crate::config::{GapPolicy, StudyConfig};
 use crate::data::{EventRow, PricePanel};
 use crate::limits::{Instrument, LimitContext, LimitDay};
-use crate::models::{Estimation, Fitted};
+use crate::models::{Estimation, Fitted, Regressors};
 use crate::result::{DayRow, EventResult, Skip, SkipReason};
 use crate::stats::EventSeries;
 use crate::stats::event::{DayInput, DayStats, day_stats, window_stats};
@@ -134,39 +134,75 @@ fn locate(inputs: &Inputs, cfg: &StudyConfig, ev: &EventRow) -> Result<Frame, Bo
 struct EventData<'a> {
     inputs: &'a Inputs,
     lo: usize,
-    rets: Vec<Option<f64>>,
+    days: Vec<StockDay>,
     limit_days: Option<Vec<LimitDay>>,
+    /// Lead and lag market returns the model reads (`K`).
+    shifts: u32,
+    gaps: GapPolicy,
 }
 
 impl EventData<'_> {
-    /// `(stock return, market return)` of calendar index `k`.
-    fn at(&self, k: usize) -> (Option<f64>, Option<f64>) {
-        (self.rets[k - self.lo], self.inputs.market_ret[k])
+    fn day(&self, k: usize) -> StockDay {
+        self.days[k - self.lo]
     }
 
-    /// Limit facts of calendar index `k`.
+    /// The regressors of calendar index `k`'s row: its span, the market return over it and,
+    /// for the thin-trading models, that return shifted by `-K..=K` sessions.
+    fn regressors(&self, k: usize) -> Option<Regressors> {
+        let d = self.day(k);
+        let span = d.span.unwrap_or(1) as usize;
+        let market = self.inputs.market_over(k, span, 0)?;
+        let mut x = Regressors::spanned(span as f64, market);
+        let kk = i64::from(self.shifts);
+        for j in -kk..=kk {
+            x.shifts[(j + kk) as usize] = self.inputs.market_over(k, span, j).unwrap_or(f64::NAN);
+        }
+        Some(x)
+    }
+
+    /// `(stock return, market return over its span)` of calendar index `k`.
+    fn at(&self, k: usize) -> (Option<f64>, Option<f64>) {
+        let d = self.day(k);
+        let span = d.span.unwrap_or(1) as usize;
+        (d.ret, self.inputs.market_over(k, span, 0))
+    }
+
+    /// Limit facts of calendar index `k` (with the span of its return).
     fn limit_at(&self, k: usize) -> Option<LimitDay> {
-        self.limit_days
+        let mut day = self
+            .limit_days
             .as_ref()
             .and_then(|v| v.get(k - self.lo))
-            .copied()
+            .copied()?;
+        if let Some(s) = self.day(k).span.filter(|_| self.day(k).ret.is_some()) {
+            day.return_span = s;
+        }
+        Some(day)
     }
 
     fn censored(&self, k: usize) -> bool {
         self.limit_at(k).is_some_and(|d| d.censored)
     }
 
+    fn day_input(&self, frame: &Frame, k: usize) -> DayInput {
+        let d = self.day(k);
+        let (ret, market_ret) = self.at(k);
+        let x = self.regressors(k).filter(|x| {
+            x.shifts[..=(2 * self.shifts as usize)]
+                .iter()
+                .all(|v| v.is_finite())
+        });
+        DayInput {
+            rel_day: frame.rel_day(k),
+            ret,
+            market_ret,
+            x,
+            absorbed: !d.traded && self.gaps == GapPolicy::Span,
+        }
+    }
+
     fn day_inputs(&self, frame: &Frame, days: &[usize]) -> Vec<DayInput> {
-        days.iter()
-            .map(|&k| {
-                let (ret, market_ret) = self.at(k);
-                DayInput {
-                    rel_day: frame.rel_day(k),
-                    ret,
-                    market_ret,
-                }
-            })
-            .collect()
+        days.iter().map(|&k| self.day_input(frame, k)).collect()
     }
 }
 
@@ -174,6 +210,9 @@ impl EventData<'_> {
 struct EstimationSample {
     stock: Vec<f64>,
     market: Vec<f64>,
+    span: Vec<f64>,
+    shifts: Vec<f64>,
+    market_calendar: Vec<f64>,
     /// Calendar indices of the estimation window kept for the tests' estimation series
     /// (dropped limit days leave both the fit and the tests).
     kept: Vec<usize>,
@@ -189,25 +228,38 @@ fn estimation_sample(frame: &Frame, data: &EventData<'_>, cfg: &StudyConfig) -> 
         .map_or_else(Vec::new, Iterator::collect);
     let n_limit_days = range.iter().filter(|&&k| data.censored(k)).count();
     let kept: Vec<usize> = range
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&k| !(cfg.drop_limit_days_in_estimation && data.censored(k)))
         .collect();
-    let (mut stock, mut market) = (
-        Vec::with_capacity(kept.len()),
-        Vec::with_capacity(kept.len()),
-    );
+    let width = 2 * data.shifts as usize + 1;
+    let mut est = EstimationSample {
+        stock: Vec::with_capacity(kept.len()),
+        market: Vec::with_capacity(kept.len()),
+        span: Vec::with_capacity(kept.len()),
+        shifts: Vec::new(),
+        market_calendar: Vec::new(),
+        kept: Vec::new(),
+        n_limit_days,
+    };
     for &k in &kept {
-        if let (Some(y), Some(x)) = data.at(k) {
-            stock.push(y);
-            market.push(x);
+        if let (Some(y), Some(x)) = (data.day(k).ret, data.regressors(k)) {
+            est.stock.push(y);
+            est.market.push(x.market);
+            est.span.push(x.span);
+            if data.shifts > 0 {
+                est.shifts.extend_from_slice(&x.shifts[..width]);
+            }
         }
     }
-    EstimationSample {
-        stock,
-        market,
-        kept,
-        n_limit_days,
+    if data.shifts > 0 {
+        est.market_calendar = range
+            .iter()
+            .map(|&k| data.inputs.market_ret[k].unwrap_or(f64::NAN))
+            .collect();
     }
+    est.kept = kept;
+    est
 }
 
 /// Step 4: the normal-return model, or the event's skip.
@@ -231,9 +283,13 @@ fn fit(
     }
     Fitted::fit(
         cfg.model,
+        cfg.dimson_lags,
         &Estimation {
             stock: &est.stock,
             market: &est.market,
+            span: &est.span,
+            shifts: &est.shifts,
+            market_calendar: &est.market_calendar,
         },
     )
     .map_err(|e| {
@@ -267,6 +323,7 @@ fn event_days(
                 date: cal.date(k),
                 ret: d.ret,
                 market_ret: d.market_ret,
+                span: data.day(k).span.filter(|_| data.day(k).traded),
                 open: col(&panel.open),
                 high: col(&panel.high),
                 low: col(&panel.low),
@@ -308,20 +365,21 @@ pub(super) fn compute_event(
     } else {
         win_hi
     };
+    let shifts = Fitted::shifts_needed(cfg.model, cfg.dimson_lags);
+    let rules = ReturnRules {
+        kind: inputs.returns,
+        gaps: cfg.gaps,
+        max_span: cfg.max_span,
+    };
     let data = EventData {
         inputs,
         lo: frame.lo,
-        rets: stock_returns(
-            &inputs.panel,
-            cal,
-            inputs.returns,
-            frame.ticker,
-            frame.lo,
-            ext_hi,
-        ),
+        days: stock_days(&inputs.panel, cal, rules, frame.ticker, frame.lo, ext_hi),
         limit_days: instrument.as_ref().map(|(inst, _): &(Instrument, _)| {
             lctx.classify(&inputs.panel, cal, frame.ticker, inst, frame.lo, ext_hi)
         }),
+        shifts,
+        gaps: cfg.gaps,
     };
     let est = estimation_sample(&frame, &data, cfg);
     let fit = fit(inputs, cfg, ev, &est)?;
@@ -417,11 +475,9 @@ fn event_series(
         sigma2: fit.sigma2(),
     };
     for &k in est {
-        let (y, x) = data.at(k);
-        let ar = y.zip(x).map(|(y, x)| y - fit.normal(x));
-        let sar = ar
-            .zip(x)
-            .map(|(a, x)| a / (fit.sigma2() * (1.0 + fit.leverage(x))).sqrt());
+        let d = data.day_input(frame, k);
+        let ar = d.ret.zip(d.x).map(|(y, x)| y - fit.normal(&x));
+        let sar = ar.zip(d.x).map(|(a, x)| a / fit.ar_variance(&x).sqrt());
         s.rel_day.push(frame.rel_day(k));
         s.cal_idx.push(k as i64);
         s.ar.push(ar);

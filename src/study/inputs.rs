@@ -16,6 +16,8 @@ pub(super) struct Inputs {
     pub panel: PricePanel,
     pub calendar: Calendar,
     pub market_ret: Vec<Option<f64>>,
+    /// Market closes on the calendar (for returns over a span).
+    pub market_close: Vec<f64>,
     pub returns: ReturnKind,
     pub events: EventFile,
     pub files: Vec<InputFile>,
@@ -55,19 +57,18 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     }
     let calendar = Calendar::new(market.dates.clone());
     let market_ret = returns_on_calendar(&market.close, config.returns);
-    let inputs = Inputs {
+    let mut inputs = Inputs {
         panel,
         calendar,
         market_ret,
+        market_close: market.close,
         returns: config.returns,
         events,
         files,
-        warnings,
+        warnings: Vec::new(),
     };
-    let mut warnings = Vec::new();
     warn_off_calendar(&inputs, &mut warnings);
-    let mut inputs = inputs;
-    inputs.warnings.extend(warnings);
+    inputs.warnings = warnings;
     Ok(inputs)
 }
 
@@ -124,5 +125,24 @@ fn warn_off_calendar(inputs: &Inputs, warnings: &mut Vec<String>) {
             p.tickers[p.ranges.iter().position(|r| r.contains(&i)).unwrap_or(0)],
             p.date[i]
         ));
+    }
+}
+
+impl Inputs {
+    /// Market return over the `span` sessions ending on calendar day `k`, shifted by `shift`
+    /// sessions (`close[k+shift] / close[k+shift-span]`); `None` off the calendar.
+    pub fn market_over(&self, k: usize, span: usize, shift: i64) -> Option<f64> {
+        let end = k as i64 + shift;
+        let start = end - span as i64;
+        if start < 0 || end >= self.market_close.len() as i64 {
+            return None;
+        }
+        if span == 1 && shift == 0 {
+            return self.market_ret[k];
+        }
+        let gross = self.market_close[end as usize] / self.market_close[start as usize];
+        gross
+            .is_finite()
+            .then(|| super::returns::to_kind(gross, self.returns))
     }
 }

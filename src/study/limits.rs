@@ -3,7 +3,7 @@
 
 use crate::config::{ReturnKind, StudyConfig};
 use crate::limits::{EventDay, EventLimitParams, LimitDay, summarize_event};
-use crate::models::Fitted;
+use crate::models::{Fitted, Regressors};
 use crate::result::EventLimits;
 use crate::stats::event::{DayInput, DayStats};
 
@@ -45,14 +45,19 @@ pub(super) fn event_limits(
         .first_free_day
         .zip(summary.car_free)
         .and_then(|(f, car)| {
-            let (n, rm) = days
+            let mut g = Regressors::default();
+            let mut n = 0usize;
+            for (d, _) in days
                 .iter()
                 .zip(stats)
                 .filter(|(d, s)| (0..=f).contains(&d.rel_day) && s.ar.is_some())
-                .fold((0usize, 0.0), |(n, rm), (d, _)| {
-                    (n + 1, rm + d.market_ret.unwrap_or(0.0))
-                });
-            (n > 0).then(|| car / (fit.sigma2() * fit.window_factor(n, rm)).sqrt())
+            {
+                if let Some(x) = &d.x {
+                    g += x;
+                    n += 1;
+                }
+            }
+            (n > 0).then(|| car / (fit.sigma2() * fit.window_factor(&g)).sqrt())
         });
     EventLimits {
         limit_board: board.to_string(),

@@ -79,8 +79,17 @@ pub fn close(what: &str, got: Option<f64>, want: Option<f64>, rel: f64) {
     }
 }
 
-/// The sanctions study of the reference script: events dated on the A-share day 0.
+/// The sanctions study of the reference scripts `core_reference.py` and
+/// `stats_reference.py`: events dated on the A-share day 0, `--gaps missing`.
 pub fn sanctions_config(model: evstudy::ModelKind) -> evstudy::StudyConfig {
+    evstudy::StudyConfig {
+        gaps: evstudy::config::GapPolicy::Missing,
+        ..sanctions_span_config(model)
+    }
+}
+
+/// The same study with the default trade-to-trade returns (`span_reference.py`).
+pub fn sanctions_span_config(model: evstudy::ModelKind) -> evstudy::StudyConfig {
     evstudy::StudyConfig {
         prices: shared("prices_sanctioned.csv"),
         market: shared("index_csi300.csv"),

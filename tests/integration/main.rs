@@ -15,5 +15,6 @@ mod limits;
 mod properties;
 mod readme;
 mod reference_core;
+mod reference_span;
 mod reference_stats;
 mod snapshots;

@@ -19,9 +19,9 @@ proptest! {
         days in prop::collection::vec((-0.1f64..0.1, -0.05f64..0.05), 1..21),
     ) {
         let (y, x): (Vec<f64>, Vec<f64>) = est.into_iter().unzip();
-        let Ok(fit) = Fitted::fit(evstudy::ModelKind::Market, &Estimation { stock: &y, market: &x }) else { return Ok(()) };
+        let Ok(fit) = Fitted::fit(evstudy::ModelKind::Market, 1, &Estimation { stock: &y, market: &x, ..Estimation::default() }) else { return Ok(()) };
         let input: Vec<DayInput> = days.iter().enumerate()
-            .map(|(i, &(r, m))| DayInput { rel_day: i as i32, ret: Some(r), market_ret: Some(m) })
+            .map(|(i, &(r, m))| DayInput::daily(i as i32, Some(r), Some(m)))
             .collect();
         let s = day_stats(&fit, &input, false);
         let mut sum = 0.0;

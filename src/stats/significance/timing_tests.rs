@@ -68,6 +68,7 @@ fn window_values(rows: &[(i32, Option<f64>, Option<f64>)], w: Window, sigma: f64
             n_days,
             bhar: car.map(|c| c * 1.01),
         },
+        missing: None,
         p_value: None,
         df: 238,
     }
@@ -112,6 +113,7 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
                 date: date(),
                 ret: ar,
                 market_ret: Some(0.0),
+                span: Some(1),
                 open: None,
                 high: None,
                 low: None,
@@ -162,6 +164,7 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
             beta,
             sigma2: sigma * sigma,
             n: series.m,
+            sum_span: series.m as f64,
             mean_market: 0.0,
             ss_market: 1.0,
             r2: 0.1,
