@@ -127,9 +127,38 @@ pub struct EventResult {
     pub windows: Vec<WindowStats>,
     /// Price-limit picture and limit-adjusted reaction (when a limit rule applies).
     pub limits: Option<EventLimits>,
+    /// The trading halt that day 0 falls in, when it does (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt: Option<HaltInfo>,
+    /// Event-window rows whose return is missing because the halt before them was longer
+    /// than `--max-span` sessions (`span_too_long`).
+    #[serde(default)]
+    pub n_span_too_long: usize,
     /// Estimation and event-window ARs for the cross-event tests (not serialized).
     #[serde(skip)]
     pub series: EventSeries,
+}
+
+/// A trading halt covering day 0: the reaction is in the first traded row after it, whose
+/// trade-to-trade return spans the halt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HaltInfo {
+    /// Sessions from day 0 on without a trade.
+    pub halt_days: u32,
+    /// First halted session (day 0).
+    pub halt_from: NaiveDate,
+    /// Last halted session before the first trade (or the last session searched).
+    pub halt_to: NaiveDate,
+    /// Relative day of the first trade at or after day 0, when within the data searched.
+    pub first_trade_day: Option<i32>,
+    /// Its date.
+    pub first_trade_date: Option<NaiveDate>,
+    /// Sessions its return covers.
+    pub resumption_span: Option<u32>,
+    /// Its abnormal return.
+    pub resumption_ar: Option<f64>,
+    /// `CAR(0, first_trade_day)`: every AR from day 0 through the first trade.
+    pub car_to_resumption: Option<f64>,
 }
 
 /// SHA-256 of an input file, recorded for reproducibility.

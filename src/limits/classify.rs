@@ -86,6 +86,22 @@ impl LimitState {
         }
     }
 
+    /// The state in words, e.g. `closed limit-down (one-price lock)`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LimitState::None => "traded inside the band",
+            LimitState::UpClose => "closed limit-up",
+            LimitState::DownClose => "closed limit-down",
+            LimitState::UpTouch => "touched the up limit",
+            LimitState::DownTouch => "touched the down limit",
+            LimitState::UpLock => "closed limit-up (one-price lock)",
+            LimitState::DownLock => "closed limit-down (one-price lock)",
+            LimitState::NoLimit => "traded without a limit",
+            LimitState::Suspended => "was suspended",
+            LimitState::Unknown => "has an unknown limit state",
+        }
+    }
+
     /// Direction of a close at a limit (close or lock); `None` otherwise.
     pub fn close_direction(self) -> Option<Direction> {
         match self {

@@ -18,6 +18,8 @@ mod market;
 mod mean;
 mod regressors;
 mod scholes_williams;
+#[cfg(test)]
+mod span_tests;
 
 pub use adjusted::{FittedMarketAdjusted, MarketAdjusted};
 pub use dimson::{Dimson, FittedDimson};

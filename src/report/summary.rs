@@ -102,6 +102,17 @@ pub fn write_summary<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<
             "CAR(0:f): CAR through the first day the stock traded freely (f = its relative day), the reaction a limit close hides"
         )?;
     }
+    let halts = halt_notices(study);
+    if !halts.is_empty() {
+        writeln!(
+            w,
+            "\ntrading halts: {} events fall in a halt on day 0; the reaction is in the first traded row after it:",
+            halts.len()
+        )?;
+        for n in &halts {
+            writeln!(w, "  {n}")?;
+        }
+    }
     let notices = censored_notices(study);
     if !notices.is_empty() {
         writeln!(
@@ -193,6 +204,7 @@ pub fn censored_notices(study: &Study) -> Vec<String> {
     study
         .events
         .iter()
+        .filter(|e| e.halt.is_none())
         .filter_map(|e| {
             let l = e.limits.as_ref()?;
             let run = l.summary.limit_run_day0;
@@ -211,6 +223,60 @@ pub fn censored_notices(study: &Study) -> Vec<String> {
                 _ => "no free day within the limit-run horizon: the reaction is still censored".to_string(),
             };
             Some(format!("{} {} closed limit-{side}{days}: day-0 AR is a bound; {through}", e.ticker, e.day0))
+        })
+        .collect()
+}
+
+/// Two lines per event whose day 0 falls in a trading halt (#10): the halted sessions, the
+/// first trade and its trade-to-trade AR, and what the price limits did after the halt.
+pub fn halt_notices(study: &Study) -> Vec<String> {
+    study
+        .events
+        .iter()
+        .filter_map(|e| {
+            let h = e.halt.as_ref()?;
+            let last = h.halt_days as i32 - 1;
+            let days = if last == 0 {
+                "day 0".to_string()
+            } else {
+                format!("days 0..{last:+}")
+            };
+            let mut line = format!(
+                "{} halted {}..{} ({days});",
+                e.ticker, h.halt_from, h.halt_to
+            );
+            let (Some(date), Some(t)) = (h.first_trade_date, h.first_trade_day) else {
+                line.push_str(" no trade within the data searched: no reaction can be measured");
+                return Some(line);
+            };
+            let _ = write!(
+                line,
+                " resumed {date} (day {t:+}):\n    AR {} over {} sessions (trade-to-trade); CAR(0:{t}) {}",
+                pct(h.resumption_ar),
+                h.resumption_span.unwrap_or(1),
+                pct(h.car_to_resumption)
+            );
+            if let Some(l) = e.limits.as_ref() {
+                let state = e
+                    .days
+                    .iter()
+                    .find(|d| d.rel_day == t)
+                    .and_then(|d| d.limit)
+                    .map(|d| d.state);
+                if let Some(s) = state.filter(|s| s.close_direction().is_some()) {
+                    let _ = write!(line, "; {} on day {t:+}", s.describe());
+                }
+                if let (Some(f), Some(date)) = (l.summary.first_free_day, l.summary.first_free_date)
+                    && f != t
+                {
+                    let _ = write!(
+                        line,
+                        "; first free day {date} (day {f:+}): CAR_free {}",
+                        pct(l.summary.car_free)
+                    );
+                }
+            }
+            Some(line)
         })
         .collect()
 }

@@ -16,7 +16,7 @@ use crate::config::{GapPolicy, StudyConfig};
 use crate::data::{EventRow, PricePanel};
 use crate::limits::{Instrument, LimitContext, LimitDay};
 use crate::models::{Estimation, Fitted, Regressors};
-use crate::result::{DayRow, EventResult, Skip, SkipReason};
+use crate::result::{DayRow, EventResult, HaltInfo, Skip, SkipReason};
 use crate::stats::EventSeries;
 use crate::stats::event::{DayInput, DayStats, day_stats, window_stats};
 
@@ -218,6 +218,8 @@ struct EstimationSample {
     kept: Vec<usize>,
     /// Limit-close days in the estimation window.
     n_limit_days: usize,
+    /// Sessions of the estimation window on which the stock traded.
+    n_traded: usize,
 }
 
 /// Step 3: the estimation sample (rows with both returns; limit-close days dropped on request).
@@ -241,6 +243,7 @@ fn estimation_sample(frame: &Frame, data: &EventData<'_>, cfg: &StudyConfig) -> 
         market_calendar: Vec::new(),
         kept: Vec::new(),
         n_limit_days,
+        n_traded: kept.iter().filter(|&&k| data.day(k).traded).count(),
     };
     for &k in &kept {
         if let (Some(y), Some(x)) = (data.day(k).ret, data.regressors(k)) {
@@ -275,8 +278,10 @@ fn fit(
             ev,
             SkipReason::ShortEstimation,
             format!(
-                "{} estimation returns, need {} (see --min-estimation-obs)",
+                "{} estimation returns ({} of {} estimation-window sessions traded), need {} (see --min-estimation-obs)",
                 est.stock.len(),
+                est.n_traded,
+                est.kept.len(),
                 cfg.min_estimation_obs
             ),
         ));
@@ -365,6 +370,8 @@ pub(super) fn compute_event(
     } else {
         win_hi
     };
+    // A halt from day 0 is followed to the first trade, up to the longest bridged halt.
+    let ext_hi = ext_hi.max((frame.day0() + cfg.max_span as usize + 1).min(cal.len() - 1));
     let shifts = Fitted::shifts_needed(cfg.model, cfg.dimson_lags);
     let rules = ReturnRules {
         kind: inputs.returns,
@@ -418,6 +425,9 @@ pub(super) fn compute_event(
             est.n_limit_days,
         )
     });
+    let ext_all: Vec<usize> = (frame.day0()..=ext_hi).collect();
+    let halt = halt_info(&frame, &data, &fit, &ext_all);
+    let n_span_too_long = win.iter().filter(|&&k| data.day(k).span_too_long).count();
     Ok(EventResult {
         event_id: ev.event_id.clone(),
         ticker: ev.ticker.clone(),
@@ -431,9 +441,39 @@ pub(super) fn compute_event(
         fit,
         n_overlapping_other_events: 0,
         limits,
+        halt,
+        n_span_too_long,
         days,
         windows,
         series,
+    })
+}
+
+/// The halt day 0 falls in, if it does: its sessions, the first trade after it and that
+/// row's trade-to-trade reaction (days `day0..` of `ext`).
+fn halt_info(frame: &Frame, data: &EventData<'_>, fit: &Fitted, ext: &[usize]) -> Option<HaltInfo> {
+    let cal = &data.inputs.calendar;
+    let day0 = frame.day0();
+    if data.day(day0).traded {
+        return None;
+    }
+    let first = ext.iter().copied().find(|&k| data.day(k).traded);
+    let last_halted = first.map_or(*ext.last()?, |k| k - 1);
+    let reaction = first.map(|k| {
+        let d = data.day_input(frame, k);
+        let ar = d.ret.zip(d.x).map(|(r, x)| r - fit.normal(&x));
+        (k, ar)
+    });
+    Some(HaltInfo {
+        halt_days: (last_halted + 1 - day0) as u32,
+        halt_from: cal.date(day0),
+        halt_to: cal.date(last_halted),
+        first_trade_day: first.map(|k| frame.rel_day(k)),
+        first_trade_date: first.map(|k| cal.date(k)),
+        resumption_span: first.and_then(|k| data.day(k).span),
+        resumption_ar: reaction.and_then(|(_, ar)| ar),
+        // Days 0..first are halted, so the only AR through the first trade is its own.
+        car_to_resumption: reaction.and_then(|(_, ar)| ar),
     })
 }
 

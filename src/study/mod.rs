@@ -87,6 +87,19 @@ pub fn run_with_progress(
         ));
     }
     overlap::count_overlaps(&mut computed, config, &mut warnings);
+    let too_long: Vec<&str> = computed
+        .iter()
+        .filter(|e| e.n_span_too_long > 0)
+        .map(|e| e.event_id.as_str())
+        .collect();
+    if !too_long.is_empty() {
+        warnings.push(format!(
+            "{} events have event-window rows after a halt longer than --max-span {} sessions: their return is missing (span_too_long; see n_span_too_long): {}",
+            too_long.len(),
+            config.max_span,
+            too_long.join(", ")
+        ));
+    }
     if computed.is_empty() {
         return Err(Error::NoEvents {
             skipped: skipped.len(),

@@ -109,3 +109,113 @@ proptest! {
         prop_assert!(matches!(out.status.code(), Some(0..=4)), "{:?}", out.status);
     }
 }
+
+/// A one-stock study in `dir` from random returns: a weekday calendar of `n` sessions, the
+/// stock trading every session except the indices in `halts`; events at `events`.
+fn random_study(
+    dir: &std::path::Path,
+    rets: &[(f64, f64)],
+    halts: &[usize],
+    events: &[usize],
+) -> evstudy::StudyConfig {
+    let start = NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
+    let dates: Vec<NaiveDate> = start
+        .iter_days()
+        .filter(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
+        .take(rets.len())
+        .collect();
+    let (mut m, mut p) = (100.0, 10.0);
+    let mut market = String::from("date,close\n");
+    let mut prices = String::from("date,ticker,close,prev_close\n");
+    let mut last_close = p;
+    for (i, (d, &(rm, ri))) in dates.iter().zip(rets).enumerate() {
+        m *= 1.0 + rm;
+        p *= 1.0 + ri;
+        market.push_str(&format!("{d},{m}\n"));
+        if !halts.contains(&i) {
+            prices.push_str(&format!("{d},AAA.X,{p},{last_close}\n"));
+            last_close = p;
+        }
+    }
+    let mut ev = String::from("ticker,date\n");
+    for &e in events {
+        ev.push_str(&format!("AAA.X,{}\n", dates[e]));
+    }
+    for (name, text) in [("m.csv", market), ("p.csv", prices), ("e.csv", ev)] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    evstudy::StudyConfig {
+        prices: dir.join("p.csv"),
+        market: dir.join("m.csv"),
+        events: dir.join("e.csv"),
+        estimation: evstudy::Window {
+            from: -100,
+            to: -11,
+        },
+        min_estimation_obs: 50,
+        ..evstudy::StudyConfig::default()
+    }
+}
+
+fn tables(study: &evstudy::Study) -> Vec<(String, Vec<u8>)> {
+    evstudy::report::render(study, &[evstudy::config::ReportFormat::Csv], &[]).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    // See #10: trade-to-trade returns change nothing where the stock never halts.
+    #[test]
+    fn span_and_missing_give_identical_tables_without_halts(
+        rets in prop::collection::vec((-0.03f64..0.03, -0.05f64..0.05), 140),
+        day0 in 110usize..125,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = random_study(dir.path(), &rets, &[], &[day0]);
+        let span = evstudy::run(&cfg).unwrap();
+        let missing = evstudy::run(&evstudy::StudyConfig {
+            gaps: evstudy::config::GapPolicy::Missing,
+            ..cfg
+        })
+        .unwrap();
+        prop_assert_eq!(tables(&span), tables(&missing));
+    }
+
+    // See #10: a span return is a price ratio, so scaling every price leaves it unchanged.
+    #[test]
+    fn scaling_prices_leaves_span_returns_unchanged(
+        rets in prop::collection::vec((-0.03f64..0.03, -0.05f64..0.05), 140),
+        halt_start in 111usize..118,
+        halt_len in 1usize..4,
+        scale in 0.01f64..100.0,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let halts: Vec<usize> = (halt_start..halt_start + halt_len).collect();
+        let cfg = random_study(dir.path(), &rets, &halts, &[120]);
+        let a = evstudy::run(&cfg).unwrap();
+        let text = std::fs::read_to_string(&cfg.prices).unwrap();
+        let mut scaled = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let f: Vec<&str> = line.split(',').collect();
+            if i == 0 {
+                scaled.push_str(line);
+            } else {
+                let sc = |s: &str| s.parse::<f64>().unwrap() * scale;
+                scaled.push_str(&format!("{},{},{},{}", f[0], f[1], sc(f[2]), sc(f[3])));
+            }
+            scaled.push('\n');
+        }
+        std::fs::write(&cfg.prices, scaled).unwrap();
+        let b = evstudy::run(&cfg).unwrap();
+        let mut n_span = 0;
+        for (da, db) in a.events[0].days.iter().zip(&b.events[0].days) {
+            prop_assert_eq!(da.span, db.span);
+            n_span += usize::from(da.span.is_some_and(|s| s > 1));
+            match (da.ret, db.ret) {
+                (Some(x), Some(y)) => prop_assert!((x - y).abs() <= 1e-12 * (1.0 + x.abs())),
+                (x, y) => prop_assert_eq!(x, y),
+            }
+        }
+        prop_assert_eq!(n_span, 1);
+    }
+}

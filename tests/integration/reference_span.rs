@@ -160,3 +160,52 @@ fn hikvision_and_dahua_entity_list_reaction_is_in_the_resumption_row() {
     assert!(day("002415.SZ_2019-10-08", 0).stats.ar.is_none());
     assert_eq!(day("002236.SZ_2019-10-08", 2).span, Some(3));
 }
+
+/// Halted day 0 (#10): the limit analysis starts from the first traded day. Sugon was halted
+/// on days 0..+2 after the Entity List news of 2019-06-21, locked limit-down on day +3 and
+/// traded freely on day +4; Hikvision resumed freely on day +2 after the 2019-10-07 news.
+#[test]
+fn halted_day0_events_report_the_halt_and_measure_the_reaction_after_it() {
+    let study = evstudy::run(&config(ModelKind::Market)).unwrap();
+    let event = |id: &str| study.events.iter().find(|e| e.event_id == id).unwrap();
+    let sugon = event("603019.SH_2019-06-24");
+    let h = sugon.halt.as_ref().unwrap();
+    assert_eq!(h.halt_days, 3);
+    assert_eq!(h.first_trade_day, Some(3));
+    assert_eq!(h.resumption_span, Some(4));
+    let l = &sugon.limits.as_ref().unwrap().summary;
+    assert_eq!(l.first_free_day, Some(4));
+    assert_eq!(l.limit_run_day0, -1);
+    let ar = |e: &evstudy::result::EventResult, t: i32| {
+        e.days
+            .iter()
+            .find(|d| d.rel_day == t)
+            .unwrap()
+            .stats
+            .ar
+            .unwrap()
+    };
+    close(
+        "Sugon car_free",
+        l.car_free,
+        Some(ar(sugon, 3) + ar(sugon, 4)),
+        1e-15,
+    );
+    let hik = event("002415.SZ_2019-10-08");
+    let l = &hik.limits.as_ref().unwrap().summary;
+    assert_eq!(l.first_free_day, Some(2));
+    close("Hikvision car_free", l.car_free, Some(ar(hik, 2)), 1e-15);
+    close(
+        "Hikvision CAR(0:2)",
+        hik.halt.as_ref().unwrap().car_to_resumption,
+        Some(-0.066_078_490_422_245_63),
+        1e-10,
+    );
+    let notices = evstudy::report::summary::halt_notices(&study);
+    assert!(notices.iter().any(|n| n.starts_with(
+        "002415.SZ halted 2019-10-08..2019-10-09 (days 0..+1); resumed 2019-10-10 (day +2):\n    AR -6.61% over 3 sessions (trade-to-trade); CAR(0:2) -6.61%"
+    )));
+    assert!(notices.iter().any(|n| n.contains(
+        "closed limit-down (one-price lock) on day +3; first free day 2019-06-28 (day +4)"
+    )));
+}

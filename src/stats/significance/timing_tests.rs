@@ -173,6 +173,8 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
         days,
         windows,
         limits: Some(limits),
+        halt: None,
+        n_span_too_long: 0,
         series,
     }
 }
