@@ -130,7 +130,11 @@ fn readme_sanctions_summary_excerpt_is_what_the_command_prints() {
     let excerpt: Vec<&str> = readme
         .lines()
         .filter(|l| {
-            l.contains("closed limit-down: day-0 AR is a bound") || l.starts_with("price limits:")
+            l.contains("closed limit-down: day-0 AR is a bound")
+                || l.starts_with("price limits:")
+                || l.starts_with("trading halts:")
+                || l.contains(" halted 20")
+                || l.contains("over 3 sessions (trade-to-trade)")
         })
         .collect();
     assert!(!excerpt.is_empty());
