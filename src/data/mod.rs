@@ -4,11 +4,13 @@
 pub mod columns;
 pub mod csv;
 pub mod events;
+pub mod factors;
 pub mod instruments;
 pub mod market;
 pub mod prices;
 
 pub use events::{EventFile, EventProblem, EventRow, Timing};
+pub use factors::{FactorLayout, FactorTable, FactorUnits};
 pub use instruments::{InstrumentFile, InstrumentRow};
 pub use market::MarketIndex;
 pub use prices::{PricePanel, ReturnSource};

@@ -121,6 +121,15 @@ pub enum Error {
         fields: usize,
         expected: usize,
     },
+    /// A factor file (`--factors`) that cannot be used: where, what, and what to do.
+    #[error("{}: {}", path.display(), located(*line, column, value, what))]
+    BadFactor {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+        what: String,
+    },
     /// A CSV that polars cannot tokenize at all.
     #[error("{path}: cannot read CSV: {message}")]
     Csv { path: PathBuf, message: String },
@@ -145,6 +154,22 @@ pub enum Error {
     /// No event could be computed.
     #[error("no event could be computed ({skipped} skipped; see the reasons above)")]
     NoEvents { skipped: usize },
+}
+
+/// `line N: column "C": value "V": what`, leaving out the parts that are not known.
+fn located(line: u64, column: &str, value: &str, what: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if line > 0 {
+        let _ = write!(out, "line {line}: ");
+    }
+    if !column.is_empty() {
+        let _ = write!(out, "column {column:?}: ");
+    }
+    if !value.is_empty() {
+        let _ = write!(out, "value {value:?}: ");
+    }
+    out + what
 }
 
 /// What kind of failure an error is, for the exit code (README, "Exit codes").
