@@ -435,3 +435,7 @@ fn event_series(
     }
     s
 }
+
+#[cfg(test)]
+#[path = "event_tests.rs"]
+mod tests;
