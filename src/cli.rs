@@ -431,3 +431,7 @@ fn check_column_fields(map: &ColumnMap) -> Result<()> {
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "cli_tests.rs"]
+mod tests;

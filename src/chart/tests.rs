@@ -1,6 +1,7 @@
 //! Chart tests on the demo study (`data/study.toml`): every chart renders in both formats,
 //! PNGs decode at the requested size and are not blank, SVGs are well-formed, rendering is
-//! byte-identical run to run, and one SVG is snapshot-tested.
+//! byte-identical run to run, and one SVG is snapshot-tested. To look at the charts:
+//! `cargo run --example review_charts -- OUTDIR`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -226,33 +227,4 @@ fn file_names_keep_safe_characters_and_never_collide() {
     let mut names = Names::default();
     assert_eq!(names.unique("car_a_b"), "car_a_b");
     assert_eq!(names.unique("car_A_B"), "car_A_B_2");
-}
-
-/// Writes every chart (and an 11-event small-multiples overview) under the temp dir for a human to look
-/// at: `cargo test chart::tests::write_charts_for_review -- --ignored`.
-#[test]
-#[ignore = "writes files for review"]
-fn write_charts_for_review() {
-    let dir = std::env::temp_dir().join("evstudy-charts");
-    for (w, h) in [(1200, 675), (600, 338)] {
-        let sub = dir.join(format!("{w}"));
-        let files: Vec<(String, Vec<u8>)> =
-            render_all(demo(), &opts(&[ChartFormat::Png, ChartFormat::Svg], w, h))
-                .unwrap()
-                .into_iter()
-                .map(|(n, b)| (n.trim_start_matches("charts/").to_string(), b))
-                .collect();
-        crate::report::write::write_all(&sub, &files).unwrap();
-        let events: Vec<&EventResult> = demo().events.iter().cycle().take(11).collect();
-        let grid = overview::OverviewChart {
-            group: "all",
-            events: &events,
-            model: "market",
-        };
-        let extra = vec![(
-            "grid_overview.png".to_string(),
-            render_one(&grid, ChartFormat::Png, w, h),
-        )];
-        crate::report::write::write_all(&sub, &extra).unwrap();
-    }
 }

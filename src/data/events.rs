@@ -201,3 +201,7 @@ impl EventFile {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+#[path = "events_tests.rs"]
+mod tests;

@@ -321,3 +321,7 @@ fn non_positive(path: &Path, row: usize, name: &str, value: f64) -> Error {
         value,
     }
 }
+
+#[cfg(test)]
+#[path = "prices_tests.rs"]
+mod tests;

@@ -531,3 +531,7 @@ fn event_series(
     }
     s
 }
+
+#[cfg(test)]
+#[path = "event_tests.rs"]
+mod tests;

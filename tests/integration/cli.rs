@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::common::{demo, shared};
+use crate::common::{demo, require_shared, shared};
 
 fn evstudy() -> Command {
     Command::cargo_bin("evstudy").unwrap()
@@ -59,6 +59,7 @@ fn readme_flags_override_the_study_file() {
 /// README: the sanctions study on real data, every file named by flag.
 #[test]
 fn readme_real_data_study_with_explicit_files() {
+    require_shared!();
     let dir = tempfile::tempdir().unwrap();
     evstudy()
         .arg("run")
@@ -299,6 +300,7 @@ fn chart_and_report_rerender_a_saved_study() {
 /// Renders the charts of the real Hikvision 2022-05-04 event (see #6).
 #[test]
 fn charts_of_the_real_hikvision_event_render() {
+    require_shared!();
     let dir = tempfile::tempdir().unwrap();
     let events = dir.path().join("events.csv");
     std::fs::write(&events, "ticker,date,label\n002415.SZ,2022-05-04,FT: US moving towards SDN sanctions on Hikvision\n").unwrap();

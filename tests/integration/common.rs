@@ -1,13 +1,21 @@
 //! Shared helpers: paths to the real data in `../shared/data`, fixture reading, tolerances.
+//!
+//! A test that reads `../shared/data` starts with [`require_shared!`]: on a fresh clone
+//! without `../shared` beside it the test prints a notice and passes; under `CI=true` (CI
+//! always has the folder) the missing folder is a failure, so CI never skips silently.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-/// `../shared/data/NAME` (CI has it beside the clone).
+/// `../shared/data`, beside the repository.
+fn shared_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// `../shared/data/NAME` (CI has it beside the clone). Call it after [`require_shared!`].
 pub fn shared(name: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(name);
+    let p = shared_dir().join(name);
     assert!(
         p.exists(),
         "{} is missing: the real-data tests need ../shared beside the repo",
@@ -15,6 +23,44 @@ pub fn shared(name: &str) -> PathBuf {
     );
     p
 }
+
+/// `../shared/data/NAME`, or `None` when `../shared/data` is absent, after printing
+/// `skipped: ../shared/data not found (set CI=true to make this a failure)` to stderr.
+///
+/// The notice is written to the process's stderr, past the test harness's output
+/// capture, so `cargo test` shows it. Under `CI=true` an absent folder panics instead,
+/// naming it; a present folder without `NAME` always panics (that is a broken checkout,
+/// not a fresh clone).
+pub fn shared_or_skip(name: &str) -> Option<PathBuf> {
+    let dir = shared_dir();
+    if dir.is_dir() {
+        return Some(shared(name));
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} not found: CI=true, and CI must run the real-data tests (put the shared folder beside the repository as ../shared)",
+        dir.display()
+    );
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(
+        std::io::stderr(),
+        "{test}: skipped: ../shared/data not found (set CI=true to make this a failure)"
+    );
+    None
+}
+
+/// Return from the calling test when `../shared/data` is absent (see [`shared_or_skip`]).
+macro_rules! require_shared {
+    () => {
+        if crate::common::shared_or_skip("").is_none() {
+            return;
+        }
+    };
+}
+pub(crate) use require_shared;
 
 /// `tests/fixtures/NAME`.
 pub fn fixture(name: &str) -> PathBuf {

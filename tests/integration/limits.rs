@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use evstudy::ModelKind;
 use evstudy::limits::{ScanConfig, scan_limits};
 
-use crate::common::{read_fixture, sanctions_config, shared};
+use crate::common::{read_fixture, require_shared, sanctions_config, shared};
 
 type Key = (String, String);
 
@@ -29,6 +29,7 @@ fn scan(market: bool) -> evstudy::limits::LimitScan {
 
 #[test]
 fn limit_states_of_every_sanctioned_row_agree_with_reference_script() {
+    require_shared!();
     let fixture = read_fixture("limits_sanctioned.csv");
     let want: BTreeMap<Key, (String, String, String, String)> = fixture
         .iter()
@@ -122,6 +123,7 @@ fn limit_states_of_every_sanctioned_row_agree_with_reference_script() {
 /// inside the band), and `car_free` = CAR(0,1).
 #[test]
 fn hikvision_day0_limit_down_first_free_day_plus_one() {
+    require_shared!();
     let mut cfg = sanctions_config(ModelKind::Market);
     cfg.events = shared("events_sanctions.csv");
     let study = evstudy::run(&cfg).unwrap();
@@ -187,6 +189,7 @@ fn hikvision_day0_limit_down_first_free_day_plus_one() {
 /// missing unless partial CARs are allowed.
 #[test]
 fn sugon_suspension_then_limit_down_lock_is_reported() {
+    require_shared!();
     let study = evstudy::run(&sanctions_config(ModelKind::Market)).unwrap();
     let e = study
         .events

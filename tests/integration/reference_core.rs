@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use evstudy::ModelKind;
 
-use crate::common::{cell, close, read_fixture, sanctions_config};
+use crate::common::{cell, close, read_fixture, require_shared, sanctions_config};
 
 const TOL: f64 = 1e-10;
 
@@ -109,16 +109,19 @@ fn check_model(model: ModelKind) {
 
 #[test]
 fn market_model_agrees_with_statsmodels_reference() {
+    require_shared!();
     check_model(ModelKind::Market);
 }
 
 #[test]
 fn constant_mean_model_agrees_with_numpy_reference() {
+    require_shared!();
     check_model(ModelKind::Mean);
 }
 
 #[test]
 fn market_adjusted_model_agrees_with_numpy_reference() {
+    require_shared!();
     check_model(ModelKind::MarketAdjusted);
 }
 
@@ -126,6 +129,7 @@ fn market_adjusted_model_agrees_with_numpy_reference() {
 /// lands on 2022-05-05, whose return is the limit-down close 38.24 / 42.49 - 1.
 #[test]
 fn hikvision_holiday_event_lands_on_first_session_with_limit_down_return() {
+    require_shared!();
     let mut cfg = sanctions_config(ModelKind::Market);
     cfg.events = crate::common::shared("events_sanctions.csv");
     let study = evstudy::run(&cfg).unwrap();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use evstudy::config::TestKind;
 use evstudy::{ModelKind, Study};
 
-use crate::common::{cell, close, read_fixture, sanctions_config, shared};
+use crate::common::{cell, close, read_fixture, require_shared, sanctions_config, shared};
 
 const TOL: f64 = 1e-8;
 
@@ -122,11 +122,13 @@ fn compare(row: &HashMap<String, String>, tests: &[evstudy::stats::TestStat], at
 
 #[test]
 fn test_statistics_agree_with_scipy_reference_on_sanctions_events() {
+    require_shared!();
     let study = evstudy::run(&with_all_tests(sanctions_config(ModelKind::Market))).unwrap();
     check(&study, "sanctions");
 }
 
 #[test]
 fn test_statistics_agree_with_scipy_reference_on_clustered_csi300_sample() {
+    require_shared!();
     check(&hs300_study(), "hs300");
 }
