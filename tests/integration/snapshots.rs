@@ -18,12 +18,12 @@ fn text(bytes: Vec<u8>) -> String {
 
 #[test]
 fn tests_csv_of_demo_study() {
-    insta::assert_snapshot!(text(csv::tests_csv(&demo_study())));
+    insta::assert_snapshot!(text(csv::tests_csv(&demo_study()).unwrap()));
 }
 
 #[test]
 fn aar_csv_of_demo_study() {
-    insta::assert_snapshot!(text(csv::aar_csv(&demo_study())));
+    insta::assert_snapshot!(text(csv::aar_csv(&demo_study()).unwrap()));
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn study_json_round_trips_and_rerenders_identically() {
         "markdown differs after a JSON round trip"
     );
     assert!(
-        csv::tests_csv(&back) == csv::tests_csv(&study),
+        csv::tests_csv(&back).unwrap() == csv::tests_csv(&study).unwrap(),
         "tests.csv differs after a JSON round trip"
     );
     assert!(
