@@ -16,6 +16,9 @@ use crate::result::Study;
 
 #[path = "csv_rows.rs"]
 mod rows;
+#[cfg(test)]
+#[path = "csv_tests.rs"]
+mod tests;
 
 use rows::{AarCells, ArRow, EventCells, HitRow, LimitCells, StatCells, TestRow, WindowCells};
 
