@@ -1,5 +1,6 @@
-//! Snapshot tests (insta) of every report format on the demo study: `tests.csv`, the
-//! stdout summary, Markdown and LaTeX. See #4 and #6.
+//! Snapshot tests (insta) of every report format on the demo study: `ar.csv`,
+//! `events.csv`, `aar.csv`, `tests.csv`, the stdout summary, Markdown and LaTeX. See #4, #6
+//! and #9.
 
 use evstudy::StudyConfig;
 use evstudy::report::{csv, summary, tables};
@@ -14,6 +15,16 @@ fn demo_study() -> evstudy::Study {
 
 fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn ar_csv_of_demo_study() {
+    insta::assert_snapshot!(text(csv::ar_csv(&demo_study()).unwrap()));
+}
+
+#[test]
+fn events_csv_of_demo_study() {
+    insta::assert_snapshot!(text(csv::events_csv(&demo_study()).unwrap()));
 }
 
 #[test]
