@@ -28,14 +28,14 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
 }
 
 /// Render and write every chart at every size; returns the number of files written.
-fn write_review_charts(dir: &Path) -> anyhow::Result<usize> {
+fn write_review_charts(dir: &Path) -> Result<usize, Box<dyn std::error::Error>> {
     let config = StudyConfig::from_toml_file(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/study.toml"),
     )?;
@@ -58,7 +58,7 @@ fn write_review_charts(dir: &Path) -> anyhow::Result<usize> {
         let overview = render_all(&grid, &opts(&[ChartFormat::Png]))?
             .into_iter()
             .find(|(name, _)| name == "charts/overview_all.png")
-            .ok_or_else(|| anyhow::anyhow!("no overview_all.png rendered"))?;
+            .ok_or("no overview_all.png rendered")?;
         written += write_all(&sub, &[("grid_overview.png".to_string(), overview.1)])?.len();
     }
     Ok(written)

@@ -154,7 +154,7 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
         eprintln!("warning: {w}");
     }
     let bytes = match format {
-        ScanFormat::Csv => report::csv::hits_csv(&scan),
+        ScanFormat::Csv => report::csv::hits_csv(&scan)?,
         ScanFormat::Json => report::json::scan_json(&scan)?,
     };
     let counts: Vec<String> = scan

@@ -1,276 +1,216 @@
-//! CSV tables: `ar.csv` (one row per event × relative day) and `events.csv` (one row per
-//! event, skipped ones included with their reason). Pure functions from a finished
-//! [`Study`] to bytes. Numbers are written in Rust's shortest round-trip form, missing
-//! values as empty cells, so the same study always gives the same bytes.
+//! CSV tables: `ar.csv` (one row per event × relative day), `events.csv` (one row per
+//! event, skipped ones included with their reason), `aar.csv`, `tests.csv` and the
+//! `evstudy limits` hit list. Pure functions from a finished [`Study`] to bytes.
+//!
+//! Records are `Serialize` row structs (`csv_rows.rs`) written by the `csv` crate: fields
+//! quoted only when they hold a comma, quote or line break (`QuoteStyle::Necessary`),
+//! records ended by `\n`. Numbers are written in Rust's shortest round-trip form (never
+//! an exponent), missing values as empty cells, so the same study always gives the same
+//! bytes.
 
-use std::fmt::Write as _;
+use csv::{ByteRecord, QuoteStyle, Terminator, WriterBuilder};
+use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::result::Study;
 
-/// Format an optional number: shortest round-trip decimal, empty when missing.
+#[path = "csv_rows.rs"]
+mod rows;
+#[cfg(test)]
+#[path = "csv_tests.rs"]
+mod tests;
+
+use rows::{AarCells, ArRow, EventCells, HitRow, LimitCells, StatCells, TestRow, WindowCells};
+
+/// Format an optional number: shortest round-trip decimal, empty when missing or not finite.
 pub fn num(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
         .map_or_else(String::new, |x| format!("{x}"))
 }
 
-/// Quote a CSV field when it holds a comma, quote or line break.
-pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// `ar.csv`.
-pub fn ar_csv(study: &Study) -> Vec<u8> {
-    let mut out = String::from(
-        "event_id,ticker,group,event_date,day0,rel_day,date,ret,market_ret,normal_ret,ar,car,sar,car_se,open,high,low,close,ref_price,ref_price_source,limit_pct,up_limit,down_limit,limit_state,censored,free_day,return_span,rule_mismatch\n",
-    );
+///
+/// # Errors
+/// `Internal` when a record cannot be written (a bug: every record has the header's length).
+pub fn ar_csv(study: &Study) -> Result<Vec<u8>> {
+    let mut t = Table::new("ar.csv", &columns::<ArRow>()?)?;
     for e in &study.events {
         for d in &e.days {
-            let _ = write!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                field(&e.event_id),
-                field(&e.ticker),
-                field(&e.group),
-                e.event_date,
-                e.day0,
-                d.rel_day,
-                d.date,
-                num(d.ret),
-                num(d.market_ret),
-                num(d.stats.normal_ret),
-                num(d.stats.ar),
-                num(d.stats.car),
-                num(d.stats.sar),
-                num(d.stats.car_se),
-                num(d.open),
-                num(d.high),
-                num(d.low),
-                num(d.close),
-            );
-            match &d.limit {
-                Some(l) => {
-                    let _ = writeln!(
-                        out,
-                        ",{},{},{},{},{},{},{},{},{},{}",
-                        num(l.ref_price),
-                        l.ref_price_source.as_str(),
-                        num(l.limit_pct),
-                        num(l.up_limit),
-                        num(l.down_limit),
-                        l.state.as_str(),
-                        l.censored,
-                        l.free_day,
-                        l.return_span,
-                        l.rule_mismatch
-                    );
-                }
-                None => out.push_str(",,,,,,,,,,\n"),
-            }
+            t.row(ArRow::new(e, d))?;
         }
     }
-    out.into_bytes()
+    t.finish()
 }
 
-/// `events.csv`.
-pub fn events_csv(study: &Study) -> Vec<u8> {
-    let mut out = String::from(
-        "event_id,ticker,group,label,line,event_date,day0,shift_days,shift_reason,status,skip_reason,model,alpha,beta,sigma,r2,n_est,df,n_overlapping_other_events",
-    );
+/// `events.csv`: the event's fixed cells, then `car,bhar,scar,t,p,n_ar` suffixed by each
+/// CAR window (`car_m1_1`), then the limit cells.
+///
+/// # Errors
+/// `Internal` when a record cannot be written, e.g. a study whose events do not have one
+/// result per CAR window of its settings.
+pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
+    let mut header = columns::<EventCells>()?;
+    let stems = columns::<WindowCells>()?;
     for w in &study.config.car_windows {
         let s = w.column_suffix();
-        let _ = write!(out, ",car_{s},bhar_{s},scar_{s},t_{s},p_{s},n_ar_{s}");
-    }
-    out.push_str(LIMIT_COLUMNS);
-    out.push('\n');
-    for e in &study.events {
-        let f = &e.fit;
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{},{},ok,,{},{},{},{},{},{},{},{}",
-            field(&e.event_id),
-            field(&e.ticker),
-            field(&e.group),
-            field(&e.label),
-            e.line,
-            e.event_date,
-            e.day0,
-            e.shift_days,
-            e.shift_reason.name(),
-            study.config.model.name(),
-            num(f.alpha()),
-            num(f.beta()),
-            num(Some(f.sigma2().sqrt())),
-            num(f.r2()),
-            f.n(),
-            f.df_resid(),
-            e.n_overlapping_other_events,
-        );
-        for w in &e.windows {
-            let v = &w.values;
-            let _ = write!(
-                out,
-                ",{},{},{},{},{},{}",
-                num(v.car),
-                num(v.bhar),
-                num(v.scar),
-                num(v.scar),
-                num(w.p_value),
-                v.n_days
-            );
+        for stem in &stems {
+            header.push_field(&[stem, b"_", s.as_bytes()].concat());
         }
-        out.push_str(&limit_cells(e.limits.as_ref()));
-        out.push('\n');
     }
-    let blanks =
-        ",".repeat(6 * study.config.car_windows.len() + LIMIT_COLUMNS.matches(',').count());
+    header.extend(&columns::<LimitCells>()?);
+    let mut t = Table::new("events.csv", &header)?;
+    let model = study.config.model.name();
+    for e in &study.events {
+        let windows: Vec<_> = e.windows.iter().map(WindowCells::new).collect();
+        let limits = LimitCells::new(e.limits.as_ref());
+        t.row((EventCells::computed(e, model), windows, limits))?;
+    }
     for s in &study.skipped {
-        let _ = writeln!(
-            out,
-            "{},{},,,{},,,,,skipped,{},{},,,,,,,{blanks}",
-            field(&s.event_id),
-            field(&s.ticker),
-            s.line,
-            s.reason.name(),
-            study.config.model.name(),
-        );
+        let n = study.config.car_windows.len();
+        let windows: Vec<_> = std::iter::repeat_with(WindowCells::default)
+            .take(n)
+            .collect();
+        let limits = LimitCells::default();
+        t.row((EventCells::skipped(s, model), windows, limits))?;
     }
-    out.into_bytes()
+    t.finish()
 }
 
 /// `aar.csv`: per group and relative day, n, AAR, CAAR and each day test (statistic and p).
-pub fn aar_csv(study: &Study) -> Vec<u8> {
-    let mut out = String::from("group,rel_day,n,aar,caar,caar_sum");
+///
+/// # Errors
+/// `Internal` when a record cannot be written (a day without one result per test).
+pub fn aar_csv(study: &Study) -> Result<Vec<u8>> {
+    let mut header = columns::<AarCells>()?;
     for t in &study.config.tests {
-        let _ = write!(out, ",{0},{0}_p", t.name());
+        header.push_field(t.name().as_bytes());
+        header.push_field(format!("{}_p", t.name()).as_bytes());
     }
-    out.push('\n');
+    let mut t = Table::new("aar.csv", &header)?;
     for g in &study.groups {
         for d in &g.days {
-            let _ = write!(
-                out,
-                "{},{},{},{},{},{}",
-                field(&g.group),
-                d.rel_day,
-                d.n,
-                num(d.aar),
-                num(d.caar),
-                num(d.caar_sum)
-            );
-            for t in &d.tests {
-                let _ = write!(out, ",{},{}", num(t.statistic), num(t.p_value));
-            }
-            out.push('\n');
+            let stats: Vec<_> = d.tests.iter().map(StatCells::new).collect();
+            t.row((AarCells::new(&g.group, d), stats))?;
         }
     }
-    out.into_bytes()
+    t.finish()
 }
 
 /// `tests.csv`: long table `group,window,test,statistic,p_value,df,n,distribution,note`,
 /// one row per group × CAR window × test, preceded by the window's CAAR as test `caar`.
-pub fn tests_csv(study: &Study) -> Vec<u8> {
-    let mut out = String::from("group,window,test,statistic,p_value,df,n,distribution,note\n");
+///
+/// # Errors
+/// `Internal` when a record cannot be written (a bug).
+pub fn tests_csv(study: &Study) -> Result<Vec<u8>> {
+    let mut t = Table::new("tests.csv", &columns::<TestRow>()?)?;
     for g in &study.groups {
+        let group = g.group.as_str();
         if let Some(f) = &g.car_free {
-            let _ = writeln!(
-                out,
-                "{},0:f,caar_free,{},,,{},,abhar_free={};continuation={};reversal={}",
-                field(&g.group),
-                num(f.caar_free),
-                f.n,
+            let note = format!(
+                "abhar_free={};continuation={};reversal={}",
                 num(f.abhar_free),
                 f.n_continuation,
                 f.n_reversal
             );
-            write_tests(&mut out, &g.group, "0:f", &f.tests);
+            let window = "0:f";
+            t.row(TestRow::average(
+                group,
+                window,
+                "caar_free",
+                f.caar_free,
+                f.n,
+                note,
+            ))?;
+            for s in &f.tests {
+                t.row(TestRow::test(group, window, s))?;
+            }
         }
         for w in &g.windows {
-            let _ = writeln!(
-                out,
-                "{},{},caar,{},,,{},,abhar={}",
-                field(&g.group),
-                w.window,
-                num(w.caar),
-                w.n,
-                num(w.abhar)
-            );
-            write_tests(&mut out, &g.group, &w.window.to_string(), &w.tests);
+            let note = format!("abhar={}", num(w.abhar));
+            let window = w.window.to_string();
+            t.row(TestRow::average(group, &window, "caar", w.caar, w.n, note))?;
+            for s in &w.tests {
+                t.row(TestRow::test(group, &window, s))?;
+            }
         }
     }
-    out.into_bytes()
-}
-
-const LIMIT_COLUMNS: &str = ",limit_board,limit_pct_day0,n_limit_up_close,n_limit_down_close,n_touch,n_one_price_lock,limit_run_day0,first_limit_day,first_free_day,first_free_date,car_free,bhar_free,sar_free,post_free_car_k,continuation,limit_run_censored,n_limit_days_estimation";
-
-fn limit_cells(l: Option<&crate::result::EventLimits>) -> String {
-    let Some(l) = l else {
-        return ",".repeat(LIMIT_COLUMNS.matches(',').count());
-    };
-    let s = &l.summary;
-    let opt = |v: Option<i32>| v.map_or_else(String::new, |v| v.to_string());
-    format!(
-        ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        l.limit_board,
-        num(s.limit_pct_day0),
-        s.n_limit_up_close,
-        s.n_limit_down_close,
-        s.n_touch,
-        s.n_one_price_lock,
-        s.limit_run_day0,
-        opt(s.first_limit_day),
-        opt(s.first_free_day),
-        s.first_free_date
-            .map_or_else(String::new, |d| d.to_string()),
-        num(s.car_free),
-        num(s.bhar_free),
-        num(l.sar_free),
-        num(s.post_free_car_k),
-        s.continuation.map_or_else(String::new, |c| c.to_string()),
-        s.limit_run_censored,
-        l.n_limit_days_estimation
-    )
-}
-
-fn write_tests(out: &mut String, group: &str, window: &str, tests: &[crate::stats::TestStat]) {
-    for t in tests {
-        let _ = writeln!(
-            out,
-            "{},{window},{},{},{},{},{},{},{}",
-            field(group),
-            t.name,
-            num(t.statistic),
-            num(t.p_value),
-            num(t.df),
-            t.n,
-            t.distribution,
-            field(&t.note)
-        );
-    }
+    t.finish()
 }
 
 /// `evstudy limits` CSV: one row per hit.
-pub fn hits_csv(scan: &crate::limits::LimitScan) -> Vec<u8> {
-    let mut out = String::from(
-        "ticker,date,state,close,ref_price,up_limit,down_limit,run_length,rule_mismatch,run_spans_suspension\n",
-    );
+///
+/// # Errors
+/// `Internal` when a record cannot be written (a bug).
+pub fn hits_csv(scan: &crate::limits::LimitScan) -> Result<Vec<u8>> {
+    let mut t = Table::new("limits CSV", &columns::<HitRow>()?)?;
     for h in &scan.hits {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{}",
-            field(&h.ticker),
-            h.date,
-            h.state.as_str(),
-            num(Some(h.close)),
-            num(h.ref_price),
-            num(h.up_limit),
-            num(h.down_limit),
-            h.run_length,
-            h.rule_mismatch,
-            h.run_spans_suspension
-        );
+        t.row(HitRow::new(h))?;
     }
-    out.into_bytes()
+    t.finish()
+}
+
+/// The writer every table uses: quotes only where needed, `\n` after each record, and
+/// every record as long as the header (the csv crate checks it).
+fn writer() -> csv::Writer<Vec<u8>> {
+    WriterBuilder::new()
+        .has_headers(false)
+        .quote_style(QuoteStyle::Necessary)
+        .terminator(Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+/// The column names of record type `R`: its serde field names.
+///
+/// The csv crate writes these only as the header above a first record, so they are taken
+/// from the header it writes above `R::default()` (the header must be written even when no
+/// record follows, e.g. `ar.csv` of a study whose events were all skipped).
+fn columns<R: Serialize + Default>() -> Result<ByteRecord> {
+    let internal = |e: &dyn std::fmt::Display| {
+        let what = std::any::type_name::<R>();
+        Error::Internal(format!("cannot name the columns of {what}: {e}"))
+    };
+    let mut w = WriterBuilder::new()
+        .has_headers(true)
+        .from_writer(Vec::new());
+    w.serialize(R::default()).map_err(|e| internal(&e))?;
+    let bytes = w.into_inner().map_err(|e| internal(e.error()))?;
+    let mut header = ByteRecord::new();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice())
+        .read_byte_record(&mut header)
+        .map_err(|e| internal(&e))?;
+    Ok(header)
+}
+
+/// A CSV file being written: the header first, then one record per [`Table::row`].
+struct Table {
+    name: &'static str,
+    wtr: csv::Writer<Vec<u8>>,
+}
+
+impl Table {
+    fn new(name: &'static str, header: &ByteRecord) -> Result<Self> {
+        let mut t = Table {
+            name,
+            wtr: writer(),
+        };
+        t.wtr.write_byte_record(header).map_err(|e| t.error(&e))?;
+        Ok(t)
+    }
+
+    fn row(&mut self, record: impl Serialize) -> Result<()> {
+        self.wtr.serialize(record).map_err(|e| self.error(&e))
+    }
+
+    fn finish(self) -> Result<Vec<u8>> {
+        let name = self.name;
+        self.wtr
+            .into_inner()
+            .map_err(|e| Error::Internal(format!("cannot write {name}: {}", e.error())))
+    }
+
+    fn error(&self, e: &csv::Error) -> Error {
+        Error::Internal(format!("cannot write {}: {e}", self.name))
+    }
 }

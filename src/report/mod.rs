@@ -17,7 +17,7 @@ use crate::result::Study;
 /// Render the tables of `formats` and the charts of `charts` for a finished study.
 ///
 /// # Errors
-/// `Chart` when a chart cannot be rendered.
+/// `Chart` when a chart cannot be rendered, `Internal` when a table cannot be written.
 pub fn render(
     study: &Study,
     formats: &[ReportFormat],
@@ -27,10 +27,10 @@ pub fn render(
     for f in formats {
         match f {
             ReportFormat::Csv => files.extend([
-                ("ar.csv".to_string(), csv::ar_csv(study)),
-                ("events.csv".to_string(), csv::events_csv(study)),
-                ("aar.csv".to_string(), csv::aar_csv(study)),
-                ("tests.csv".to_string(), csv::tests_csv(study)),
+                ("ar.csv".to_string(), csv::ar_csv(study)?),
+                ("events.csv".to_string(), csv::events_csv(study)?),
+                ("aar.csv".to_string(), csv::aar_csv(study)?),
+                ("tests.csv".to_string(), csv::tests_csv(study)?),
             ]),
             ReportFormat::Json => {
                 let json = json::study_json(study)?;
@@ -57,7 +57,8 @@ pub fn render(
 /// every file whole or not at all.
 ///
 /// # Errors
-/// `Io` when a file cannot be written, `Chart` when a chart cannot be rendered.
+/// `Io` when a file cannot be written, `Chart` when a chart cannot be rendered, `Internal`
+/// when a table cannot be written.
 pub fn write_study(study: &Study, dir: &Path) -> Result<Vec<PathBuf>> {
     let files = render(study, &study.config.format, &study.config.chart)?;
     write::write_all(dir, &files)

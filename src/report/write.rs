@@ -58,3 +58,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
     }
     Ok(written)
 }
+
+#[cfg(test)]
+#[path = "write_tests.rs"]
+mod tests;

@@ -232,7 +232,7 @@ fn an_event_at_session_50_has_44_estimation_returns_and_is_skipped_as_short() {
     assert_eq!(s.reason, SkipReason::ShortEstimation);
     assert!(
         s.message
-            .contains("44 estimation returns, need 100 (see --min-estimation-obs)"),
+            .contains("44 estimation returns (45 of 45 estimation-window sessions traded), need 100 (see --min-estimation-obs)"),
         "{}",
         s.message
     );

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use evstudy::{ModelKind, Window};
 
-use crate::common::{cell, close, read_fixture, sanctions_span_config};
+use crate::common::{cell, close, read_fixture, require_shared, sanctions_span_config};
 
 const TOL: f64 = 1e-10;
 
@@ -17,6 +17,7 @@ fn config(model: ModelKind) -> evstudy::StudyConfig {
 }
 
 fn check(model: ModelKind, ar_fixture: &str, events_fixture: &str) {
+    require_shared!();
     let study = evstudy::run(&config(model)).unwrap();
     let name = model.name();
     let events: HashMap<_, _> = study
@@ -143,6 +144,7 @@ fn dimson_agrees_with_statsmodels_reference() {
 /// halted on 2019-10-08 and 2019-10-09 and resumed on 2019-10-10 with a 3-session return.
 #[test]
 fn hikvision_and_dahua_entity_list_reaction_is_in_the_resumption_row() {
+    require_shared!();
     let study = evstudy::run(&config(ModelKind::Market)).unwrap();
     let day = |id: &str, t: i32| {
         let e = study.events.iter().find(|e| e.event_id == id).unwrap();
@@ -166,6 +168,7 @@ fn hikvision_and_dahua_entity_list_reaction_is_in_the_resumption_row() {
 /// traded freely on day +4; Hikvision resumed freely on day +2 after the 2019-10-07 news.
 #[test]
 fn halted_day0_events_report_the_halt_and_measure_the_reaction_after_it() {
+    require_shared!();
     let study = evstudy::run(&config(ModelKind::Market)).unwrap();
     let event = |id: &str| study.events.iter().find(|e| e.event_id == id).unwrap();
     let sugon = event("603019.SH_2019-06-24");

@@ -1,5 +1,6 @@
-//! Snapshot tests (insta) of every report format on the demo study: `tests.csv`, the
-//! stdout summary, Markdown and LaTeX. See #4 and #6.
+//! Snapshot tests (insta) of every report format on the demo study: `ar.csv`,
+//! `events.csv`, `aar.csv`, `tests.csv`, the stdout summary, Markdown and LaTeX. See #4, #6
+//! and #9.
 
 use evstudy::StudyConfig;
 use evstudy::report::{csv, summary, tables};
@@ -17,13 +18,23 @@ fn text(bytes: Vec<u8>) -> String {
 }
 
 #[test]
+fn ar_csv_of_demo_study() {
+    insta::assert_snapshot!(text(csv::ar_csv(&demo_study()).unwrap()));
+}
+
+#[test]
+fn events_csv_of_demo_study() {
+    insta::assert_snapshot!(text(csv::events_csv(&demo_study()).unwrap()));
+}
+
+#[test]
 fn tests_csv_of_demo_study() {
-    insta::assert_snapshot!(text(csv::tests_csv(&demo_study())));
+    insta::assert_snapshot!(text(csv::tests_csv(&demo_study()).unwrap()));
 }
 
 #[test]
 fn aar_csv_of_demo_study() {
-    insta::assert_snapshot!(text(csv::aar_csv(&demo_study())));
+    insta::assert_snapshot!(text(csv::aar_csv(&demo_study()).unwrap()));
 }
 
 #[test]
@@ -53,7 +64,7 @@ fn study_json_round_trips_and_rerenders_identically() {
         "markdown differs after a JSON round trip"
     );
     assert!(
-        csv::tests_csv(&back) == csv::tests_csv(&study),
+        csv::tests_csv(&back).unwrap() == csv::tests_csv(&study).unwrap(),
         "tests.csv differs after a JSON round trip"
     );
     assert!(
