@@ -46,6 +46,7 @@ pub(super) struct ArRow<'a> {
     car: Num,
     sar: Num,
     car_se: Num,
+    span: Option<u32>,
     open: Num,
     high: Num,
     low: Num,
@@ -81,6 +82,7 @@ impl<'a> ArRow<'a> {
             car: Num(d.stats.car),
             sar: Num(d.stats.sar),
             car_se: Num(d.stats.car_se),
+            span: d.span,
             open: Num(d.open),
             high: Num(d.high),
             low: Num(d.low),
@@ -122,6 +124,11 @@ pub(super) struct EventCells<'a> {
     n_est: Option<usize>,
     df: Option<usize>,
     n_overlapping_other_events: Option<usize>,
+    halt_days: Option<u32>,
+    first_trade_day: Option<i32>,
+    first_trade_date: Option<NaiveDate>,
+    resumption_span: Option<u32>,
+    n_span_too_long: Option<usize>,
 }
 
 impl<'a> EventCells<'a> {
@@ -148,6 +155,11 @@ impl<'a> EventCells<'a> {
             n_est: Some(f.n()),
             df: Some(f.df_resid()),
             n_overlapping_other_events: Some(e.n_overlapping_other_events),
+            halt_days: Some(e.halt.as_ref().map_or(0, |h| h.halt_days)),
+            first_trade_day: e.halt.as_ref().and_then(|h| h.first_trade_day),
+            first_trade_date: e.halt.as_ref().and_then(|h| h.first_trade_date),
+            resumption_span: e.halt.as_ref().and_then(|h| h.resumption_span),
+            n_span_too_long: Some(e.n_span_too_long),
         }
     }
 
@@ -173,6 +185,11 @@ impl<'a> EventCells<'a> {
             n_est: None,
             df: None,
             n_overlapping_other_events: None,
+            halt_days: None,
+            first_trade_day: None,
+            first_trade_date: None,
+            resumption_span: None,
+            n_span_too_long: None,
         }
     }
 }

@@ -128,14 +128,14 @@ fn ar_csv_of_demo_study_has_its_header_and_one_row_per_event_day() {
     let header = csv.lines().next().unwrap();
     assert_eq!(
         header,
-        "event_id,ticker,group,event_date,day0,rel_day,date,ret,market_ret,normal_ret,ar,car,sar,car_se,open,high,low,close,ref_price,ref_price_source,limit_pct,up_limit,down_limit,limit_state,censored,free_day,return_span,rule_mismatch"
+        "event_id,ticker,group,event_date,day0,rel_day,date,ret,market_ret,normal_ret,ar,car,sar,car_se,span,open,high,low,close,ref_price,ref_price_source,limit_pct,up_limit,down_limit,limit_state,censored,free_day,return_span,rule_mismatch"
     );
     let days: usize = study.events.iter().map(|e| e.days.len()).sum();
     // 8 events × 21 days of the -10:10 window.
     assert_eq!(days, 8 * 21);
     let recs = records(&csv);
     assert_eq!(recs.len(), 1 + days);
-    assert!(recs.iter().all(|r| r.len() == 28));
+    assert!(recs.iter().all(|r| r.len() == 29));
 }
 
 #[test]
@@ -147,15 +147,15 @@ fn events_csv_of_demo_study_has_six_columns_per_car_window() {
     assert_eq!(
         header,
         format!(
-            "event_id,ticker,group,label,line,event_date,day0,shift_days,shift_reason,status,skip_reason,model,alpha,beta,sigma,r2,n_est,df,n_overlapping_other_events{windows}limit_board,limit_pct_day0,n_limit_up_close,n_limit_down_close,n_touch,n_one_price_lock,limit_run_day0,first_limit_day,first_free_day,first_free_date,car_free,bhar_free,sar_free,post_free_car_k,continuation,limit_run_censored,n_limit_days_estimation"
+            "event_id,ticker,group,label,line,event_date,day0,shift_days,shift_reason,status,skip_reason,model,alpha,beta,sigma,r2,n_est,df,n_overlapping_other_events,halt_days,first_trade_day,first_trade_date,resumption_span,n_span_too_long{windows}limit_board,limit_pct_day0,n_limit_up_close,n_limit_down_close,n_touch,n_one_price_lock,limit_run_day0,first_limit_day,first_free_day,first_free_date,car_free,bhar_free,sar_free,post_free_car_k,continuation,limit_run_censored,n_limit_days_estimation"
         )
     );
     let recs = records(&csv);
     assert_eq!(recs.len(), 1 + study.events.len() + study.skipped.len());
-    assert!(recs.iter().all(|r| r.len() == 19 + 6 * 5 + 17));
+    assert!(recs.iter().all(|r| r.len() == 24 + 6 * 5 + 17));
     // t_<window> is the event's SCAR (METHODS.md).
     let first = &recs[1];
-    assert_eq!(&first[21], &first[22]);
+    assert_eq!(&first[26], &first[27]);
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn a_skipped_event_is_a_full_length_row_with_its_reason() {
     let blanks = ",".repeat(6 * 5 + 17);
     assert_eq!(
         last,
-        format!("\"X,1\",000000.SZ,,,42,,,,,skipped,unknown_ticker,market,,,,,,,{blanks}")
+        format!("\"X,1\",000000.SZ,,,42,,,,,skipped,unknown_ticker,market,,,,,,,,,,,,{blanks}")
     );
 }
 
