@@ -81,6 +81,18 @@ pub(crate) fn simple_regression(y: &[f64], x: &[f64], s: &[f64]) -> Option<Simpl
     })
 }
 
+/// The market-model leverage of a row `x = [s, R_m]`:
+/// `x'(X'WX)^-1 x = s^2 / S + (R_m - s Rbar_m)^2 / SS_m` (MacKinlay 1997 eq. 7 for `s = 1`).
+pub(crate) fn market_leverage(s: f64, rm: f64, sessions: f64, mean_m: f64, ss_m: f64) -> f64 {
+    s * s / sessions + (rm - s * mean_m).powi(2) / ss_m
+}
+
+/// `sum s + g'(X'WX)^-1 g` for a window whose rows sum to `g = [s, R_m]`, summed left to
+/// right as MacKinlay's `L2 + L2^2/M + (...)^2/SS_m` (so `s = L2` gives the same bits).
+pub(crate) fn market_window_factor(s: f64, rm: f64, sessions: f64, mean_m: f64, ss_m: f64) -> f64 {
+    s + s * s / sessions + (rm - s * mean_m).powi(2) / ss_m
+}
+
 /// A weighted least-squares fit of `y` on the columns of `X` (METHODS-SPEC §3.1).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct LinearFit {

@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::least_squares::simple_regression;
+use super::least_squares::{market_leverage, market_window_factor, simple_regression};
 use super::{Estimation, FitError, FittedModel, Model, Regressors, hard_minimum};
 
 /// Market-model settings (none: OLS with intercept).
@@ -88,11 +88,6 @@ impl FittedMarketModel {
             self.n as f64
         }
     }
-
-    /// `x'(X'WX)^-1 x = s^2 / S + (R_m - s Rbar_m)^2 / SS_m` for `x = [s, R_m]`.
-    pub(crate) fn quadratic(&self, s: f64, rm: f64) -> f64 {
-        s * s / self.sessions() + (rm - s * self.mean_market).powi(2) / self.ss_market
-    }
 }
 
 impl FittedModel for FittedMarketModel {
@@ -101,13 +96,23 @@ impl FittedModel for FittedMarketModel {
     }
 
     fn leverage(&self, x: &Regressors) -> f64 {
-        self.quadratic(x.span, x.market)
+        market_leverage(
+            x.span,
+            x.market,
+            self.sessions(),
+            self.mean_market,
+            self.ss_market,
+        )
     }
 
     fn window_factor(&self, g: &Regressors) -> f64 {
-        // Summed left to right as MacKinlay's L2 + L2^2/M + (...)^2/SS_m (bit-stable).
-        let s = g.span;
-        s + s * s / self.sessions() + (g.market - s * self.mean_market).powi(2) / self.ss_market
+        market_window_factor(
+            g.span,
+            g.market,
+            self.sessions(),
+            self.mean_market,
+            self.ss_market,
+        )
     }
 
     fn sigma2(&self) -> f64 {

@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::least_squares::simple_regression;
+use super::least_squares::{market_leverage, market_window_factor, simple_regression};
 use super::{Estimation, FitError, FittedModel, Model, Regressors, hard_minimum};
 
 /// Scholes–Williams settings (one lag and one lead).
@@ -139,29 +139,29 @@ impl Model for ScholesWilliams {
     }
 }
 
-impl FittedScholesWilliams {
-    fn sessions(&self) -> f64 {
-        self.sum_span
-    }
-
-    fn quadratic(&self, s: f64, rm: f64) -> f64 {
-        s * s / self.sum_span + (rm - s * self.mean_market).powi(2) / self.ss_market
-    }
-}
-
 impl FittedModel for FittedScholesWilliams {
     fn normal(&self, x: &Regressors) -> f64 {
         self.alpha * x.span + self.beta * x.market
     }
 
     fn leverage(&self, x: &Regressors) -> f64 {
-        self.quadratic(x.span, x.market)
+        market_leverage(
+            x.span,
+            x.market,
+            self.sum_span,
+            self.mean_market,
+            self.ss_market,
+        )
     }
 
     fn window_factor(&self, g: &Regressors) -> f64 {
-        // Summed left to right as MacKinlay's L2 + L2^2/M + (...)^2/SS_m (bit-stable).
-        let s = g.span;
-        s + s * s / self.sessions() + (g.market - s * self.mean_market).powi(2) / self.ss_market
+        market_window_factor(
+            g.span,
+            g.market,
+            self.sum_span,
+            self.mean_market,
+            self.ss_market,
+        )
     }
 
     fn sigma2(&self) -> f64 {
