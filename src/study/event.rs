@@ -160,13 +160,6 @@ impl EventData<'_> {
         Some(x)
     }
 
-    /// `(stock return, market return over its span)` of calendar index `k`.
-    fn at(&self, k: usize) -> (Option<f64>, Option<f64>) {
-        let d = self.day(k);
-        let span = d.span.unwrap_or(1) as usize;
-        (d.ret, self.inputs.market_over(k, span, 0))
-    }
-
     /// Limit facts of calendar index `k` (with the span of its return).
     fn limit_at(&self, k: usize) -> Option<LimitDay> {
         let mut day = self
@@ -186,16 +179,17 @@ impl EventData<'_> {
 
     fn day_input(&self, frame: &Frame, k: usize) -> DayInput {
         let d = self.day(k);
-        let (ret, market_ret) = self.at(k);
-        let x = self.regressors(k).filter(|x| {
+        // The market return over the row's span is computed once, inside the regressors.
+        let all = self.regressors(k);
+        let x = all.filter(|x| {
             x.shifts[..=(2 * self.shifts as usize)]
                 .iter()
                 .all(|v| v.is_finite())
         });
         DayInput {
             rel_day: frame.rel_day(k),
-            ret,
-            market_ret,
+            ret: d.ret,
+            market_ret: all.map(|x| x.market),
             x,
             absorbed: !d.traded && self.gaps == GapPolicy::Span,
         }
