@@ -169,15 +169,22 @@ pub fn aar_csv(study: &Study) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// `tests.csv`: long table `group,window,test,statistic,p_value,df,n,distribution,note`,
-/// one row per group × CAR window × test, preceded by the window's CAAR as test `caar`.
+/// `tests.csv`: long table, one row per group × CAR window × test, preceded by the window's
+/// CAAR as test `caar`:
+/// `group,window,test,statistic,p_value,df,n,distribution,note,n_excluded,excluded,rbar,rbar_pairs,mean_overlap`.
+/// `n_excluded` and `excluded` (`reason:count;...`) describe the window, so every row of it
+/// repeats them (all its tests use the same events); `rbar`, `rbar_pairs` and
+/// `mean_overlap` are filled on the rows of the Kolari–Pynnönen tests.
 pub fn tests_csv(study: &Study) -> Vec<u8> {
-    let mut out = String::from("group,window,test,statistic,p_value,df,n,distribution,note\n");
+    let mut out = String::from(
+        "group,window,test,statistic,p_value,df,n,distribution,note,n_excluded,excluded,rbar,rbar_pairs,mean_overlap\n",
+    );
     for g in &study.groups {
         if let Some(f) = &g.car_free {
+            let excluded = exclusion_cells(f.n_excluded, &f.excluded);
             let _ = writeln!(
                 out,
-                "{},0:f,caar_free,{},,,{},,abhar_free={};continuation={};reversal={}",
+                "{},0:f,caar_free,{},,,{},,abhar_free={};continuation={};reversal={}{excluded},,,",
                 field(&g.group),
                 num(f.caar_free),
                 f.n,
@@ -185,22 +192,43 @@ pub fn tests_csv(study: &Study) -> Vec<u8> {
                 f.n_continuation,
                 f.n_reversal
             );
-            write_tests(&mut out, &g.group, "0:f", &f.tests);
+            write_tests(&mut out, &g.group, "0:f", &f.tests, &excluded);
         }
         for w in &g.windows {
+            let excluded = exclusion_cells(w.n_excluded, &w.excluded);
             let _ = writeln!(
                 out,
-                "{},{},caar,{},,,{},,abhar={}",
+                "{},{},caar,{},,,{},,abhar={}{excluded},,,",
                 field(&g.group),
                 w.window,
                 num(w.caar),
                 w.n,
                 num(w.abhar)
             );
-            write_tests(&mut out, &g.group, &w.window.to_string(), &w.tests);
+            write_tests(
+                &mut out,
+                &g.group,
+                &w.window.to_string(),
+                &w.tests,
+                &excluded,
+            );
         }
     }
     out.into_bytes()
+}
+
+/// `reason:count;...` of the events a window left out (empty when none).
+pub fn exclusion_summary(excluded: &[crate::result::Exclusion]) -> String {
+    excluded
+        .iter()
+        .map(|e| format!("{}:{}", e.reason, e.n))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// `,n_excluded,excluded` of a window.
+fn exclusion_cells(n: usize, excluded: &[crate::result::Exclusion]) -> String {
+    format!(",{n},{}", field(&exclusion_summary(excluded)))
 }
 
 const LIMIT_COLUMNS: &str = ",limit_board,limit_pct_day0,n_limit_up_close,n_limit_down_close,n_touch,n_one_price_lock,limit_run_day0,first_limit_day,first_free_day,first_free_date,car_free,bhar_free,sar_free,post_free_car_k,continuation,limit_run_censored,n_limit_days_estimation";
@@ -234,11 +262,28 @@ fn limit_cells(l: Option<&crate::result::EventLimits>) -> String {
     )
 }
 
-fn write_tests(out: &mut String, group: &str, window: &str, tests: &[crate::stats::TestStat]) {
+fn write_tests(
+    out: &mut String,
+    group: &str,
+    window: &str,
+    tests: &[crate::stats::TestStat],
+    excluded: &str,
+) {
     for t in tests {
+        let rho = t.correlation.map_or_else(
+            || ",,".to_string(),
+            |c| {
+                format!(
+                    "{},{},{}",
+                    num(Some(c.rbar)),
+                    c.n_pairs,
+                    num(c.mean_overlap)
+                )
+            },
+        );
         let _ = writeln!(
             out,
-            "{},{window},{},{},{},{},{},{},{}",
+            "{},{window},{},{},{},{},{},{},{}{excluded},{rho}",
             field(group),
             t.name,
             num(t.statistic),
