@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Alternative, GrankVariant, TestKind};
+use crate::config::{Alternative, GrankVariant, RbarMethod, TestKind};
 use crate::config::{
     ChartFormat, ColumnMap, GapPolicy, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window,
 };
@@ -269,6 +269,11 @@ pub struct RunArgs {
     /// GRANK variant: paper (Kolari-Pynnonen 2011) or estudy (Stata estudy) [default: paper].
     #[arg(long, value_name = "VARIANT")]
     pub grank_variant: Option<GrankVariant>,
+    /// rbar of kp_bmp_t and patell_z_kp: overlap (pair correlations weighted by the overlap
+    /// of the event windows, Kolari-Pape-Pynnonen 2018) or calendar (Kolari-Pynnonen 2010)
+    /// [default: overlap].
+    #[arg(long, value_name = "METHOD")]
+    pub rbar: Option<RbarMethod>,
     /// Limit rules, instruments and column mapping.
     #[command(flatten)]
     pub shared: SharedArgs,
@@ -370,6 +375,9 @@ impl RunArgs {
         }
         if let Some(g) = self.grank_variant {
             cfg.grank_variant = g;
+        }
+        if let Some(m) = self.rbar {
+            cfg.rbar = m;
         }
         cfg.allow_partial_car |= self.allow_partial_car;
         cfg.drop_limit_days_in_estimation |= self.drop_limit_days_in_estimation;

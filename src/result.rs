@@ -13,7 +13,7 @@ use crate::limits::{EventLimitSummary, LimitDay};
 use crate::models::Fitted;
 use crate::stats::EventSeries;
 pub use crate::stats::aggregate::{
-    AarRow, CaarRow, FreeRow, GroupResults, LIMIT_DAY0, NO_LIMIT_DAY0,
+    AarRow, CaarRow, Exclusion, FreeRow, GroupResults, LIMIT_DAY0, NO_LIMIT_DAY0,
 };
 use crate::stats::aggregate::{EventOutcome, FreeValues};
 use crate::stats::cross_section::WindowValues;
@@ -232,10 +232,29 @@ impl EventOutcome for EventResult {
             .map(|x| x.values)
     }
 
+    /// Read from the window's days: `no_trade_in_window` when no day of the window has a
+    /// close, `halt_in_window` when some day has none (a suspension), else `missing_return`
+    /// (a return or market return is missing although the stock traded).
+    fn window_missing_reason(&self, w: Window) -> Option<&'static str> {
+        let computed = self.windows.iter().find(|x| x.window == w);
+        if computed.is_some_and(|x| x.values.car.is_some()) {
+            return None;
+        }
+        let days: Vec<&DayRow> = self.days.iter().filter(|d| w.contains(d.rel_day)).collect();
+        let no_close = days.iter().filter(|d| d.close.is_none()).count();
+        Some(match (computed, days.len()) {
+            (None, _) | (_, 0) => "missing_car",
+            _ if no_close == days.len() => "no_trade_in_window",
+            _ if no_close > 0 => "halt_in_window",
+            _ => "missing_return",
+        })
+    }
+
     fn free(&self) -> Option<FreeValues> {
         let l = self.limits.as_ref()?;
         let s = &l.summary;
         Some(FreeValues {
+            first_free_day: s.first_free_day,
             values: WindowValues {
                 car: s.car_free,
                 scar: l.sar_free,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SettingsError};
 pub use formats::{ChartFormat, ReportFormat};
-pub use significance::{Alternative, GrankVariant, TestKind, UnknownName};
+pub use significance::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
 pub use window::{MAX_REL_DAY, Window};
 
 /// The normal-return model (METHODS-SPEC §3).
@@ -131,6 +131,9 @@ pub struct StudyConfig {
     pub alternative: Alternative,
     /// GRANK variant (`paper` or `estudy`).
     pub grank_variant: GrankVariant,
+    /// `rbar` of the Kolari–Pynnönen tests: `overlap` (Kolari–Pape–Pynnönen 2018, default)
+    /// or `calendar` (Kolari–Pynnönen 2010).
+    pub rbar: RbarMethod,
     /// One custom daily limit for every ticker, e.g. `10%` (overrides the dated rules).
     pub limit_rule: Option<String>,
     /// A TOML rules file extending the compiled-in dated rules (`src/limits/rules.toml`).
@@ -178,6 +181,7 @@ impl Default for StudyConfig {
             tests: TestKind::DEFAULT.to_vec(),
             alternative: Alternative::TwoSided,
             grank_variant: GrankVariant::Paper,
+            rbar: RbarMethod::Overlap,
             limit_rule: None,
             limit_rules: None,
             instruments: None,

@@ -1,6 +1,6 @@
 //! Settings of the cross-event tests: the test names (stable, used as the `test` column of
-//! `tests.csv`), the alternative hypothesis and the GRANK variant (METHODS-SPEC §5.5, §5.8,
-//! §5.11). The statistics themselves live in `stats::significance`.
+//! `tests.csv`), the alternative hypothesis, the GRANK variant and the `rbar` of the
+//! Kolari–Pynnönen adjustments (METHODS-SPEC §5.5, §5.8, §5.11). The statistics themselves live in `stats::significance`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -210,6 +210,47 @@ impl FromStr for GrankVariant {
     }
 }
 
+/// Which average cross-correlation `rbar` the Kolari–Pynnönen adjustments use (METHODS-SPEC
+/// §5.5; METHODS.md §4.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RbarMethod {
+    /// Kolari, Pape & Pynnönen (2018): each pair's residual correlation weighted by the share
+    /// of the CAR window that the two events' windows have in common (`0` when they never meet).
+    #[default]
+    Overlap,
+    /// Kolari & Pynnönen (2010): the plain mean of the calendar-aligned residual correlations.
+    Calendar,
+}
+
+impl RbarMethod {
+    /// Stable name used on the command line and in files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            RbarMethod::Overlap => "overlap",
+            RbarMethod::Calendar => "calendar",
+        }
+    }
+}
+
+impl FromStr for RbarMethod {
+    type Err = UnknownName;
+
+    /// # Errors
+    /// [`UnknownName`] unless `s` is `overlap` or `calendar`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "overlap" => Ok(RbarMethod::Overlap),
+            "calendar" => Ok(RbarMethod::Calendar),
+            _ => Err(UnknownName {
+                what: "rbar method",
+                given: s.to_owned(),
+                expected: vec!["overlap", "calendar"],
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +279,17 @@ mod tests {
     fn unknown_test_name_lists_the_accepted_ones() {
         let err = "patell".parse::<TestKind>().unwrap_err().to_string();
         assert!(err.starts_with("unknown test \"patell\" (expected one of: csect_t, bw_t"));
+    }
+
+    #[test]
+    fn rbar_methods_parse_from_their_names() {
+        for m in [RbarMethod::Overlap, RbarMethod::Calendar] {
+            assert_eq!(m.name().parse::<RbarMethod>().unwrap(), m);
+            let de: StrDeserializer<'_, ValueError> = m.name().into_deserializer();
+            assert_eq!(RbarMethod::deserialize(de).unwrap(), m);
+        }
+        assert_eq!(RbarMethod::default(), RbarMethod::Overlap);
+        assert!("pairs".parse::<RbarMethod>().is_err());
     }
 
     #[test]

@@ -96,8 +96,12 @@ pub fn aar_csv(study: &Study) -> Result<Vec<u8>> {
     t.finish()
 }
 
-/// `tests.csv`: long table `group,window,test,statistic,p_value,df,n,distribution,note`,
-/// one row per group × CAR window × test, preceded by the window's CAAR as test `caar`.
+/// `tests.csv`: long table, one row per group × CAR window × test, preceded by the window's
+/// CAAR as test `caar`:
+/// `group,window,test,statistic,p_value,df,n,distribution,note,n_excluded,excluded,rbar,rbar_pairs,mean_overlap`.
+/// `n_excluded` and `excluded` (`reason:count;...`) describe the window, so every row of it
+/// repeats them (all its tests use the same events); `rbar`, `rbar_pairs` and
+/// `mean_overlap` are filled on the rows of the Kolari–Pynnönen tests.
 ///
 /// # Errors
 /// `Internal` when a record cannot be written (a bug).
@@ -113,28 +117,48 @@ pub fn tests_csv(study: &Study) -> Result<Vec<u8>> {
                 f.n_reversal
             );
             let window = "0:f";
+            let excluded = exclusion_summary(&f.excluded);
+            let out = (f.n_excluded, excluded.as_str());
             t.row(TestRow::average(
                 group,
                 window,
                 "caar_free",
-                f.caar_free,
-                f.n,
+                (f.caar_free, f.n),
                 note,
+                out,
             ))?;
             for s in &f.tests {
-                t.row(TestRow::test(group, window, s))?;
+                t.row(TestRow::test(group, window, s, out))?;
             }
         }
         for w in &g.windows {
             let note = format!("abhar={}", num(w.abhar));
             let window = w.window.to_string();
-            t.row(TestRow::average(group, &window, "caar", w.caar, w.n, note))?;
+            let excluded = exclusion_summary(&w.excluded);
+            let out = (w.n_excluded, excluded.as_str());
+            t.row(TestRow::average(
+                group,
+                &window,
+                "caar",
+                (w.caar, w.n),
+                note,
+                out,
+            ))?;
             for s in &w.tests {
-                t.row(TestRow::test(group, &window, s))?;
+                t.row(TestRow::test(group, &window, s, out))?;
             }
         }
     }
     t.finish()
+}
+
+/// `reason:count;...` of the events a window left out (empty when none).
+pub fn exclusion_summary(excluded: &[crate::result::Exclusion]) -> String {
+    excluded
+        .iter()
+        .map(|e| format!("{}:{}", e.reason, e.n))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// `evstudy limits` CSV: one row per hit.

@@ -323,10 +323,24 @@ pub(super) struct TestRow<'a> {
     n: usize,
     distribution: &'a str,
     note: String,
+    n_excluded: usize,
+    excluded: &'a str,
+    rbar: Num,
+    rbar_pairs: Option<usize>,
+    mean_overlap: Num,
 }
 
+/// A window's events left out of its tests: how many, and `reason:count;...`.
+pub(super) type Excluded<'a> = (usize, &'a str);
+
 impl<'a> TestRow<'a> {
-    pub(super) fn test(group: &'a str, window: &'a str, t: &'a TestStat) -> Self {
+    pub(super) fn test(
+        group: &'a str,
+        window: &'a str,
+        t: &'a TestStat,
+        (n_excluded, excluded): Excluded<'a>,
+    ) -> Self {
+        let rho = t.correlation.as_ref();
         TestRow {
             group,
             window,
@@ -337,18 +351,23 @@ impl<'a> TestRow<'a> {
             n: t.n,
             distribution: &t.distribution,
             note: t.note.clone(),
+            n_excluded,
+            excluded,
+            rbar: Num(rho.map(|c| c.rbar)),
+            rbar_pairs: rho.map(|c| c.n_pairs),
+            mean_overlap: Num(rho.and_then(|c| c.mean_overlap)),
         }
     }
 
-    /// The pseudo-test `test` (`caar`, `caar_free`) whose statistic is the average itself;
-    /// `note` carries the companion numbers.
+    /// The pseudo-test `test` (`caar`, `caar_free`) whose statistic is the average itself
+    /// over `n` events; `note` carries the companion numbers.
     pub(super) fn average(
         group: &'a str,
         window: &'a str,
         test: &'a str,
-        value: Option<f64>,
-        n: usize,
+        (value, n): (Option<f64>, usize),
         note: String,
+        (n_excluded, excluded): Excluded<'a>,
     ) -> Self {
         TestRow {
             group,
@@ -360,6 +379,11 @@ impl<'a> TestRow<'a> {
             n,
             distribution: "",
             note,
+            n_excluded,
+            excluded,
+            rbar: Num(None),
+            rbar_pairs: None,
+            mean_overlap: Num(None),
         }
     }
 }

@@ -152,6 +152,7 @@ fn truncate(s: &str, n: usize) -> String {
 const MAIN_TESTS: [&str; 5] = ["csect_t", "bmp_t", "kp_bmp_t", "grank_t", "gen_sign"];
 
 fn write_groups<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<()> {
+    let mut any_rbar = false;
     for g in &study.groups {
         let shown: Vec<&str> = MAIN_TESTS
             .iter()
@@ -162,40 +163,95 @@ fn write_groups<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<()> {
                     .is_some_and(|win| win.tests.iter().any(|t| t.name == *n))
             })
             .collect();
+        let rbar_of = |tests: &[crate::stats::TestStat]| {
+            tests
+                .iter()
+                .find(|t| t.name == "kp_bmp_t")
+                .and_then(|t| t.correlation)
+        };
+        let with_rbar = g.windows.iter().any(|win| rbar_of(&win.tests).is_some());
+        any_rbar |= with_rbar;
         writeln!(
             w,
-            "\nacross events, group {} ({} events, rbar {:.4} over {} pairs):",
+            "\nacross events, group {} ({} events; calendar rbar {:.4} over {} pairs):",
             g.group, g.n_events, g.cross_correlation.rbar, g.cross_correlation.n_pairs
         )?;
-        let mut header = format!("{:<10} {:>4} {:>9}", "window", "n", "CAAR");
+        let mut header = format!("{:<10} {:>4} {:>4} {:>9}", "window", "n", "out", "CAAR");
         for n in &shown {
             let _ = write!(header, " {n:>14}");
         }
-        writeln!(w, "{header}")?;
-        for win in &g.windows {
-            let line = test_row(&win.window.to_string(), win.n, win.caar, &win.tests, &shown);
-            writeln!(w, "{line}")?;
+        if with_rbar {
+            let _ = write!(header, " {:>8}", "rbar");
         }
-        if let Some(f) = &g.car_free {
+        writeln!(w, "{header}")?;
+        let rbar_cell = |tests: &[crate::stats::TestStat]| {
+            rbar_of(tests).map_or_else(String::new, |c| format!(" {:>8.4}", c.rbar))
+        };
+        for win in &g.windows {
+            let line = test_row(
+                &win.window.to_string(),
+                (win.n, win.n_excluded),
+                win.caar,
+                &win.tests,
+                &shown,
+            );
             writeln!(
                 w,
                 "{}",
-                test_row("0:f free", f.n, f.caar_free, &f.tests, &shown)
+                format!("{line}{}", rbar_cell(&win.tests)).trim_end()
             )?;
+        }
+        if let Some(f) = &g.car_free {
+            let line = test_row(
+                "0:f free",
+                (f.n, f.n_excluded),
+                f.caar_free,
+                &f.tests,
+                &shown,
+            );
+            writeln!(w, "{}", format!("{line}{}", rbar_cell(&f.tests)).trim_end())?;
             writeln!(
                 w,
                 "           (CAR through each event's first free day; continuation {} / reversal {} after it)",
                 f.n_continuation, f.n_reversal
             )?;
         }
+        for win in g.windows.iter().filter(|win| win.n_excluded > 0) {
+            writeln!(
+                w,
+                "           left out of every {} test: {}",
+                win.window,
+                exclusion_list(&win.excluded)
+            )?;
+        }
     }
     if !study.groups.is_empty() {
         writeln!(
             w,
-            "test statistics with two-sided p: *** 1%, ** 5%, * 10% (all tests: tests.csv, aar.csv)"
+            "test statistics with two-sided p: *** 1%, ** 5%, * 10% (all tests: tests.csv, aar.csv); out: events left out of the window's tests"
         )?;
     }
+    if any_rbar {
+        let how = match study.config.rbar {
+            crate::config::RbarMethod::Overlap => {
+                "pair correlations weighted by the overlap of the event windows (Kolari-Pape-Pynnonen 2018)"
+            }
+            crate::config::RbarMethod::Calendar => {
+                "mean calendar-aligned pair correlation (Kolari-Pynnonen 2010)"
+            }
+        };
+        writeln!(w, "rbar: of kp_bmp_t over the window's events, {how}")?;
+    }
     Ok(())
+}
+
+/// `reason n, reason n` of the events a window left out.
+fn exclusion_list(excluded: &[crate::result::Exclusion]) -> String {
+    excluded
+        .iter()
+        .map(|e| format!("{} {}", e.reason, e.n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One sentence per event whose day 0 closed at a daily limit (METHODS-SPEC §7.3 reporting
@@ -281,15 +337,16 @@ pub fn halt_notices(study: &Study) -> Vec<String> {
         .collect()
 }
 
-/// One line of a group table: label, n, CAAR, then each shown test with its stars.
+/// One line of a group table: label, n and the events left out, CAAR, then each shown test
+/// with its stars.
 fn test_row(
     label: &str,
-    n: usize,
+    (n, out): (usize, usize),
     caar: Option<f64>,
     tests: &[crate::stats::TestStat],
     shown: &[&str],
 ) -> String {
-    let mut line = format!("{label:<10} {n:>4} {:>9}", pct(caar));
+    let mut line = format!("{label:<10} {n:>4} {out:>4} {:>9}", pct(caar));
     for name in shown {
         let cell = tests
             .iter()
@@ -302,5 +359,5 @@ fn test_row(
             });
         let _ = write!(line, " {cell:>14}");
     }
-    line.trim_end().to_string()
+    line
 }

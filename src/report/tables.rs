@@ -100,6 +100,34 @@ fn notes(study: &Study) -> Vec<String> {
             crate::config::Alternative::Greater => "one-sided (greater)",
         }
     )];
+    if shown_tests(study).contains(&"kp_bmp_t") {
+        out.push(match c.rbar {
+            crate::config::RbarMethod::Overlap => "kp_bmp_t: rbar over each window's events, every pair's residual correlation weighted by the overlap of the two event windows (Kolari, Pape and Pynnönen 2018).".to_string(),
+            crate::config::RbarMethod::Calendar => "kp_bmp_t: rbar over each window's events, the mean calendar-aligned residual correlation (Kolari and Pynnönen 2010).".to_string(),
+        });
+    }
+    for g in &study.groups {
+        let left_out: Vec<String> = g
+            .windows
+            .iter()
+            .filter(|w| w.n_excluded > 0)
+            .map(|w| {
+                let why: Vec<String> = w
+                    .excluded
+                    .iter()
+                    .map(|e| format!("{} {}", e.reason.replace('_', " "), e.n))
+                    .collect();
+                format!("CAR({}) {}", w.window, why.join(", "))
+            })
+            .collect();
+        if !left_out.is_empty() {
+            out.push(format!(
+                "Group {}: events without a CAR over a window are left out of all its tests ({}).",
+                g.group,
+                left_out.join("; ")
+            ));
+        }
+    }
     let censored = censored_notices(study);
     if !censored.is_empty() {
         out.push(format!(

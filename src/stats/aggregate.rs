@@ -1,20 +1,22 @@
 //! Across events (METHODS-SPEC §5.0): AAR per relative day, CAAR per day (mean of the
-//! events' running CARs) and per CAR window (mean of available CARs, the same events as
-//! its tests), ABHAR, and every requested test statistic — for all events and for each
-//! `group` of the events file.
+//! events' running CARs) and per CAR window (mean of the CARs of the window's events, the
+//! same events as every one of its tests), ABHAR, and every requested test statistic — for
+//! all events and for each `group` of the events file. Which events enter which test is
+//! decided once (`test_events.rs`); the events a window leaves out are reported by reason.
 //!
 //! ```text
 //! AAR_t = (1/N_t) sum_i AR_it        CAAR(t1,t2) = (1/N_W) sum_i CAR_i(t1,t2)
 //! ```
 
-use serde::{Deserialize, Serialize};
-
 use super::cross_section::{EventSeries, TestStat, WindowValues};
 use super::event::DayStats;
+pub use super::group_rows::{AarRow, CaarRow, FreeRow, GroupResults};
 use super::significance::{
-    CrossCorrelation, Sample, TestOptions, cross_correlation, day_tests, map_parallel,
-    partitioned_cross_correlation, window_tests,
+    CrossCorrelation, PairSums, RbarMethod, Sample, TestOptions, day_tests, map_parallel,
+    target_correlations, window_tests,
 };
+pub use super::test_events::Exclusion;
+use super::test_events::{Plan, WindowEvents};
 use crate::config::{TestKind, Window};
 
 /// What the aggregation reads of one computed event (the result schema implements it, so
@@ -30,6 +32,15 @@ pub trait EventOutcome: Sync {
     fn window(&self, w: Window) -> Option<WindowValues>;
     /// The limit-adjusted reaction, when the event has limit analysis.
     fn free(&self) -> Option<FreeValues>;
+    /// Why the event has no CAR over window `w` (a short code such as `missing_car`), or
+    /// `None` when it has one. The events without a CAR are left out of every test of the
+    /// window and counted under this reason.
+    fn window_missing_reason(&self, w: Window) -> Option<&'static str> {
+        self.window(w)
+            .and_then(|v| v.car)
+            .is_none()
+            .then_some("missing_car")
+    }
 }
 
 /// The limit-adjusted reaction of one event (METHODS-SPEC §7.2).
@@ -37,85 +48,12 @@ pub trait EventOutcome: Sync {
 pub struct FreeValues {
     /// `CAR(0, f)`, `BHAR(0, f)`, `SCAR(0, f)` and the number of AR days, as window values.
     pub values: WindowValues,
+    /// The first free day `f` (the window is `[0, f]`).
+    pub first_free_day: Option<i32>,
     /// Whether the post-free-day CAR continues (`Some(true)`) or reverses the reaction.
     pub continuation: Option<bool>,
     /// Whether day 0 closed at a limit (the `limit_day0` subsample).
     pub limit_day0: bool,
-}
-
-/// One relative day across the events of a group.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AarRow {
-    /// Relative day.
-    pub rel_day: i32,
-    /// Events with an AR that day.
-    pub n: usize,
-    /// Average abnormal return.
-    pub aar: Option<f64>,
-    /// Mean of the events' CARs from the window start through this day.
-    pub caar: Option<f64>,
-    /// Running sum of AAR (for charts; differs from `caar` when ARs are missing).
-    pub caar_sum: Option<f64>,
-    /// Half-width of the 95% interval of AAR from the day's cross-sectional t:
-    /// `t_{0.975, df} · |AAR / t|` (1.96 for a normal reference); `None` without `csect_t`.
-    #[serde(default)]
-    pub aar_half95: Option<f64>,
-    /// Day tests.
-    pub tests: Vec<TestStat>,
-}
-
-/// One CAR window across the events of a group.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CaarRow {
-    /// The window.
-    pub window: Window,
-    /// Events with a CAR over it.
-    pub n: usize,
-    /// Mean CAR.
-    pub caar: Option<f64>,
-    /// Mean BHAR (events with a complete window).
-    pub abhar: Option<f64>,
-    /// Window tests.
-    pub tests: Vec<TestStat>,
-}
-
-/// Cross-event results of one group.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GroupResults {
-    /// `all`, or a value of the events file's `group` column.
-    pub group: String,
-    /// Computed events in the group.
-    pub n_events: usize,
-    /// Positions of the group's events in the study's event list.
-    #[serde(default)]
-    pub members: Vec<usize>,
-    /// Average residual cross-correlation used by the Kolari–Pynnönen tests.
-    pub cross_correlation: CrossCorrelation,
-    /// Per relative day.
-    pub days: Vec<AarRow>,
-    /// Per CAR window.
-    pub windows: Vec<CaarRow>,
-    /// The limit-adjusted reaction `CAR_free = CAR(0, f)` across events (METHODS-SPEC §7.2),
-    /// when any event of the group has limit analysis.
-    pub car_free: Option<FreeRow>,
-}
-
-/// `CAR_free` across events: each event over its own window `[0, f_i]`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FreeRow {
-    /// Events with a `CAR_free`.
-    pub n: usize,
-    /// Mean `CAR_free`.
-    pub caar_free: Option<f64>,
-    /// Mean `BHAR_free`.
-    pub abhar_free: Option<f64>,
-    /// Events whose post-free-day CAR continues the reaction (delayed price discovery).
-    pub n_continuation: usize,
-    /// Events whose post-free-day CAR reverses it (overreaction).
-    pub n_reversal: usize,
-    /// csect_t, bmp_t, kp_bmp_t and grank_t on `CAR_free` / `sar_free` (BW needs a common
-    /// window and is not reported).
-    pub tests: Vec<TestStat>,
 }
 
 fn mean(v: impl Iterator<Item = f64>) -> (usize, Option<f64>) {
@@ -138,33 +76,114 @@ pub fn aggregate<E: EventOutcome>(
     car_windows: &[Window],
     opts: &TestOptions,
 ) -> GroupResults {
-    let sample = Sample::new(events.iter().map(|e| e.series()));
-    let rho = if needs_rho(opts) && sample.len() > 1 {
-        cross_correlation(&sample, opts.min_common_dates)
-    } else {
-        CrossCorrelation::ZERO
-    };
-    aggregate_with(group, events, &sample, rho, window, car_windows, opts)
+    let spec = [(group, (0..events.len()).collect())];
+    let mut g = aggregate_groups(events, &spec, window, car_windows, opts).swap_remove(0);
+    g.members = Vec::new();
+    g
 }
 
-/// [`aggregate`] with the group's sample and `rbar` already at hand.
-fn aggregate_with<E: EventOutcome>(
-    group: &str,
+/// The `rbar`s of one group's tests.
+struct GroupRhos {
+    group: CrossCorrelation,
+    days: Vec<CrossCorrelation>,
+    windows: Vec<CrossCorrelation>,
+    free: CrossCorrelation,
+}
+
+impl GroupRhos {
+    fn zero(plan: &Plan) -> Self {
+        GroupRhos {
+            group: CrossCorrelation::ZERO,
+            days: vec![CrossCorrelation::ZERO; plan.days.len()],
+            windows: vec![CrossCorrelation::ZERO; plan.windows.len()],
+            free: CrossCorrelation::ZERO,
+        }
+    }
+
+    /// From the sums of the targets of [`Plan::targets`], in their order.
+    fn new(sums: &[PairSums], plan: &Plan, method: RbarMethod) -> Self {
+        let (nd, nw) = (plan.days.len(), plan.windows.len());
+        let of = |s: &[PairSums]| s.iter().map(|s| s.rbar(method)).collect();
+        GroupRhos {
+            group: sums[0].rbar(RbarMethod::Calendar).without_overlap(),
+            days: of(&sums[1..=nd]),
+            windows: of(&sums[1 + nd..1 + nd + nw]),
+            free: sums
+                .get(1 + nd + nw)
+                .map_or(CrossCorrelation::ZERO, |s| s.rbar(method)),
+        }
+    }
+}
+
+/// Aggregate each group `(name, positions of its events in events)`, in order: which events
+/// enter which test, then every `rbar` of every group from one pass over the pairs of all
+/// events (a group's pairs are among them, with the same values as the group alone), then
+/// the groups' tests on all cores, with the same results on any number of them.
+fn aggregate_groups<E: EventOutcome>(
     events: &[&E],
-    sample: &Sample<'_>,
-    rho: CrossCorrelation,
+    groups: &[(&str, Vec<usize>)],
     window: Window,
     car_windows: &[Window],
     opts: &TestOptions,
+) -> Vec<GroupResults> {
+    let members_of =
+        |positions: &[usize]| -> Vec<&E> { positions.iter().map(|&i| events[i]).collect() };
+    let plans: Vec<Plan> = map_parallel(groups, |(_, positions)| {
+        Plan::new(&members_of(positions), window, car_windows)
+    });
+    let rhos: Vec<GroupRhos> = if needs_rho(opts) {
+        let sample = Sample::new(events.iter().map(|e| e.series()));
+        let per_group: Vec<Vec<_>> = plans
+            .iter()
+            .zip(groups)
+            .map(|(plan, (_, positions))| plan.targets(&sample, positions, opts.rbar))
+            .collect();
+        let targets: Vec<_> = per_group.iter().flatten().cloned().collect();
+        let sums = target_correlations(&sample, opts.min_common_dates, &targets);
+        let mut rest = &sums[..];
+        plans
+            .iter()
+            .zip(&per_group)
+            .map(|(plan, t)| {
+                let (mine, tail) = rest.split_at(t.len());
+                rest = tail;
+                GroupRhos::new(mine, plan, opts.rbar)
+            })
+            .collect()
+    } else {
+        plans.iter().map(GroupRhos::zero).collect()
+    };
+    let jobs: Vec<usize> = (0..groups.len()).collect();
+    map_parallel(&jobs, |&g| {
+        let (name, positions) = &groups[g];
+        let members = members_of(positions);
+        let mut out = aggregate_with(name, &members, &plans[g], &rhos[g], car_windows, opts);
+        out.members.clone_from(positions);
+        out
+    })
+}
+
+/// The tests of one group, from its [`Plan`] and `rbar`s.
+fn aggregate_with<E: EventOutcome>(
+    group: &str,
+    events: &[&E],
+    plan: &Plan,
+    rhos: &GroupRhos,
+    car_windows: &[Window],
+    opts: &TestOptions,
 ) -> GroupResults {
+    let sample = Sample::new(events.iter().map(|e| e.series()));
     let mut running = 0.0;
-    let days = (window.from..=window.to)
-        .map(|t| {
+    let days = plan
+        .days
+        .iter()
+        .zip(&rhos.days)
+        .map(|(&(t, _), rho)| {
             let day = |e: &&E| e.day(t);
             let (n, aar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.ar)));
             let (_, caar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.car)));
             running += aar.unwrap_or(0.0);
-            let tests = day_tests(sample, t, &rho, opts);
+            let tests = day_tests(&sample, t, rho, opts);
             AarRow {
                 rel_day: t,
                 n,
@@ -176,33 +195,70 @@ fn aggregate_with<E: EventOutcome>(
             }
         })
         .collect();
+    let mut subsamples = Subsamples::new(events, &sample);
     let windows = car_windows
         .iter()
-        .map(|&w| {
-            let values: Vec<WindowValues> = events
-                .iter()
-                .map(|e| e.window(w).unwrap_or(WindowValues::MISSING))
-                .collect();
-            let (n, caar) = mean(values.iter().filter_map(|v| v.car));
-            let (_, abhar) = mean(values.iter().filter_map(|v| v.bhar));
+        .zip(&plan.windows)
+        .zip(&rhos.windows)
+        .map(|((&w, set), rho)| {
+            let (n, caar) = mean(set.values.iter().filter_map(|v| v.car));
+            let (_, abhar) = mean(set.values.iter().filter_map(|v| v.bhar));
+            let on = subsamples.of(&set.members);
             CaarRow {
                 window: w,
                 n,
+                n_excluded: set.n_excluded(),
+                excluded: set.excluded.clone(),
                 caar,
                 abhar,
-                tests: window_tests(sample, &values, w.from, w.to, &rho, opts),
+                tests: window_tests(on, &set.values, w.from, w.to, rho, opts),
             }
         })
         .collect();
-    let car_free = car_free_row(events, sample, &rho, opts);
+    let car_free = plan
+        .free
+        .as_ref()
+        .map(|set| car_free_row(events, set, subsamples.of(&set.members), &rhos.free, opts));
     GroupResults {
         group: group.to_string(),
         n_events: events.len(),
         members: Vec::new(),
-        cross_correlation: rho,
+        cross_correlation: rhos.group,
         days,
         windows,
         car_free,
+    }
+}
+
+/// The samples of a group's window tests: the group's own when a window keeps every event,
+/// else a subsample of just the window's events (built once per distinct set of events,
+/// sharing the group's per-event ranks).
+struct Subsamples<'s, 'a, E> {
+    events: &'s [&'a E],
+    group: &'s Sample<'a>,
+    built: Vec<(Vec<usize>, Sample<'a>)>,
+}
+
+impl<'s, 'a, E: EventOutcome> Subsamples<'s, 'a, E> {
+    fn new(events: &'s [&'a E], group: &'s Sample<'a>) -> Self {
+        Subsamples {
+            events,
+            group,
+            built: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, members: &[usize]) -> &Sample<'a> {
+        if members.len() == self.events.len() {
+            return self.group;
+        }
+        let found = self.built.iter().position(|(m, _)| m == members);
+        let k = found.unwrap_or_else(|| {
+            self.built
+                .push((members.to_vec(), self.group.subsample(members)));
+            self.built.len() - 1
+        });
+        &self.built[k].1
     }
 }
 
@@ -222,23 +278,17 @@ fn half_width_95(aar: f64, tests: &[TestStat]) -> Option<f64> {
 
 fn car_free_row<E: EventOutcome>(
     events: &[&E],
+    set: &WindowEvents,
     sample: &Sample<'_>,
     rho: &CrossCorrelation,
     opts: &TestOptions,
-) -> Option<FreeRow> {
-    let free: Vec<Option<FreeValues>> = events.iter().map(|e| e.free()).collect();
-    if free.iter().all(Option::is_none) {
-        return None;
-    }
-    let values: Vec<WindowValues> = free
-        .iter()
-        .map(|f| f.map_or(WindowValues::MISSING, |f| f.values))
-        .collect();
-    let (n, caar_free) = mean(values.iter().filter_map(|v| v.car));
-    let (_, abhar_free) = mean(values.iter().filter_map(|v| v.bhar));
+) -> FreeRow {
+    let (n, caar_free) = mean(set.values.iter().filter_map(|v| v.car));
+    let (_, abhar_free) = mean(set.values.iter().filter_map(|v| v.bhar));
     let cont = |want: bool| {
-        free.iter()
-            .filter(|f| f.and_then(|f| f.continuation) == Some(want))
+        events
+            .iter()
+            .filter(|e| e.free().and_then(|f| f.continuation) == Some(want))
             .count()
     };
     let free_opts = TestOptions {
@@ -253,14 +303,16 @@ fn car_free_row<E: EventOutcome>(
         .collect(),
         ..opts.clone()
     };
-    Some(FreeRow {
+    FreeRow {
         n,
+        n_excluded: set.n_excluded(),
+        excluded: set.excluded.clone(),
         caar_free,
         abhar_free,
         n_continuation: cont(true),
         n_reversal: cont(false),
-        tests: window_tests(sample, &values, 0, 0, rho, &free_opts),
-    })
+        tests: window_tests(sample, &set.values, 0, 0, rho, &free_opts),
+    }
 }
 
 /// Subsample of the events whose day 0 closed at a daily limit.
@@ -268,11 +320,12 @@ pub const LIMIT_DAY0: &str = "limit_day0";
 /// Subsample of the events whose day 0 did not close at a limit.
 pub const NO_LIMIT_DAY0: &str = "no_limit_day0";
 
-/// `all` first, then each named group in ascending order (only when the events file names any).
+/// `all` first, then each named group in ascending order (only when the events file names
+/// any), then `limit_day0` and `no_limit_day0` when some event closed at a limit on day 0.
 ///
-/// `rbar` of every group comes from one pass over the pairs of all events (a group's pairs
-/// are among them), with the same value as [`aggregate`] of the group alone; the pairs and
-/// then the groups are computed on all cores, with the same results on any number of them.
+/// Every `rbar` of every group comes from one pass over the pairs of all events, with the
+/// same value as [`aggregate`] of the group alone; the pairs and then the groups are computed
+/// on all cores, with the same results on any number of them.
 pub fn by_group<E: EventOutcome>(
     events: &[E],
     window: Window,
@@ -286,58 +339,26 @@ pub fn by_group<E: EventOutcome>(
         .collect();
     names.sort_unstable();
     names.dedup();
-    // The Kim-Rhee comparison: events whose day 0 closed at a limit versus the others.
-    let limited = |e: &E| e.free().is_some_and(|f| f.limit_day0);
-    let any_limited = events.iter().any(limited);
-    let named: Vec<Option<usize>> = events
-        .iter()
-        .map(|e| names.binary_search(&e.group()).ok())
-        .collect();
-    let limit_class: Vec<Option<usize>> = events
-        .iter()
-        .map(|e| Some(usize::from(!limited(e))))
-        .collect();
-    let rho = needs_rho(opts).then(|| {
-        let sample = Sample::new(events.iter().map(EventOutcome::series));
-        let partitions: [&[Option<usize>]; 2] = [&named, &limit_class];
-        partitioned_cross_correlation(&sample, opts.min_common_dates, &partitions)
-    });
-    let rho_of = |partition: Option<usize>, class: usize| {
-        rho.as_ref()
-            .map_or(CrossCorrelation::ZERO, |r| match partition {
-                None => r.all,
-                Some(p) => r.classes[p]
-                    .get(class)
-                    .copied()
-                    .unwrap_or(CrossCorrelation::ZERO),
-            })
-    };
-    // (name, member positions, rbar) of every group, in output order.
     let all: Vec<usize> = (0..events.len()).collect();
-    let mut groups: Vec<(&str, Vec<usize>, CrossCorrelation)> =
-        vec![("all", all.clone(), rho_of(None, 0))];
-    for (k, g) in names.iter().enumerate() {
+    let mut groups: Vec<(&str, Vec<usize>)> = vec![("all", all.clone())];
+    for g in &names {
         let members = all
             .iter()
             .copied()
             .filter(|&i| events[i].group() == *g)
             .collect();
-        groups.push((g, members, rho_of(Some(0), k)));
+        groups.push((g, members));
     }
-    if any_limited {
+    // The Kim-Rhee comparison: events whose day 0 closed at a limit versus the others.
+    let limited = |e: &E| e.free().is_some_and(|f| f.limit_day0);
+    if events.iter().any(limited) {
         let (hit, free): (Vec<usize>, Vec<usize>) =
             all.iter().copied().partition(|&i| limited(&events[i]));
-        groups.push((LIMIT_DAY0, hit, rho_of(Some(1), 0)));
-        groups.push((NO_LIMIT_DAY0, free, rho_of(Some(1), 1)));
+        groups.push((LIMIT_DAY0, hit));
+        groups.push((NO_LIMIT_DAY0, free));
     }
-    // Groups are independent: aggregate them on all cores (results in this order).
-    map_parallel(&groups, |(name, positions, rho)| {
-        let members: Vec<&E> = positions.iter().map(|&i| &events[i]).collect();
-        let sample = Sample::new(members.iter().map(|e| e.series()));
-        let mut g = aggregate_with(name, &members, &sample, *rho, window, car_windows, opts);
-        g.members.clone_from(positions);
-        g
-    })
+    let refs: Vec<&E> = events.iter().collect();
+    aggregate_groups(&refs, &groups, window, car_windows, opts)
 }
 
 #[cfg(test)]
@@ -353,6 +374,7 @@ mod tests {
             n: 8,
             distribution: "t".to_string(),
             note: String::new(),
+            correlation: None,
         }]
     }
 

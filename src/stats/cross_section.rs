@@ -80,6 +80,41 @@ pub struct TestStat {
     pub n: usize,
     /// Reference distribution: `"t"`, `"normal"` or `"exact"`.
     pub distribution: String,
-    /// Why the statistic is missing, or an extra number worth reporting (e.g. `rbar=0.0213`).
+    /// Why the statistic is missing, or an extra number worth reporting (e.g. `z=-1.6855`).
     pub note: String,
+    /// The `rbar` behind a Kolari–Pynnönen adjustment (`kp_bmp_t`, `patell_z_kp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<CrossCorrelation>,
+}
+
+/// An average pairwise correlation `rbar` of estimation-window ARs, how many pairs it
+/// averages and how much the pairs' windows overlap (METHODS-SPEC §5.5).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CrossCorrelation {
+    /// The average correlation; `0` when `n_pairs == 0`.
+    pub rbar: f64,
+    /// Number of pairs that entered the average.
+    pub n_pairs: usize,
+    /// Mean overlap `o_ij` of the windows over every pair of the events (`None` without a
+    /// pair, or when `rbar` does not belong to one window).
+    #[serde(default)]
+    pub mean_overlap: Option<f64>,
+}
+
+impl CrossCorrelation {
+    /// No correlation: the KP factors are 1.
+    pub const ZERO: CrossCorrelation = CrossCorrelation {
+        rbar: 0.0,
+        n_pairs: 0,
+        mean_overlap: None,
+    };
+
+    /// The same `rbar` without a mean overlap.
+    #[must_use]
+    pub fn without_overlap(self) -> Self {
+        CrossCorrelation {
+            mean_overlap: None,
+            ..self
+        }
+    }
 }

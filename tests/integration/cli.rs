@@ -205,6 +205,38 @@ fn same_inputs_give_byte_identical_outputs() {
     }
 }
 
+/// `--rbar calendar` reaches the study (and `study.json`); an unknown method is bad usage.
+/// See #10.
+#[test]
+fn rbar_flag_chooses_the_kolari_pynnonen_rbar() {
+    let dir = tempfile::tempdir().unwrap();
+    evstudy()
+        .args(["run", "--config"])
+        .arg(demo("study.toml"))
+        .args(["--rbar", "calendar", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "mean calendar-aligned pair correlation",
+        ));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("study.json")).unwrap()).unwrap();
+    assert_eq!(json["config"]["rbar"], "calendar");
+    let tests = std::fs::read_to_string(dir.path().join("tests.csv")).unwrap();
+    assert!(tests.starts_with(
+        "group,window,test,statistic,p_value,df,n,distribution,note,n_excluded,excluded,rbar,rbar_pairs,mean_overlap\n"
+    ));
+    evstudy()
+        .args(["run", "--config"])
+        .arg(demo("study.toml"))
+        .args(["--rbar", "pairs", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("overlap, calendar"));
+}
+
 #[test]
 fn help_documents_every_run_flag_with_its_default() {
     evstudy()

@@ -1,11 +1,13 @@
 //! Every cross-event test statistic agrees with the independent numpy/scipy script
 //! `tests/reference/stats_reference.py` (published formulas, METHODS-SPEC §5) on real data:
 //! the sanctions events, and all CSI 300 stocks around 2022-05-05 (a fully clustered
-//! sample). Statistics and p-values to 1e-8. See #4.
+//! sample). Statistics and p-values to 1e-8, `rbar` to 1e-10. See #4; the same events in
+//! every test of a window and the `rbar` of each test's own events (overlap-weighted by
+//! default, calendar as the option): see #10.
 
 use std::collections::HashMap;
 
-use evstudy::config::TestKind;
+use evstudy::config::{RbarMethod, TestKind};
 use evstudy::{ModelKind, Study};
 
 use crate::common::{cell, close, read_fixture, require_shared, sanctions_config, shared};
@@ -17,7 +19,7 @@ fn with_all_tests(mut cfg: evstudy::StudyConfig) -> evstudy::StudyConfig {
     cfg
 }
 
-fn hs300_study() -> Study {
+fn hs300_study(rbar: RbarMethod) -> Study {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(shared("panel_hs300_baostock.csv")).unwrap();
     let mut tickers: Vec<&str> = text
@@ -35,7 +37,14 @@ fn hs300_study() -> Study {
     let mut cfg = sanctions_config(ModelKind::Market);
     cfg.prices = shared("panel_hs300_baostock.csv");
     cfg.events = events;
+    cfg.rbar = rbar;
     evstudy::run(&with_all_tests(cfg)).unwrap()
+}
+
+fn sanctions_study(rbar: RbarMethod) -> Study {
+    let mut cfg = with_all_tests(sanctions_config(ModelKind::Market));
+    cfg.rbar = rbar;
+    evstudy::run(&cfg).unwrap()
 }
 
 fn check(study: &Study, sample: &str) {
@@ -65,13 +74,37 @@ fn check(study: &Study, sample: &str) {
             .iter()
             .find(|w| w.window.to_string() == row["window"])
             .unwrap();
-        compared += compare(
-            &row,
-            &w.tests,
-            &format!("{sample} window {}", row["window"]),
+        let at = format!("{sample} window {}", row["window"]);
+        assert_eq!(
+            Some(w.n_excluded as f64),
+            cell(&row, "n_excluded"),
+            "{at} n_excluded"
         );
+        compared += compare(&row, &w.tests, &at);
     }
     assert!(compared > 300, "only {compared} statistics compared");
+}
+
+/// The Kolari–Pynnönen rows of a study run with the calendar `rbar`.
+fn check_calendar(study: &Study, sample: &str) {
+    let all = &study.groups[0];
+    let mut compared = 0;
+    for row in read_fixture(&format!("stats_{sample}_kp_calendar.csv")) {
+        let span = &row["span"];
+        let tests = if let Some(t) = span.strip_prefix("day ") {
+            let t: i32 = t.parse().unwrap();
+            &all.days.iter().find(|d| d.rel_day == t).unwrap().tests
+        } else {
+            let w = span.strip_prefix("window ").unwrap();
+            &all.windows
+                .iter()
+                .find(|x| x.window.to_string() == w)
+                .unwrap()
+                .tests
+        };
+        compared += compare(&row, tests, &format!("{sample} calendar {span}"));
+    }
+    assert_eq!(compared, 2 * (21 + 5));
 }
 
 fn compare(row: &HashMap<String, String>, tests: &[evstudy::stats::TestStat], at: &str) -> usize {
@@ -117,18 +150,98 @@ fn compare(row: &HashMap<String, String>, tests: &[evstudy::stats::TestStat], at
     // no AR or CAR of real data is exactly zero, so the two agree here.)
     assert_eq!(stat.n as f64, cell(row, "n").unwrap_or(0.0), "{what} n");
     close(&format!("{what} df"), stat.df, cell(row, "df"), 1e-12);
+    if row.get("rbar").is_some_and(|v| !v.is_empty()) {
+        let c = stat
+            .correlation
+            .unwrap_or_else(|| panic!("{what}: no rbar"));
+        close(
+            &format!("{what} rbar"),
+            Some(c.rbar),
+            cell(row, "rbar"),
+            1e-10,
+        );
+        assert_eq!(
+            Some(c.n_pairs as f64),
+            cell(row, "rbar_pairs"),
+            "{what} rbar pairs"
+        );
+        close(
+            &format!("{what} mean overlap"),
+            c.mean_overlap,
+            cell(row, "mean_overlap"),
+            1e-12,
+        );
+    }
     1
 }
 
 #[test]
 fn test_statistics_agree_with_scipy_reference_on_sanctions_events() {
     require_shared!();
-    let study = evstudy::run(&with_all_tests(sanctions_config(ModelKind::Market))).unwrap();
-    check(&study, "sanctions");
+    check(&sanctions_study(RbarMethod::Overlap), "sanctions");
+}
+
+#[test]
+fn calendar_rbar_tests_agree_with_scipy_reference_on_sanctions_events() {
+    require_shared!();
+    check_calendar(&sanctions_study(RbarMethod::Calendar), "sanctions");
 }
 
 #[test]
 fn test_statistics_agree_with_scipy_reference_on_clustered_csi300_sample() {
     require_shared!();
-    check(&hs300_study(), "hs300");
+    check(&hs300_study(RbarMethod::Overlap), "hs300");
+}
+
+#[test]
+fn overlap_and_calendar_rbar_coincide_on_the_clustered_csi300_sample() {
+    require_shared!();
+    // See #10: one event date, so every pair's windows coincide (overlap 1).
+    let (over, cal) = (
+        hs300_study(RbarMethod::Overlap),
+        hs300_study(RbarMethod::Calendar),
+    );
+    check_calendar(&cal, "hs300");
+    let kp = |s: &Study| -> Vec<Option<f64>> {
+        let g = &s.groups[0];
+        g.days
+            .iter()
+            .map(|d| &d.tests)
+            .chain(g.windows.iter().map(|w| &w.tests))
+            .flatten()
+            .filter(|t| t.correlation.is_some())
+            .map(|t| t.statistic)
+            .collect()
+    };
+    assert_eq!(kp(&over), kp(&cal));
+    assert_eq!(kp(&over).len(), 2 * (21 + 5));
+}
+
+#[test]
+fn sanctions_windows_leave_out_the_suspended_events_by_reason() {
+    require_shared!();
+    // See #10: 002236.SZ and 002415.SZ (2019-10-08) and 603019.SH (2019-06-24) were
+    // suspended from day 0 on; every test of every window uses the other 22 events.
+    let study = sanctions_study(RbarMethod::Overlap);
+    for w in &study.groups[0].windows {
+        let want = if w.window.from == 0 {
+            "no_trade_in_window"
+        } else {
+            "halt_in_window"
+        };
+        let got: Vec<(&str, usize)> = w
+            .excluded
+            .iter()
+            .map(|e| (e.reason.as_str(), e.n))
+            .collect();
+        assert_eq!(got, [(want, 3)], "window {}", w.window);
+        assert_eq!((w.n, w.n_excluded), (22, 3));
+        assert!(
+            w.tests
+                .iter()
+                .all(|t| t.n == 22 || t.name == "corrado_zivney"),
+            "window {}",
+            w.window
+        );
+    }
 }

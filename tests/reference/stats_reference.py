@@ -11,9 +11,22 @@ Samples:
 * hs300: every ticker of ../shared/data/panel_hs300_baostock.csv with event date 2022-05-05
   (event_id = ticker_2022-05-05), market = CSI 300, same windows and conventions.
 
-Writes tests/fixtures/stats_<sample>_days.csv, stats_<sample>_windows.csv and
-stats_<sample>_rbar.csv. Before that it checks the test functions against the worked
-examples C, G, H and I of METHODS-SPEC.md section 8 (assertions).
+Conventions of issue #10 (METHODS.md section 4.0 and 4.9):
+* every test of a CAR window runs on the same events, those with a CAR (complete window);
+  the sample-wide quantities of the window's tests (Brown-Warner estimation AARs, Corrado
+  ranks and S_K, generalized-sign phat, GRANK estimation ranks) are those of these events;
+* the Kolari-Pynnonen tests use the rbar of the test's own events (a day: the events with a
+  SAR that day; a window: the window's events), by default the overlap-weighted rbar of
+  Kolari, Pape & Pynnonen (2018): rbar = sum_{i<j} r_ij o_ij / P, o_ij = common trading days
+  of the two windows / window length, P = pairs whose windows never meet (zero terms) plus
+  the pairs whose windows meet and that have a correlation (>= 30 common dates); the
+  calendar rbar (mean of the pairs' correlations) is the other option.
+
+Writes tests/fixtures/stats_<sample>_days.csv, stats_<sample>_windows.csv (overlap rbar),
+stats_<sample>_kp_calendar.csv (the Kolari-Pynnonen rows with the calendar rbar) and
+stats_<sample>_rbar.csv (calendar rbar of all events). Before that it checks the test
+functions against the worked examples C, G, H and I of METHODS-SPEC.md section 8 and the
+overlap weighting against a hand-made example (assertions).
 """
 
 import math
@@ -330,13 +343,18 @@ def check_spec_examples():
 # ---------------------------------------------------------------- sample-level computation
 
 
-def rbar_of(events):
-    """Mean pairwise Pearson correlation of estimation residuals aligned on calendar
-    dates (pairwise complete, pairs with < 30 common dates dropped)."""
+def corr_matrix(events):
+    """Pairwise Pearson correlations of estimation residuals aligned on calendar dates
+    (pairwise complete, NaN for pairs with < 30 common dates), as a numpy matrix."""
     frame = pd.DataFrame({
         ev["event_id"]: pd.Series(ev["est_resid"], index=ev["est_idx"]) for ev in events
     })
-    c = frame.corr(method="pearson", min_periods=RBAR_MIN_COMMON).to_numpy()
+    return frame.corr(method="pearson", min_periods=RBAR_MIN_COMMON).to_numpy()
+
+
+def rbar_of(events):
+    """Calendar rbar: mean of the pairs' correlations (pairs with < 30 common dates dropped)."""
+    c = corr_matrix(events)
     iu = np.triu_indices(len(events), k=1)
     vals = c[iu]
     vals = vals[~np.isnan(vals)]
@@ -359,12 +377,57 @@ def rbar_check_loop(events):
     return (float(np.mean(vals)), len(vals)) if vals else (0.0, 0)
 
 
+def test_rbar(corr, pos, i0, L, method):
+    """rbar of one test: corr = correlation matrix of the whole sample, pos = the test's
+    events (rows of corr), i0 = their day-0 calendar indices, L = window length.
+    Returns (rbar, n_pairs, mean_overlap)."""
+    terms, overlaps = [], []
+    for a in range(len(pos)):
+        for b in range(a + 1, len(pos)):
+            r = corr[pos[a], pos[b]]
+            o = max(0, L - abs(i0[a] - i0[b])) / L
+            overlaps.append(o)
+            if method == "calendar":
+                if not np.isnan(r):
+                    terms.append(r)
+            elif o == 0:
+                terms.append(0.0)
+            elif not np.isnan(r):
+                terms.append(r * o)
+    mean_o = float(np.mean(overlaps)) if overlaps else NAN
+    if not terms:
+        return 0.0, 0, mean_o
+    return float(np.sum(terms) / len(terms)), len(terms), mean_o
+
+
+def check_overlap_example():
+    """Three events, r = 0.5 for (a, b), 0.8 for (a, c), NaN for (b, c); day 0 at 10, 12, 40;
+    window length 5: o_ab = 3/5, o_ac = o_bc = 0 -> rbar = (0.5 * 0.6 + 0 + 0) / 3."""
+    corr = np.array([[1, 0.5, 0.8], [0.5, 1, np.nan], [0.8, np.nan, 1]])
+    rb, n, mo = test_rbar(corr, [0, 1, 2], [10, 12, 40], 5, "overlap")
+    assert close(rb, 0.1) and n == 3 and close(mo, 0.2)
+    rb, n, _ = test_rbar(corr, [0, 1, 2], [10, 12, 40], 5, "calendar")
+    assert close(rb, 0.65) and n == 2
+    # one event date: overlap and calendar coincide
+    rb_o, n_o, mo = test_rbar(corr, [0, 1, 2], [7, 7, 7], 5, "overlap")
+    rb_c, n_c, _ = test_rbar(corr, [0, 1, 2], [7, 7, 7], 5, "calendar")
+    assert rb_o == rb_c and n_o == n_c == 2 and mo == 1.0
+    print("overlap example ok:", rb, rb_o)
+
+
 class Sample:
-    def __init__(self, name, events):
+    def __init__(self, name, events, corr=None, pos=None):
+        """events: the sample's computed events; corr/pos: the correlation matrix of a
+        larger sample and these events' rows in it (a window's subsample)."""
         self.name = name
         self.ev = [e for e in events if e["status"] == "ok"]
         assert all(e["model"] == "market" for e in self.ev)
-        self.rbar, self.n_pairs = rbar_of(self.ev)
+        if corr is None:
+            self.corr = corr_matrix(self.ev)
+            self.pos = list(range(len(self.ev)))
+            self.rbar, self.n_pairs = rbar_of(self.ev)
+        else:
+            self.corr, self.pos = corr, pos
         # estimation-window AAR series (event time)
         acc = {}
         for e in self.ev:
@@ -375,6 +438,20 @@ class Sample:
         self.phat = float(np.mean([np.mean(e["est_resid"] > 0) for e in self.ev]))
         self.q = {e["event_id"]: (e["n_est"] - 2) / (e["n_est"] - 4) for e in self.ev}
         self._ranks()
+
+    def subsample(self, keep):
+        """The sample of the events with keep[k] true (self when all are kept)."""
+        if all(keep):
+            return self
+        ev = [e for e, k in zip(self.ev, keep) if k]
+        pos = [p for p, k in zip(self.pos, keep) if k]
+        return Sample(self.name, ev, self.corr, pos)
+
+    def kp_rbar(self, present, L, method):
+        """rbar of the test on the events with present[k] true over a window of length L."""
+        pos = [p for p, k in zip(self.pos, present) if k]
+        i0 = [e["i0"] for e, k in zip(self.ev, present) if k]
+        return test_rbar(self.corr, pos, i0, L, method)
 
     def _ranks(self):
         """Corrado ranks over estimation + event window rows, per event."""
@@ -401,22 +478,26 @@ class Sample:
         return [(e["est_rel"].astype(int).tolist(), e["est_sar"]) for e in events]
 
     # ---- one relative day
-    def day_tests(self, t):
-        present = [e for e in self.ev if not np.isnan(e["rows"][t + 10]["ar"])]
+    def day_tests(self, t, method="overlap"):
+        mask = [not np.isnan(e["rows"][t + 10]["ar"]) for e in self.ev]
+        present = [e for e, k in zip(self.ev, mask) if k]
         rows = [e["rows"][t + 10] for e in present]
         ar = np.array([r["ar"] for r in rows])
         sar = np.array([r["sar"] for r in rows])
         var = np.array([e["sigma2"] * (1 + r["h"]) for e, r in zip(present, rows)])
         q = np.array([self.q[e["event_id"]] for e in present])
         n = len(present)
+        rbar, n_pairs, mean_o = self.kp_rbar(mask, 1, method)
         out = {}
         out["csect_t"] = csect_t(ar)
         out["bw_t"] = bw_t(float(np.mean(ar)) if n else NAN, self.est_aar, 1, n)
         out["j1"] = j1(ar, var)
         out["patell_z"] = patell_day(sar, q)
-        out["patell_z_kp"] = kp_patell(out["patell_z"], self.rbar)
+        out["patell_z_kp"] = kp_patell(out["patell_z"], rbar)
         out["bmp_t"] = csect_t(sar)
-        out["kp_bmp_t"] = kp_bmp(out["bmp_t"], self.rbar)
+        out["kp_bmp_t"] = kp_bmp(out["bmp_t"], rbar)
+        for k in ("patell_z_kp", "kp_bmp_t"):
+            out[k].update(rbar=rbar, rbar_pairs=n_pairs, mean_overlap=mean_o)
         if t in self.D:
             c = self.D[t] / self.S_K
             out["corrado"] = res(c, p_norm(c), None, self.D_n[t])
@@ -433,38 +514,46 @@ class Sample:
         out["skew_t_unbiased"] = skew_t(ar, unbiased=True)
         return out
 
-    # ---- one CAR window
-    def window_tests(self, w):
+    # ---- one CAR window: every test on the events with a CAR, as a sample of their own
+    def window_tests(self, w, method="overlap"):
+        keep = [not np.isnan(e["windows"][w]["car"]) for e in self.ev]
+        s = self.subsample(keep)
+        out = s.window_tests_all(w, method)
+        for r in out.values():
+            r["n_excluded"] = len(self.ev) - len(s.ev)
+        return out
+
+    def window_tests_all(self, w, method):
         a, b = w
         L2 = b - a + 1
-        full = [e for e in self.ev if not np.isnan(e["windows"][w]["car"])]
+        full = self.ev
+        assert all(not np.isnan(e["windows"][w]["car"]) for e in full)
         car = np.array([e["windows"][w]["car"] for e in full])
         scar = np.array([e["windows"][w]["scar"] for e in full])
         var = np.array([e["windows"][w]["var_car"] for e in full])
         n = len(full)
+        rbar, n_pairs, mean_o = self.kp_rbar([True] * n, L2, method)
         out = {}
         out["csect_t"] = csect_t(car)
         out["bw_t"] = bw_t(float(np.mean(car)) if n else NAN, self.est_aar, L2, n)
         out["j1"] = j1(car, var)
-        part = [e for e in self.ev if e["windows"][w]["n_nonmissing"] > 0]
-        out["patell_z"] = patell_window([e["windows"][w]["csar"] for e in part],
-                                        [e["windows"][w]["n_nonmissing"] for e in part],
-                                        [self.q[e["event_id"]] for e in part])
-        out["patell_z_kp"] = kp_patell(out["patell_z"], self.rbar)
+        out["patell_z"] = patell_window([e["windows"][w]["csar"] for e in full],
+                                        [e["windows"][w]["n_nonmissing"] for e in full],
+                                        [self.q[e["event_id"]] for e in full])
+        out["patell_z_kp"] = kp_patell(out["patell_z"], rbar)
         out["bmp_t"] = csect_t(scar)
-        out["kp_bmp_t"] = kp_bmp(out["bmp_t"], self.rbar)
+        out["kp_bmp_t"] = kp_bmp(out["bmp_t"], rbar)
+        for k in ("patell_z_kp", "kp_bmp_t"):
+            out[k].update(rbar=rbar, rbar_pairs=n_pairs, mean_overlap=mean_o)
         days = [t for t in range(a, b + 1) if t in self.D]
-        n_c = sum(1 for e in self.ev
-                  if any(not np.isnan(e["rows"][t + 10]["ar"]) for t in range(a, b + 1)))
         if days:
             c = math.sqrt(L2) * np.mean([self.D[t] for t in days]) / self.S_K
-            out["corrado"] = res(c, p_norm(c), None, n_c)
+            out["corrado"] = res(c, p_norm(c), None, n)
         else:
             out["corrado"] = res(n=0)
         out["sign"] = sign_test(car)
         out["gen_sign"] = gen_sign_test(car, self.phat)
-        out["grank_t"], out["grank_z"] = grank(
-            self.est_sar_lists(self.ev), [e["windows"][w]["scar"] for e in self.ev])
+        out["grank_t"], out["grank_z"] = grank(self.est_sar_lists(self.ev), scar)
         out["wilcoxon"] = wilcoxon_test(car)
         out["skew_t"] = skew_t(car)
         out["skew_t_unbiased"] = skew_t(car, unbiased=True)
@@ -483,30 +572,57 @@ def fmt_df(df):
     return "" if df is None else str(int(df))
 
 
+KP_TESTS = ["patell_z_kp", "kp_bmp_t"]
+
+
+def rho_cells(r):
+    if "rbar" not in r:
+        return ["", "", ""]
+    return [core.fmt(r["rbar"]), str(r["rbar_pairs"]), core.fmt(r["mean_overlap"])]
+
+
 def write_sample(s):
-    d_rows = []
+    d_rows, cal_rows = [], []
     for t in range(core.EVENT_WINDOW[0], core.EVENT_WINDOW[1] + 1):
         out = s.day_tests(t)
         for name in DAY_TESTS:
             r = out[name]
             d_rows.append([s.name, str(t), name, core.fmt(r["statistic"]),
-                           core.fmt(r["p_value"]), fmt_df(r["df"]), str(r["n"])])
+                           core.fmt(r["p_value"]), fmt_df(r["df"]), str(r["n"])] + rho_cells(r))
+        cal = s.day_tests(t, "calendar")
+        for name in KP_TESTS:
+            r = cal[name]
+            cal_rows.append([s.name, f"day {t}", name, core.fmt(r["statistic"]),
+                             core.fmt(r["p_value"]), fmt_df(r["df"]), str(r["n"])] + rho_cells(r))
     w_rows = []
     for w in core.CAR_WINDOWS:
         out = s.window_tests(w)
         for name in WINDOW_TESTS:
             r = out[name]
             w_rows.append([s.name, core.window_label(*w), name, core.fmt(r["statistic"]),
-                           core.fmt(r["p_value"]), fmt_df(r["df"]), str(r["n"])])
+                           core.fmt(r["p_value"]), fmt_df(r["df"]), str(r["n"]),
+                           str(r["n_excluded"])] + rho_cells(r))
+        cal = s.window_tests(w, "calendar")
+        for name in KP_TESTS:
+            r = cal[name]
+            cal_rows.append([s.name, f"window {core.window_label(*w)}", name,
+                             core.fmt(r["statistic"]), core.fmt(r["p_value"]), fmt_df(r["df"]),
+                             str(r["n"])] + rho_cells(r))
     base = core.FIXTURES
+    rho_cols = ["rbar", "rbar_pairs", "mean_overlap"]
     nd = write_csv(os.path.join(base, f"stats_{s.name}_days.csv"),
-                   ["sample", "rel_day", "test", "statistic", "p_value", "df", "n"], d_rows)
+                   ["sample", "rel_day", "test", "statistic", "p_value", "df", "n"] + rho_cols,
+                   d_rows)
     nw = write_csv(os.path.join(base, f"stats_{s.name}_windows.csv"),
-                   ["sample", "window", "test", "statistic", "p_value", "df", "n"], w_rows)
+                   ["sample", "window", "test", "statistic", "p_value", "df", "n", "n_excluded"]
+                   + rho_cols, w_rows)
+    nc = write_csv(os.path.join(base, f"stats_{s.name}_kp_calendar.csv"),
+                   ["sample", "span", "test", "statistic", "p_value", "df", "n"] + rho_cols,
+                   cal_rows)
     write_csv(os.path.join(base, f"stats_{s.name}_rbar.csv"), ["sample", "rbar", "n_pairs"],
               [[s.name, core.fmt(s.rbar), str(s.n_pairs)]])
     print(f"{s.name}: {len(s.ev)} events, rbar={s.rbar!r} ({s.n_pairs} pairs); "
-          f"days {nd} rows, windows {nw} rows")
+          f"days {nd} rows, windows {nw} rows, calendar-rbar KP rows {nc}")
 
 
 def load_hs300(date_index, n_cal):
@@ -526,6 +642,7 @@ def main():
         if not os.path.exists(p):
             sys.exit(f"{p} not found: run from the project root")
     check_spec_examples()
+    check_overlap_example()
     os.makedirs(core.FIXTURES, exist_ok=True)
 
     cal_dates, rm, returns, events = core.load_sanctions()

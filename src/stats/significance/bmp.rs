@@ -7,11 +7,12 @@
 //! KP:      t_KP  = t_BMP * sqrt( (1 - rbar) / (1 + (N - 1) rbar) )  t(N - 1)
 //! ```
 //!
-//! SARs/SCARs carry the forecast-error correction (§4). `t_KP` is missing
+//! SARs/SCARs carry the forecast-error correction (§4). `rbar` is that of the test's own
+//! events (`correlation.rs`) and is reported with the statistic; `t_KP` is missing
 //! (`degenerate_correlation`) when `1 + (N - 1) rbar <= 0`.
 
 use super::common::{
-    Measure, Reference, Span, finish, missing, one_sample_t, per_event, values_of,
+    Measure, Reference, Span, finish, missing, one_sample_t, per_event, values_of, with_rho,
 };
 use super::correlation::CrossCorrelation;
 use super::sample::Sample;
@@ -36,15 +37,14 @@ pub(super) fn kp_bmp_t(
     let n = bmp.n;
     let reference = Reference::StudentT(n.saturating_sub(1) as f64);
     let Some(t) = bmp.statistic else {
-        return missing(kind, n, reference, bmp.note);
+        return with_rho(missing(kind, n, reference, bmp.note), rho);
     };
     let denom = 1.0 + (n as f64 - 1.0) * rho.rbar;
     let factor = ((1.0 - rho.rbar) / denom).sqrt();
     if !(denom > 0.0 && factor.is_finite()) {
-        return missing(kind, n, reference, "degenerate_correlation");
+        return with_rho(missing(kind, n, reference, "degenerate_correlation"), rho);
     }
-    let note = format!("rbar={:.4}", rho.rbar);
-    finish(kind, n, reference, t * factor, alternative, note)
+    with_rho(finish(kind, n, reference, t * factor, alternative, ""), rho)
 }
 
 #[cfg(test)]
@@ -70,6 +70,7 @@ mod tests {
         let rho = CrossCorrelation {
             rbar: 0.2,
             n_pairs: 3,
+            mean_overlap: Some(1.0),
         };
         let s = kp_bmp_t(
             &Sample::new(&example_c()),
@@ -79,7 +80,8 @@ mod tests {
         );
         assert_relative_eq!(s.statistic.unwrap(), -0.989_743_3, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.426_617_8, epsilon = 1e-7);
-        assert_eq!((s.df, s.note.as_str()), (Some(2.0), "rbar=0.2000"));
+        assert_eq!((s.df, s.note.as_str()), (Some(2.0), ""));
+        assert_eq!(s.correlation, Some(rho));
     }
 
     #[test]
@@ -87,6 +89,7 @@ mod tests {
         let rho = CrossCorrelation {
             rbar: -0.5,
             n_pairs: 3,
+            mean_overlap: None,
         };
         let s = kp_bmp_t(
             &Sample::new(&example_c()),

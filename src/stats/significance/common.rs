@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
-use crate::stats::cross_section::{EventSeries, TestStat, WindowValues};
+use crate::stats::cross_section::{CrossCorrelation, EventSeries, TestStat, WindowValues};
 pub(super) use crate::stats::pvalue::{Reference, p_value};
 
 /// What a test is computed over: one relative day, or one CAR window.
@@ -223,6 +223,7 @@ pub(super) fn missing(
         n,
         distribution: reference.label().to_string(),
         note: note.into(),
+        correlation: None,
     }
 }
 
@@ -252,6 +253,15 @@ pub(super) fn finish(
         n,
         distribution: reference.label().to_string(),
         note: note.into(),
+        correlation: None,
+    }
+}
+
+/// `stat` with the `rbar` its Kolari–Pynnönen adjustment used.
+pub(super) fn with_rho(stat: TestStat, rho: &CrossCorrelation) -> TestStat {
+    TestStat {
+        correlation: Some(*rho),
+        ..stat
     }
 }
 

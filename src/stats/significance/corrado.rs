@@ -50,11 +50,19 @@ pub(super) struct RankDays {
     s_u: f64,
 }
 
-impl RankDays {
-    /// Rank every event's ARs and collect the per-day sums.
+/// Every event's ARs ranked once (estimation and event window together): the relative day
+/// and average rank of each present AR. Shared by a sample and its subsamples.
+#[derive(Debug, Clone, Default)]
+pub(super) struct EventRanks {
+    /// Per event: its range in `rel` and `rank`.
+    rows: Vec<std::ops::Range<usize>>,
+    rel: Vec<i32>,
+    rank: Vec<f64>,
+}
+
+impl EventRanks {
     fn new(events: &[&EventSeries]) -> Self {
-        let rel_days = events.iter().flat_map(|ev| ev.rel_day.iter().copied());
-        let mut days: ByDay<DayRanks> = ByDay::covering(rel_days);
+        let mut out = EventRanks::default();
         for ev in events {
             let (rel, ar): (Vec<i32>, Vec<f64>) = ev
                 .rel_day
@@ -62,8 +70,31 @@ impl RankDays {
                 .zip(&ev.ar)
                 .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
                 .unzip();
-            let t = ar.len() as f64;
-            for (d, k) in rel.iter().zip(average_ranks(&ar)) {
+            let start = out.rel.len();
+            out.rel.extend(rel);
+            out.rank.extend(average_ranks(&ar));
+            out.rows.push(start..out.rel.len());
+        }
+        out
+    }
+}
+
+impl RankDays {
+    /// The per-day sums of the sample's events, from their (shared) ranks.
+    fn new(sample: &Sample<'_>) -> Self {
+        let shared = &sample.ranks;
+        let ranks = shared
+            .corrado
+            .get_or_init(|| EventRanks::new(&shared.events));
+        let rel_days = sample
+            .events()
+            .iter()
+            .flat_map(|ev| ev.rel_day.iter().copied());
+        let mut days: ByDay<DayRanks> = ByDay::covering(rel_days);
+        for &o in &sample.origin {
+            let rows = ranks.rows[o].clone();
+            let t = rows.len() as f64;
+            for (d, &k) in ranks.rel[rows.clone()].iter().zip(&ranks.rank[rows]) {
                 let slot = days.slot_mut(*d);
                 slot.sum_dev += k - f64::midpoint(t, 1.0);
                 slot.sum_u += k / (t + 1.0) - 0.5;
@@ -89,9 +120,7 @@ fn rms(days: &ByDay<DayRanks>, f: impl Fn(DayRanks) -> f64) -> f64 {
 }
 
 fn rank_days<'s>(sample: &'s Sample<'_>) -> &'s RankDays {
-    sample
-        .corrado
-        .get_or_init(|| RankDays::new(sample.events()))
+    sample.corrado.get_or_init(|| RankDays::new(sample))
 }
 
 /// `corrado` on a day (Corrado 1989) or a window (Cowan 1992).

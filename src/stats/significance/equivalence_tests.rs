@@ -1,8 +1,10 @@
 //! The prepared paths against direct implementations of their definitions, bit for bit:
 //! `rbar` from the calendar sweep and batched kernel versus merging every pair's dates,
-//! subsample `rbar` from one partitioned pass versus each subsample alone, GRANK's shifted
+//! a target's calendar `rbar` from one pass over all pairs versus its events alone, the
+//! overlap-weighted `rbar` versus weighting every merged pair by its windows' overlap, GRANK's shifted
 //! ranks versus re-ranking each event with the collapsed value appended, and Corrado's
-//! per-sample rank sums versus recomputing them. Values come from a coarse grid as well as
+//! per-sample rank sums versus recomputing them, and every test on a subsample (sharing its
+//! parent's ranks) versus a sample of the same events alone. Values come from a coarse grid as well as
 //! a continuum, so ties (among a series, and with GRANK's appended value), zeros of both
 //! signs and missing returns all occur.
 
@@ -12,11 +14,14 @@ use proptest::prelude::*;
 
 use super::common::{Span, average_ranks, estimation_rows, finite};
 use super::corrado::corrado;
-use super::correlation::{CrossCorrelation, cross_correlation, partitioned_cross_correlation};
-use super::fixtures_tests::event;
+use super::correlation::{CrossCorrelation, cross_correlation, target_correlations};
+use super::fixtures_tests::{event, window};
 use super::grank::rank;
+use super::overlap::Target;
 use super::sample::Sample;
+use super::{TestKind, TestOptions, day_tests, window_tests};
 use crate::config::Alternative;
+use crate::config::RbarMethod;
 use crate::stats::cross_section::EventSeries;
 
 fn value() -> impl Strategy<Value = Option<f64>> {
@@ -44,6 +49,17 @@ fn events() -> impl Strategy<Value = Vec<EventSeries>> {
 
 /// The pre-sweep `rbar`: every pair, its present dates merged on calendar position.
 fn merged_rbar(events: &[EventSeries], min_common: usize) -> CrossCorrelation {
+    merged_pairs(events, min_common, &[])
+}
+
+/// Every pair's merged correlation; with `windows` (one `(first, last)` calendar span per
+/// event), the overlap-weighted `rbar` over all pairs instead (a pair whose windows never
+/// meet is a zero term; one that meets but does not qualify is left out).
+fn merged_pairs(
+    events: &[EventSeries],
+    min_common: usize,
+    windows: &[(i64, i64)],
+) -> CrossCorrelation {
     let series: Vec<Vec<(i64, f64)>> = events
         .iter()
         .map(|ev| {
@@ -53,8 +69,26 @@ fn merged_rbar(events: &[EventSeries], min_common: usize) -> CrossCorrelation {
         })
         .collect();
     let (mut sum, mut n_pairs) = (0.0, 0);
+    let overlap = |i: usize, j: usize| {
+        let ((a0, a1), (b0, b1)) = (windows[i], windows[j]);
+        let common = a1.min(b1) - a0.max(b0) + 1;
+        if common <= 0 {
+            0.0
+        } else {
+            common as f64 / (((a1 - a0 + 1) * (b1 - b0 + 1)) as f64).sqrt()
+        }
+    };
     for (i, a) in series.iter().enumerate() {
-        for b in &series[i + 1..] {
+        for (j, b) in series.iter().enumerate().skip(i + 1) {
+            let o = if windows.is_empty() {
+                1.0
+            } else {
+                overlap(i, j)
+            };
+            if o == 0.0 {
+                n_pairs += 1;
+                continue;
+            }
             let (xs, ys): (Vec<f64>, Vec<f64>) = a
                 .iter()
                 .filter_map(|&(cal, x)| Some((x, b.iter().find(|p| p.0 == cal)?.1)))
@@ -73,7 +107,7 @@ fn merged_rbar(events: &[EventSeries], min_common: usize) -> CrossCorrelation {
             }
             let r = sxy / (sxx * syy).sqrt();
             if sxx > 0.0 && syy > 0.0 && r.is_finite() {
-                sum += r.clamp(-1.0, 1.0);
+                sum += r.clamp(-1.0, 1.0) * o;
                 n_pairs += 1;
             }
         }
@@ -83,6 +117,7 @@ fn merged_rbar(events: &[EventSeries], min_common: usize) -> CrossCorrelation {
         n => CrossCorrelation {
             rbar: sum / n as f64,
             n_pairs: n,
+            mean_overlap: None,
         },
     }
 }
@@ -150,21 +185,55 @@ proptest! {
     }
 
     #[test]
-    fn class_rbar_equals_the_class_alone_bit_for_bit(
-        (evs, labels) in events().prop_flat_map(|evs| {
+    fn target_rbar_equals_the_target_alone_bit_for_bit(
+        (evs, keep) in events().prop_flat_map(|evs| {
             let n = evs.len();
-            (Just(evs), prop::collection::vec(prop::option::of(0usize..3), n))
+            (Just(evs), prop::collection::vec(any::<bool>(), n))
         }),
         min_common in 2usize..25,
     ) {
-        let parts = partitioned_cross_correlation(&Sample::new(&evs), min_common, &[&labels]);
-        prop_assert_eq!(parts.all, cross_correlation(&Sample::new(&evs), min_common));
-        for (class, got) in parts.classes[0].iter().enumerate() {
-            let members = evs.iter().zip(&labels).filter(|(_, l)| **l == Some(class));
-            let alone = cross_correlation(&Sample::new(members.map(|(e, _)| e)), min_common);
-            prop_assert_eq!(got.n_pairs, alone.n_pairs);
-            prop_assert_eq!(got.rbar.to_bits(), alone.rbar.to_bits());
-        }
+        let sample = Sample::new(&evs);
+        let members: Vec<usize> = (0..evs.len()).filter(|&i| keep[i]).collect();
+        let targets = [
+            Target::all(&sample, 0, 0).with_calendar(),
+            Target::new(&sample, members.clone(), |_| (0, 0)).with_calendar(),
+        ];
+        let sums = target_correlations(&sample, min_common, &targets);
+        let all = sums[0].rbar(RbarMethod::Calendar).without_overlap();
+        prop_assert_eq!(all, cross_correlation(&sample, min_common));
+        let alone = cross_correlation(&Sample::new(members.iter().map(|&i| &evs[i])), min_common);
+        let got = sums[1].rbar(RbarMethod::Calendar);
+        prop_assert_eq!(got.n_pairs, alone.n_pairs);
+        prop_assert_eq!(got.rbar.to_bits(), alone.rbar.to_bits());
+    }
+
+    #[test]
+    fn overlap_rbar_equals_weighting_every_merged_pair(
+        (evs, spans) in events().prop_flat_map(|evs| {
+            let n = evs.len();
+            (Just(evs), prop::collection::vec((-2i32..2, 0i32..3), n))
+        }),
+        min_common in 2usize..25,
+    ) {
+        // Each event over its own relative days [from, from + len]: windows of unequal
+        // length too (as CAR_free).
+        let sample = Sample::new(&evs);
+        let days = |k: usize| (spans[k].0, spans[k].0 + spans[k].1);
+        let target = Target::new(&sample, (0..evs.len()).collect(), days);
+        let got = target_correlations(&sample, min_common, std::slice::from_ref(&target))[0]
+            .rbar(RbarMethod::Overlap);
+        let windows: Vec<(i64, i64)> = evs
+            .iter()
+            .enumerate()
+            .map(|(k, ev)| {
+                let day0 = ev.cal_idx[0] - i64::from(ev.rel_day[0]);
+                let (from, to) = days(k);
+                (day0 + i64::from(from), day0 + i64::from(to))
+            })
+            .collect();
+        let want = merged_pairs(&evs, min_common, &windows);
+        prop_assert_eq!(got.n_pairs, want.n_pairs);
+        prop_assert!((got.rbar - want.rbar).abs() <= 1e-12, "{} vs {}", got.rbar, want.rbar);
     }
 
     #[test]
@@ -187,6 +256,36 @@ proptest! {
         prop_assert_eq!(bits(&fast.est_days().collect::<Vec<_>>()), bits(&est));
         prop_assert_eq!(fast.sum_u0.to_bits(), sum_u0.to_bits());
         prop_assert_eq!(fast.var_u0.to_bits(), var_u0.to_bits());
+    }
+
+    #[test]
+    fn a_subsample_gives_the_tests_of_its_events_alone_bit_for_bit(
+        (evs, keep) in events().prop_flat_map(|evs| {
+            let n = evs.len();
+            (Just(evs), prop::collection::vec(any::<bool>(), n))
+        }),
+        day in -3i32..2,
+    ) {
+        let opts = TestOptions { tests: TestKind::ALL.to_vec(), ..TestOptions::default() };
+        let parent = Sample::new(&evs);
+        // The parent's ranks exist before the subsample is taken, as in the aggregation.
+        let _ = day_tests(&parent, day, &CrossCorrelation::ZERO, &opts);
+        let members: Vec<usize> = (0..evs.len()).filter(|&i| keep[i]).collect();
+        let sub = parent.subsample(&members);
+        let alone = Sample::new(members.iter().map(|&i| &evs[i]));
+        let values: Vec<_> = members
+            .iter()
+            .map(|&i| window(0.1 * i as f64 - 0.3, 0.2 * i as f64 - 0.5, 2))
+            .collect();
+        let bits = |v: Vec<crate::stats::TestStat>| {
+            v.into_iter().map(|t| (t.name, t.n, t.statistic.map(f64::to_bits))).collect::<Vec<_>>()
+        };
+        let rho = CrossCorrelation::ZERO;
+        prop_assert_eq!(bits(day_tests(&sub, day, &rho, &opts)), bits(day_tests(&alone, day, &rho, &opts)));
+        prop_assert_eq!(
+            bits(window_tests(&sub, &values, -1, 0, &rho, &opts)),
+            bits(window_tests(&alone, &values, -1, 0, &rho, &opts))
+        );
     }
 
     #[test]

@@ -135,9 +135,11 @@ fn u_table(m: usize, estudy: bool) -> Vec<f64> {
 
 /// Rank GSARs per event; `estudy` divides ranks by `T_i` instead of `T_i + 1`.
 pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
-    let pre = sample
+    // Per-event ranks are shared with the sample's parent: event `i` is its `origin[i]`.
+    let shared = &sample.ranks;
+    let pre = shared
         .grank
-        .get_or_init(|| EstimationRanks::new(sample.events()));
+        .get_or_init(|| EstimationRanks::new(&shared.events));
     let n_slots = pre.days.slots().len();
     let mut out = Ranked {
         n: used.len(),
@@ -151,7 +153,7 @@ pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estud
     let places: Vec<(usize, usize)> = used
         .iter()
         .map(|&(i, scar)| {
-            let x = scar / scale;
+            let (x, i) = (scar / scale, sample.origin[i]);
             (
                 pre.count_prefix(i, |v| v < x),
                 pre.count_prefix(i, |v| v <= x),
@@ -161,7 +163,7 @@ pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estud
     // Tables by number of estimation SARs (a sample has few distinct ones).
     let mut tables: Vec<Vec<f64>> = Vec::new();
     for (&(i, _), &(below, up_to)) in used.iter().zip(&places) {
-        let rows = pre.rows[i].clone();
+        let rows = pre.rows[sample.origin[i]].clone();
         let m = rows.len();
         if tables.len() <= m {
             tables.resize(m + 1, Vec::new());

@@ -12,7 +12,7 @@
 //! | `grank.rs` | `grank_t`, `grank_z` | 5.8 |
 //! | `wilcoxon.rs` | `wilcoxon` | 5.9 |
 //! | `skewness.rs` | `skew_t` | 5.10 |
-//! | `correlation.rs`, `pairwise.rs` | `rbar` for the Kolari–Pynnönen adjustments | 5.5 |
+//! | `correlation.rs`, `pairwise.rs`, `overlap.rs` | `rbar` for the Kolari–Pynnönen adjustments | 5.5 |
 //!
 //! Every test reads a [`Sample`] (`sample.rs`): one group's events plus what the tests derive
 //! from all of them (rank sums, estimation AARs, ...), computed once per group rather than
@@ -20,7 +20,9 @@
 //! `stats::aggregate`, the groups) among the cores; results never depend on the core count.
 //!
 //! Conventions shared by every test: an event missing the day's value (or the window's) is
-//! left out and `n` counts the events used; a statistic whose denominator is zero or not
+//! left out and `n` counts the events used — the aggregation hands a window's tests only the
+//! window's events, as a sample of their own, so that all of them use the same events
+//! (`stats::test_events`; see #10); a statistic whose denominator is zero or not
 //! finite, or whose sample is too small, is returned with `statistic: None` and a `note`
 //! (`n<2`, `zero_variance`, ...); p-values follow [`Alternative`] (two-sided `2 sf(|x|)`).
 //! Nothing here panics or returns a non-finite number.
@@ -33,6 +35,7 @@ mod correlation;
 mod cross_sectional;
 mod grank;
 mod options;
+mod overlap;
 mod pairwise;
 mod parallel;
 mod patell;
@@ -50,11 +53,10 @@ mod properties_tests;
 #[cfg(test)]
 mod timing_tests;
 
-pub use crate::config::{Alternative, GrankVariant, TestKind, UnknownName};
-pub use correlation::{
-    CrossCorrelation, PartitionedCorrelation, cross_correlation, partitioned_cross_correlation,
-};
+pub use crate::config::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
+pub use correlation::{CrossCorrelation, PairSums, cross_correlation, target_correlations};
 pub use options::TestOptions;
+pub use overlap::Target;
 pub(crate) use parallel::map_parallel;
 pub use sample::Sample;
 
@@ -67,8 +69,9 @@ use crate::stats::cross_section::{TestStat, WindowValues};
 /// Each test uses the events of `sample` with a value on that day (`AR_it` or `SAR_it`); the
 /// tests that need estimation-window data read it from the sample too, and what they derive
 /// from the whole sample (rank sums, estimation AARs) is computed on the first call and
-/// reused by the later ones. `rho` feeds the Kolari–Pynnönen adjustments (compute it once
-/// per sample with [`cross_correlation`]).
+/// reused by the later ones. `rho` feeds the Kolari–Pynnönen adjustments: the `rbar` of the
+/// day's events ([`target_correlations`]; [`cross_correlation`] for the calendar `rbar` of a
+/// whole sample).
 pub fn day_tests(
     sample: &Sample<'_>,
     day: i32,
@@ -82,7 +85,8 @@ pub fn day_tests(
 ///
 /// `values[i]` holds the CAR, SCAR and CSAR over the window of the sample's `i`-th event;
 /// events beyond the shorter of the two are ignored. Each test uses the events whose needed
-/// window value is present.
+/// window value is present; to run every test on the same events, pass a sample of just the
+/// events with all of them (as `stats::aggregate` does). `rho` is the `rbar` of those events.
 pub fn window_tests(
     sample: &Sample<'_>,
     values: &[WindowValues],

@@ -1,10 +1,10 @@
 //! Settings of the test layer, taken once from the study's settings: which tests, the
-//! alternative hypothesis, the GRANK variant and the minimum overlap for the
-//! Kolari–Pynnönen cross-correlation (METHODS-SPEC §5.5, §5.8, §5.11).
+//! alternative hypothesis, the GRANK variant, which `rbar` the Kolari–Pynnönen adjustments
+//! use and the minimum common dates of a pair in it (METHODS-SPEC §5.5, §5.8, §5.11).
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Alternative, GrankVariant, StudyConfig, TestKind};
+use crate::config::{Alternative, GrankVariant, RbarMethod, StudyConfig, TestKind};
 
 /// Settings of the test layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +18,8 @@ pub struct TestOptions {
     pub grank_variant: GrankVariant,
     /// Minimum common estimation dates for a pair to enter `rbar` (§5.5; default 30).
     pub min_common_dates: usize,
+    /// `rbar` of the Kolari–Pynnönen tests: overlap-weighted (default) or calendar.
+    pub rbar: RbarMethod,
 }
 
 impl Default for TestOptions {
@@ -27,6 +29,7 @@ impl Default for TestOptions {
             alternative: Alternative::TwoSided,
             grank_variant: GrankVariant::Paper,
             min_common_dates: 30,
+            rbar: RbarMethod::Overlap,
         }
     }
 }
@@ -39,6 +42,7 @@ impl TestOptions {
             alternative: cfg.alternative,
             grank_variant: cfg.grank_variant,
             min_common_dates: 30,
+            rbar: cfg.rbar,
         }
     }
 }

@@ -10,8 +10,9 @@
 //!
 //! `A_t` is the set of events with a SAR on day `t`; numerator and `sum Q_i` run over the
 //! same set (unlike `[estudy2]`/`[ES-R]`). `L2_i` is the number of present window days.
+//! `rbar` is that of the test's own events and is reported with the statistic.
 
-use super::common::{Measure, Reference, Span, finish, finite, missing, per_event};
+use super::common::{Measure, Reference, Span, finish, finite, missing, per_event, with_rho};
 use super::correlation::CrossCorrelation;
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
@@ -74,24 +75,19 @@ pub(super) fn patell_z_kp(
     alternative: Alternative,
 ) -> TestStat {
     let kind = TestKind::PatellZKp;
-    match patell(sample, span) {
+    let stat = match patell(sample, span) {
         Ok((z, n)) => {
             let denom = 1.0 + (n as f64 - 1.0) * rho.rbar;
-            if !(denom.is_finite() && denom > 0.0) {
-                return missing(kind, n, Reference::Normal, "degenerate_correlation");
+            if denom.is_finite() && denom > 0.0 {
+                let z = z / denom.sqrt();
+                finish(kind, n, Reference::Normal, z, alternative, "")
+            } else {
+                missing(kind, n, Reference::Normal, "degenerate_correlation")
             }
-            let note = format!("rbar={:.4}", rho.rbar);
-            finish(
-                kind,
-                n,
-                Reference::Normal,
-                z / denom.sqrt(),
-                alternative,
-                note,
-            )
         }
         Err((n, note)) => missing(kind, n, Reference::Normal, note),
-    }
+    };
+    with_rho(stat, rho)
 }
 
 #[cfg(test)]
@@ -117,6 +113,7 @@ mod tests {
         let rho = CrossCorrelation {
             rbar: 0.2,
             n_pairs: 3,
+            mean_overlap: Some(1.0),
         };
         let s = patell_z_kp(
             &Sample::new(&example_c()),
@@ -126,7 +123,7 @@ mod tests {
         );
         assert_relative_eq!(s.statistic.unwrap(), -1.448_321_0, max_relative = 1e-7);
         assert_relative_eq!(s.p_value.unwrap(), 0.147_527_3, epsilon = 1e-7);
-        assert_eq!(s.note, "rbar=0.2000");
+        assert_eq!((s.note.as_str(), s.correlation), ("", Some(rho)));
     }
 
     #[test]
@@ -134,6 +131,7 @@ mod tests {
         let rho = CrossCorrelation {
             rbar: -0.6,
             n_pairs: 3,
+            mean_overlap: None,
         };
         let s = patell_z_kp(
             &Sample::new(&example_c()),

@@ -8,7 +8,9 @@
 //! cargo test --release --lib stats::significance::timing_tests -- --ignored --nocapture
 //! ```
 //!
-//! Each run also writes the results as JSON to `target/tmp/aggregate_timing_*.json`, so two
+//! `default` uses the overlap-weighted `rbar`, `default_calendar` the calendar one (which
+//! sums every pair into every test's `rbar`, so it costs more). Each run also writes the
+//! results as JSON to `target/tmp/aggregate_timing_*.json`, so two
 //! builds can be compared byte for byte.
 
 use std::time::Instant;
@@ -23,7 +25,7 @@ use crate::result::{DayRow, EventLimits, EventResult};
 use crate::stats::aggregate::{GroupResults, by_group};
 use crate::stats::cross_section::{EventSeries, WindowValues};
 use crate::stats::event::{DayStats, WindowStats};
-use crate::stats::significance::{Sample, TestKind, TestOptions, cross_correlation};
+use crate::stats::significance::{RbarMethod, Sample, TestKind, TestOptions, cross_correlation};
 
 const SESSIONS: i64 = 2_600;
 const L1: i32 = 240;
@@ -189,8 +191,18 @@ fn cross_section(n: usize, seed: u64, groups: &[&str]) -> Vec<EventResult> {
 }
 
 fn timed(label: &str, events: &[EventResult], tests: &[TestKind]) -> Vec<GroupResults> {
+    timed_with(label, events, tests, RbarMethod::Overlap)
+}
+
+fn timed_with(
+    label: &str,
+    events: &[EventResult],
+    tests: &[TestKind],
+    rbar: RbarMethod,
+) -> Vec<GroupResults> {
     let opts = TestOptions {
         tests: tests.to_vec(),
+        rbar,
         ..TestOptions::default()
     };
     let windows = default_car_windows();
@@ -234,6 +246,12 @@ fn by_group_on_5000_events_at_benchmark_scale() {
     assert_eq!(out.len(), 3);
     assert!(out[0].cross_correlation.n_pairs > 1_000_000);
     timed("all15", &events, TestKind::ALL);
+    timed_with(
+        "default_calendar",
+        &events,
+        TestKind::DEFAULT,
+        RbarMethod::Calendar,
+    );
     let no_rbar: Vec<TestKind> = TestKind::DEFAULT
         .iter()
         .copied()
