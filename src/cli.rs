@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Alternative, GrankVariant, RbarMethod, TestKind};
 use crate::config::{
-    ChartFormat, ColumnMap, GapPolicy, ModelKind, ReportFormat, ReturnKind, StudyConfig, Window,
+    ChartFormat, ColumnMap, FactorUnits, GapPolicy, ModelKind, ReportFormat, ReturnKind,
+    StudyConfig, Window,
 };
 use crate::error::{Result, SettingsError};
 use crate::limits::{LimitSettings, ScanConfig};
@@ -184,6 +185,23 @@ pub enum ModelArg {
     ScholesWilliams,
     /// Dimson (1979) thin-trading beta with --dimson-lags lags and leads.
     Dimson,
+    /// Fama-French three factors (Mkt-RF, SMB, HML) from --factors.
+    Ff3,
+    /// Carhart four factors (FF3 + momentum) from --factors.
+    Carhart,
+    /// Fama-French five factors (FF3 + RMW, CMA) from --factors.
+    Ff5,
+    /// The factors named by --factor-columns, from --factors.
+    Factors,
+}
+
+/// Factor-file units on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FactorUnitsArg {
+    /// 1.00 means 1% (as Kenneth French's files).
+    Percent,
+    /// 0.01 means 1%.
+    Decimal,
 }
 
 /// Gap policy on the command line.
@@ -249,6 +267,16 @@ pub struct RunArgs {
     /// Lags and leads of the Dimson model, at most 5 [default: 1].
     #[arg(long, value_name = "K")]
     pub dimson_lags: Option<u32>,
+    /// A factor file for --model ff3|carhart|ff5|factors (repeatable; joined on date):
+    /// Kenneth French's CSV or .zip as downloaded, or `date` plus factor columns.
+    #[arg(long = "factors", value_name = "FILE")]
+    pub factors: Vec<PathBuf>,
+    /// Units of factor files that are not in Kenneth French's layout: percent or decimal.
+    #[arg(long, value_enum)]
+    pub factor_units: Option<FactorUnitsArg>,
+    /// Factor columns of --model factors, comma-separated (e.g. mkt_rf,smb,liq).
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub factor_columns: Vec<String>,
     /// Simple or log returns for the model (BHAR always uses simple returns) [default: simple].
     #[arg(long, value_enum)]
     pub returns: Option<ReturnsArg>,
@@ -335,7 +363,23 @@ impl RunArgs {
                 ModelArg::MarketAdjusted => ModelKind::MarketAdjusted,
                 ModelArg::ScholesWilliams => ModelKind::ScholesWilliams,
                 ModelArg::Dimson => ModelKind::Dimson,
+                ModelArg::Ff3 => ModelKind::Ff3,
+                ModelArg::Carhart => ModelKind::Carhart,
+                ModelArg::Ff5 => ModelKind::Ff5,
+                ModelArg::Factors => ModelKind::Factors,
             };
+        }
+        if !self.factors.is_empty() {
+            cfg.factors = self.factors;
+        }
+        if let Some(u) = self.factor_units {
+            cfg.factor_units = Some(match u {
+                FactorUnitsArg::Percent => FactorUnits::Percent,
+                FactorUnitsArg::Decimal => FactorUnits::Decimal,
+            });
+        }
+        if !self.factor_columns.is_empty() {
+            cfg.factor_columns = self.factor_columns;
         }
         if let Some(g) = self.gaps {
             cfg.gaps = match g {

@@ -35,6 +35,8 @@ pub enum SkipReason {
     ModelFailed,
     /// Same event id, or same ticker and day 0, as an earlier row.
     DuplicateEvent,
+    /// A factor model, and no day of the event window has factors.
+    NoFactors,
 }
 
 impl SkipReason {
@@ -47,6 +49,7 @@ impl SkipReason {
             SkipReason::ShortEstimation => "short_estimation",
             SkipReason::ModelFailed => "model_failed",
             SkipReason::DuplicateEvent => "duplicate_event",
+            SkipReason::NoFactors => "no_factors",
         }
     }
 }
@@ -134,6 +137,10 @@ pub struct EventResult {
     /// than `--max-span` sessions (`span_too_long`).
     #[serde(default)]
     pub n_span_too_long: usize,
+    /// Factor models: event-window days without factors (they have no AR); `None` for the
+    /// other models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_no_factors: Option<usize>,
     /// Estimation and event-window ARs for the cross-event tests (not serialized).
     #[serde(skip)]
     pub series: EventSeries,

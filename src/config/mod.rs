@@ -32,6 +32,14 @@ pub enum ModelKind {
     ScholesWilliams,
     /// Dimson (1979) market model with `dimson_lags` lags and leads (METHODS-SPEC §3.3).
     Dimson,
+    /// Fama–French (1993) three factors: `Mkt-RF, SMB, HML` (METHODS-SPEC §3.4).
+    Ff3,
+    /// Carhart (1997) four factors: the three of FF3 plus momentum `MOM`.
+    Carhart,
+    /// Fama–French (2015) five factors: FF3 plus `RMW, CMA`.
+    Ff5,
+    /// Any factors, named by `factor_columns`.
+    Factors,
 }
 
 impl ModelKind {
@@ -43,7 +51,50 @@ impl ModelKind {
             ModelKind::MarketAdjusted => "market_adjusted",
             ModelKind::ScholesWilliams => "scholes_williams",
             ModelKind::Dimson => "dimson",
+            ModelKind::Ff3 => "ff3",
+            ModelKind::Carhart => "carhart",
+            ModelKind::Ff5 => "ff5",
+            ModelKind::Factors => "factors",
         }
+    }
+
+    /// Whether the model regresses excess returns on factors from `--factors` files.
+    pub fn is_factor_model(self) -> bool {
+        matches!(
+            self,
+            ModelKind::Ff3 | ModelKind::Carhart | ModelKind::Ff5 | ModelKind::Factors
+        )
+    }
+}
+
+/// Most factor columns a factor model takes (`p = 1 + k`).
+pub const MAX_FACTORS: usize = 10;
+
+/// Units of a factor file's values (`--factor-units`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorUnits {
+    /// `1.00` is 1% (Kenneth French's library).
+    Percent,
+    /// `0.01` is 1%.
+    Decimal,
+}
+
+/// The canonical name of a factor column header: `Mkt-RF`, `mkt_rf`, `MKT`, `RMRF` →
+/// `mkt_rf`; `Mom`, `UMD`, `WML` → `mom`; `RF`, `riskfree` → `rf`; any other header
+/// lowercased with only its letters and digits kept (`SMB` → `smb`).
+pub fn canonical_factor(header: &str) -> String {
+    let h: String = header
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    match h.as_str() {
+        "mktrf" | "mkt" | "rmrf" | "mktexcess" => "mkt_rf".into(),
+        "mom" | "umd" | "wml" => "mom".into(),
+        "rf" | "riskfree" => "rf".into(),
+        _ => h,
     }
 }
 
@@ -117,6 +168,12 @@ pub struct StudyConfig {
     pub max_span: u32,
     /// Lags and leads of the Dimson model (default 1).
     pub dimson_lags: u32,
+    /// Factor files (`--factors`, repeatable; joined on date) for the factor models.
+    pub factors: Vec<PathBuf>,
+    /// Units of factor files whose layout is not recognised (`--factor-units`).
+    pub factor_units: Option<FactorUnits>,
+    /// Factor columns of `--model factors` (`--factor-columns mkt_rf,smb,liq`).
+    pub factor_columns: Vec<String>,
     /// Minimum number of estimation returns (default 100).
     pub min_estimation_obs: usize,
     /// Sum available days when a CAR window has a missing AR (records `n_ar`).
@@ -174,6 +231,9 @@ impl Default for StudyConfig {
             gaps: GapPolicy::Span,
             max_span: 20,
             dimson_lags: 1,
+            factors: Vec::new(),
+            factor_units: None,
+            factor_columns: Vec::new(),
             min_estimation_obs: 100,
             allow_partial_car: false,
             columns: ColumnMap::new(),
@@ -223,6 +283,7 @@ impl StudyConfig {
             .into_iter()
             .chain(cfg.limit_rules.as_mut())
             .chain(cfg.instruments.as_mut())
+            .chain(cfg.factors.iter_mut())
         {
             if !p.as_os_str().is_empty() && p.is_relative() {
                 *p = base.join(&*p);
@@ -271,6 +332,7 @@ impl StudyConfig {
             }
             .into());
         }
+        self.validate_factors()?;
         let need = self.model_params().max(1) + 3;
         if self.min_estimation_obs < need {
             return Err(SettingsError::MinEstimationObs {
@@ -290,6 +352,78 @@ impl StudyConfig {
             ModelKind::Mean => 1,
             ModelKind::MarketAdjusted => 0,
             ModelKind::Dimson => 2 * self.dimson_lags as usize + 2,
+            ModelKind::Ff3 | ModelKind::Carhart | ModelKind::Ff5 | ModelKind::Factors => {
+                1 + self.factor_names().len()
+            }
         }
+    }
+
+    /// The factor columns of the chosen model, canonical names (empty for the models
+    /// without factors): FF3 `mkt_rf, smb, hml`; Carhart FF3 + `mom`; FF5 FF3 + `rmw, cma`;
+    /// `factors` the `factor_columns` as given.
+    pub fn factor_names(&self) -> Vec<String> {
+        let named = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect();
+        match self.model {
+            ModelKind::Ff3 => named(&["mkt_rf", "smb", "hml"]),
+            ModelKind::Carhart => named(&["mkt_rf", "smb", "hml", "mom"]),
+            ModelKind::Ff5 => named(&["mkt_rf", "smb", "hml", "rmw", "cma"]),
+            ModelKind::Factors => self
+                .factor_columns
+                .iter()
+                .map(|c| canonical_factor(c))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn validate_factors(&self) -> Result<()> {
+        let model = self.model.name();
+        if self.model.is_factor_model() && self.factors.is_empty() {
+            return Err(SettingsError::MissingFactors { model }.into());
+        }
+        if !self.model.is_factor_model() && !self.factors.is_empty() {
+            return Err(SettingsError::FactorsWithoutFactorModel { model }.into());
+        }
+        if self.model == ModelKind::Factors {
+            let names = self.factor_names();
+            if names.is_empty() {
+                return Err(SettingsError::FactorColumns {
+                    reason: "--model factors needs --factor-columns (e.g. mkt_rf,smb,hml)".into(),
+                }
+                .into());
+            }
+            if names.len() > MAX_FACTORS {
+                return Err(SettingsError::FactorColumns {
+                    reason: format!("{} columns given, at most {MAX_FACTORS}", names.len()),
+                }
+                .into());
+            }
+            for (i, n) in names.iter().enumerate() {
+                if n.is_empty() || n == "rf" || names[..i].contains(n) {
+                    return Err(SettingsError::FactorColumns {
+                        reason: format!(
+                            "{:?} {}",
+                            self.factor_columns[i],
+                            if n == "rf" {
+                                "is the risk-free rate, which is subtracted, not a factor"
+                            } else if n.is_empty() {
+                                "is not a column name"
+                            } else {
+                                "is given twice"
+                            }
+                        ),
+                    }
+                    .into());
+                }
+            }
+        } else if !self.factor_columns.is_empty() {
+            return Err(SettingsError::FactorColumns {
+                reason: format!(
+                    "--factor-columns is for --model factors; --model {model} has its own factors"
+                ),
+            }
+            .into());
+        }
+        Ok(())
     }
 }

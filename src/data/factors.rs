@@ -17,17 +17,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::csv::parse_date;
+pub use crate::config::FactorUnits;
+use crate::config::canonical_factor;
 use crate::error::{Error, Result};
-
-/// Units of a factor file's values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FactorUnits {
-    /// `1.00` is 1% (Kenneth French's library).
-    Percent,
-    /// `0.01` is 1%.
-    Decimal,
-}
 
 /// The layout a factor file was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +31,19 @@ pub enum FactorLayout {
     Generic,
 }
 
+/// One factor file as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactorSource {
+    /// The file.
+    pub path: PathBuf,
+    /// Its layout.
+    pub layout: FactorLayout,
+    /// Its columns (canonical names, without the date).
+    pub names: Vec<String>,
+    /// 1-based line of its header.
+    pub header_line: usize,
+}
+
 /// Daily factor returns (decimal), joined on date over one or more files.
 #[derive(Debug, Clone, Default)]
 pub struct FactorTable {
@@ -46,26 +51,15 @@ pub struct FactorTable {
     pub dates: Vec<NaiveDate>,
     /// Canonical column name → values on `dates` (`NaN` = missing).
     pub columns: BTreeMap<String, Vec<f64>>,
-    /// Where each column came from (file, layout).
-    pub sources: Vec<(PathBuf, FactorLayout, Vec<String>)>,
+    /// Where the columns came from, file by file.
+    pub sources: Vec<FactorSource>,
     /// Notices (units, dropped blocks).
     pub warnings: Vec<String>,
 }
 
-/// The canonical name of a factor header.
+/// The canonical name of a factor header (see [`canonical_factor`]).
 pub fn canonical(header: &str) -> String {
-    let h: String = header
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
-    match h.as_str() {
-        "mktrf" | "mkt" | "rmrf" | "mktexcess" => "mkt_rf".into(),
-        "mom" | "umd" | "wml" => "mom".into(),
-        "rf" | "riskfree" => "rf".into(),
-        _ => h,
-    }
+    canonical_factor(header)
 }
 
 fn bad(path: &Path, line: usize, column: &str, value: &str, what: &str) -> Error {
@@ -144,6 +138,7 @@ fn factor_date(cell: &str) -> Option<std::result::Result<NaiveDate, ()>> {
 /// One file's columns and rows.
 struct Parsed {
     layout: FactorLayout,
+    header_line: usize,
     names: Vec<String>,
     rows: Vec<(usize, NaiveDate, Vec<f64>)>,
 }
@@ -295,6 +290,7 @@ fn parse(path: &Path, text: &str, units: Option<FactorUnits>) -> Result<Parsed> 
     }
     Ok(Parsed {
         layout,
+        header_line: header_at + 1,
         names,
         rows,
     })
@@ -346,9 +342,12 @@ impl FactorTable {
                     row.insert(n.clone(), *v);
                 }
             }
-            table
-                .sources
-                .push((path.clone(), parsed.layout, parsed.names.clone()));
+            table.sources.push(FactorSource {
+                path: path.clone(),
+                layout: parsed.layout,
+                names: parsed.names.clone(),
+                header_line: parsed.header_line,
+            });
         }
         table.dates = by_date.keys().copied().collect();
         for n in owner.keys() {

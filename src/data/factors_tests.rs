@@ -33,7 +33,7 @@ fn ken_french_daily_sample_loads_in_decimal_with_its_missing_value() {
     // 19260709 SMB is -99.99 in the sample: missing, never -0.9999.
     let i = t.dates.binary_search(&d(1926, 7, 9)).unwrap();
     assert!(t.columns["smb"][i].is_nan());
-    assert_eq!(t.sources[0].1, FactorLayout::KenFrench);
+    assert_eq!(t.sources[0].layout, FactorLayout::KenFrench);
 }
 
 #[test]

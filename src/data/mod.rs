@@ -10,7 +10,7 @@ pub mod market;
 pub mod prices;
 
 pub use events::{EventFile, EventProblem, EventRow, Timing};
-pub use factors::{FactorLayout, FactorTable, FactorUnits};
+pub use factors::{FactorLayout, FactorSource, FactorTable, FactorUnits};
 pub use instruments::{InstrumentFile, InstrumentRow};
 pub use market::MarketIndex;
 pub use prices::{PricePanel, ReturnSource};

@@ -241,6 +241,19 @@ pub enum SettingsError {
     /// `--dimson-lags` beyond what the model takes.
     #[error("--dimson-lags {given} is more than the {max} lags and leads the Dimson model takes")]
     DimsonLags { given: u32, max: u32 },
+    /// A factor model without factor files.
+    #[error(
+        "--model {model} needs factor files: give --factors FILE (e.g. F-F_Research_Data_Factors_daily_CSV.zip as downloaded)"
+    )]
+    MissingFactors { model: &'static str },
+    /// Factor files given to a model that reads none.
+    #[error(
+        "--factors is given but --model {model} uses no factors: choose --model ff3, carhart, ff5 or factors"
+    )]
+    FactorsWithoutFactorModel { model: &'static str },
+    /// `--factor-columns` that cannot be used.
+    #[error("--factor-columns: {reason}")]
+    FactorColumns { reason: String },
     /// A `--limit-rule` that is not a percentage.
     #[error("--limit-rule {value:?}: {reason} (expected a percentage such as 10%)")]
     LimitRule { value: String, reason: String },

@@ -13,6 +13,7 @@
 
 mod adjusted;
 mod dimson;
+mod factor;
 mod least_squares;
 mod market;
 mod mean;
@@ -23,6 +24,7 @@ mod span_tests;
 
 pub use adjusted::{FittedMarketAdjusted, MarketAdjusted};
 pub use dimson::{Dimson, FittedDimson};
+pub use factor::{Coefficient, FactorModel, FittedFactorModel};
 pub use market::{FittedMarketModel, MarketModel};
 pub use mean::{ConstantMean, FittedConstantMean};
 pub use regressors::{MAX_SHIFTS, Regressors};
@@ -48,6 +50,13 @@ pub struct Estimation<'a> {
     /// One-session market returns over the estimation window's calendar days (for the
     /// Scholes–Williams autocorrelation).
     pub market_calendar: &'a [f64],
+    /// Factor returns over each row's span, row-major, `factor_names.len()` per row. Only
+    /// the factor models read it.
+    pub factors: &'a [f64],
+    /// Risk-free rate over each row's span (factor models; empty means 0).
+    pub rf: &'a [f64],
+    /// Names of the factor columns (canonical: `mkt_rf`, `smb`, ...).
+    pub factor_names: &'a [String],
 }
 
 impl Estimation<'_> {
@@ -143,6 +152,8 @@ pub enum Fitted {
     ScholesWilliams(FittedScholesWilliams),
     /// Dimson.
     Dimson(FittedDimson),
+    /// A factor model (FF3, Carhart, FF5 or any factors).
+    Factor(FittedFactorModel),
 }
 
 impl Fitted {
@@ -157,6 +168,9 @@ impl Fitted {
             ModelKind::MarketAdjusted => Fitted::MarketAdjusted(MarketAdjusted.fit(est)?),
             ModelKind::ScholesWilliams => Fitted::ScholesWilliams(ScholesWilliams.fit(est)?),
             ModelKind::Dimson => Fitted::Dimson(Dimson { lags }.fit(est)?),
+            ModelKind::Ff3 | ModelKind::Carhart | ModelKind::Ff5 | ModelKind::Factors => {
+                Fitted::Factor(FactorModel { kind }.fit(est)?)
+            }
         })
     }
 
@@ -178,6 +192,7 @@ impl Fitted {
             Fitted::MarketAdjusted(f) => f,
             Fitted::ScholesWilliams(f) => f,
             Fitted::Dimson(f) => f,
+            Fitted::Factor(f) => f,
         }
     }
 
@@ -234,6 +249,15 @@ impl Fitted {
     /// See [`FittedModel::r2`].
     pub fn r2(&self) -> Option<f64> {
         self.model().r2()
+    }
+
+    /// The coefficients of a factor model with their standard errors and t values (empty
+    /// for the other models).
+    pub fn coefficients(&self) -> &[Coefficient] {
+        match self {
+            Fitted::Factor(f) => &f.coefficients,
+            _ => &[],
+        }
     }
 }
 

@@ -20,7 +20,9 @@ mod rows;
 #[path = "csv_tests.rs"]
 mod tests;
 
-use rows::{AarCells, ArRow, EventCells, HitRow, LimitCells, StatCells, TestRow, WindowCells};
+use rows::{
+    AarCells, ArRow, CoefCells, EventCells, HitRow, LimitCells, StatCells, TestRow, WindowCells,
+};
 
 /// Format an optional number: shortest round-trip decimal, empty when missing or not finite.
 pub fn num(v: Option<f64>) -> String {
@@ -43,7 +45,8 @@ pub fn ar_csv(study: &Study) -> Result<Vec<u8>> {
 }
 
 /// `events.csv`: the event's fixed cells, then `car,bhar,scar,t,p,n_ar` suffixed by each
-/// CAR window (`car_m1_1`), then the limit cells.
+/// CAR window (`car_m1_1`), then the limit cells; for a factor model then `n_no_factors`
+/// and `coef_`/`se_`/`t_` of `const` and each factor (`coef_mkt_rf`, ...).
 ///
 /// # Errors
 /// `Internal` when a record cannot be written, e.g. a study whose events do not have one
@@ -58,12 +61,48 @@ pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
         }
     }
     header.extend(&columns::<LimitCells>()?);
+    // Factor models: the days without factors and every coefficient with se and t.
+    let factor_model = study.config.model.is_factor_model();
+    let coefs: Vec<String> = if factor_model {
+        std::iter::once("const".to_string())
+            .chain(study.config.factor_names())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if factor_model {
+        header.push_field(b"n_no_factors");
+    }
+    for c in &coefs {
+        for stem in ["coef", "se", "t"] {
+            header.push_field(format!("{stem}_{c}").as_bytes());
+        }
+    }
     let mut t = Table::new("events.csv", &header)?;
     let model = study.config.model.name();
+    let factor_cells = |e: Option<&crate::result::EventResult>| {
+        let n_no: Vec<Option<usize>> = if factor_model {
+            vec![e.and_then(|e| e.n_no_factors)]
+        } else {
+            Vec::new()
+        };
+        let cells: Vec<CoefCells> = coefs
+            .iter()
+            .map(|c| {
+                CoefCells::new(e.and_then(|e| e.fit.coefficients().iter().find(|k| &k.name == c)))
+            })
+            .collect();
+        (n_no, cells)
+    };
     for e in &study.events {
         let windows: Vec<_> = e.windows.iter().map(WindowCells::new).collect();
         let limits = LimitCells::new(e.limits.as_ref());
-        t.row((EventCells::computed(e, model), windows, limits))?;
+        t.row((
+            EventCells::computed(e, model),
+            windows,
+            limits,
+            factor_cells(Some(e)),
+        ))?;
     }
     for s in &study.skipped {
         let n = study.config.car_windows.len();
@@ -71,7 +110,12 @@ pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
             .take(n)
             .collect();
         let limits = LimitCells::default();
-        t.row((EventCells::skipped(s, model), windows, limits))?;
+        t.row((
+            EventCells::skipped(s, model),
+            windows,
+            limits,
+            factor_cells(None),
+        ))?;
     }
     t.finish()
 }

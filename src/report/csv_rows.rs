@@ -194,6 +194,25 @@ impl<'a> EventCells<'a> {
     }
 }
 
+/// One factor-model coefficient of an event: estimate, standard error, t (empty when the
+/// event was skipped).
+#[derive(Serialize, Default)]
+pub(super) struct CoefCells {
+    coef: Num,
+    se: Num,
+    t: Num,
+}
+
+impl CoefCells {
+    pub(super) fn new(c: Option<&crate::models::Coefficient>) -> Self {
+        CoefCells {
+            coef: Num(c.map(|c| c.coef)),
+            se: Num(c.map(|c| c.se)),
+            t: Num(c.map(|c| c.t)),
+        }
+    }
+}
+
 /// The cells of one CAR window of an event (all empty for a skipped event).
 #[derive(Serialize, Default)]
 pub(super) struct WindowCells {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::csv::num;
+use crate::config::ModelKind;
 use crate::result::Study;
 
 fn pct(v: Option<f64>) -> String {
@@ -38,6 +39,9 @@ pub fn write_summary<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<
         study.events.len(),
         study.skipped.len()
     )?;
+    if cfg.model.is_factor_model() {
+        writeln!(w, "{}", factor_line(study))?;
+    }
     let mut header = format!(
         "{:<24} {:<10} {:<10} {:>9}",
         "event", "ticker", "day0", "AR(0)"
@@ -281,6 +285,35 @@ pub fn censored_notices(study: &Study) -> Vec<String> {
             Some(format!("{} {} closed limit-{side}{days}: day-0 AR is a bound; {through}", e.ticker, e.day0))
         })
         .collect()
+}
+
+/// The factor model in words: its name, its factors, and how many event-window days had
+/// none (those days have no AR).
+fn factor_line(study: &Study) -> String {
+    let cfg = &study.config;
+    let name = match cfg.model {
+        ModelKind::Ff3 => "Fama-French three-factor",
+        ModelKind::Carhart => "Carhart four-factor",
+        ModelKind::Ff5 => "Fama-French five-factor",
+        _ => "factor",
+    };
+    let missing: usize = study.events.iter().filter_map(|e| e.n_no_factors).sum();
+    let hit = study
+        .events
+        .iter()
+        .filter(|e| e.n_no_factors.is_some_and(|n| n > 0))
+        .count();
+    let mut line = format!(
+        "{name} model: R - RF on const, {}",
+        cfg.factor_names().join(", ")
+    );
+    if missing > 0 {
+        let _ = write!(
+            line,
+            "; {missing} event-window days of {hit} events have no factors (no AR on those days)"
+        );
+    }
+    line
 }
 
 /// Two lines per event whose day 0 falls in a trading halt (#10): the halted sessions, the

@@ -15,7 +15,7 @@ use crate::calendar::Alignment;
 use crate::config::{GapPolicy, StudyConfig};
 use crate::data::{EventRow, PricePanel};
 use crate::limits::{Instrument, LimitContext, LimitDay};
-use crate::models::{Estimation, Fitted, Regressors};
+use crate::models::{Estimation, FitError, Fitted, Regressors};
 use crate::result::{DayRow, EventResult, HaltInfo, Skip, SkipReason};
 use crate::stats::EventSeries;
 use crate::stats::event::{DayInput, DayStats, day_stats, window_stats};
@@ -157,7 +157,21 @@ impl EventData<'_> {
         for j in -kk..=kk {
             x.shifts[(j + kk) as usize] = self.inputs.market_over(k, span, j).unwrap_or(f64::NAN);
         }
+        if let Some(f) = &self.inputs.factors {
+            x.rf = f.over(k, span, &mut x.factors);
+        }
         Some(x)
+    }
+
+    /// Whether a row's regressors are complete: every lead and lag of the market, and for a
+    /// factor model every factor and `RF` over the row's span.
+    fn complete(&self, x: &Regressors) -> bool {
+        let k = self.inputs.factors.as_ref().map_or(0, |f| f.names.len());
+        x.shifts[..=(2 * self.shifts as usize)]
+            .iter()
+            .chain(&x.factors[..k])
+            .all(|v| v.is_finite())
+            && x.rf.is_finite()
     }
 
     /// Limit facts of calendar index `k` (with the span of its return).
@@ -181,11 +195,7 @@ impl EventData<'_> {
         let d = self.day(k);
         // The market return over the row's span is computed once, inside the regressors.
         let all = self.regressors(k);
-        let x = all.filter(|x| {
-            x.shifts[..=(2 * self.shifts as usize)]
-                .iter()
-                .all(|v| v.is_finite())
-        });
+        let x = all.filter(|x| self.complete(x));
         DayInput {
             rel_day: frame.rel_day(k),
             ret: d.ret,
@@ -207,6 +217,9 @@ struct EstimationSample {
     span: Vec<f64>,
     shifts: Vec<f64>,
     market_calendar: Vec<f64>,
+    /// Factor returns (row-major) and `RF` of each row, for a factor model.
+    factors: Vec<f64>,
+    rf: Vec<f64>,
     /// Calendar indices of the estimation window kept for the tests' estimation series
     /// (dropped limit days leave both the fit and the tests).
     kept: Vec<usize>,
@@ -235,12 +248,23 @@ fn estimation_sample(frame: &Frame, data: &EventData<'_>, cfg: &StudyConfig) -> 
         span: Vec::with_capacity(kept.len()),
         shifts: Vec::new(),
         market_calendar: Vec::new(),
+        factors: Vec::new(),
+        rf: Vec::new(),
         kept: Vec::new(),
         n_limit_days,
         n_traded: kept.iter().filter(|&&k| data.day(k).traded).count(),
     };
+    let n_factors = data.inputs.factors.as_ref().map(|f| f.names.len());
     for &k in &kept {
         if let (Some(y), Some(x)) = (data.day(k).ret, data.regressors(k)) {
+            if let Some(n) = n_factors {
+                // A factor model's rows without factors are not estimation returns.
+                if !data.complete(&x) {
+                    continue;
+                }
+                est.factors.extend_from_slice(&x.factors[..n]);
+                est.rf.push(x.rf);
+            }
             est.stock.push(y);
             est.market.push(x.market);
             est.span.push(x.span);
@@ -257,6 +281,36 @@ fn estimation_sample(frame: &Frame, data: &EventData<'_>, cfg: &StudyConfig) -> 
     }
     est.kept = kept;
     est
+}
+
+/// Step 3a, factor models: the event-window days without factors (they get no AR), or the
+/// event's skip when no day of its window has factors (`no_factors`).
+fn no_factor_days(
+    inputs: &Inputs,
+    cfg: &StudyConfig,
+    ev: &EventRow,
+    frame: &Frame,
+) -> Result<Option<usize>, Box<Skip>> {
+    let Some(f) = &inputs.factors else {
+        return Ok(None);
+    };
+    let missing = frame.window.clone().filter(|&k| !f.present(k)).count();
+    if missing == frame.window.clone().count() {
+        let cal = &inputs.calendar;
+        return Err(skip(
+            inputs,
+            ev,
+            SkipReason::NoFactors,
+            format!(
+                "no day of the event window {}..{} has the factors of --model {} ({}) in the --factors files",
+                cal.date(*frame.window.start()),
+                cal.date(*frame.window.end()),
+                cfg.model.name(),
+                f.names.join(", ")
+            ),
+        ));
+    }
+    Ok(Some(missing))
 }
 
 /// Step 4: the normal-return model, or the event's skip.
@@ -280,6 +334,7 @@ fn fit(
             ),
         ));
     }
+    let factor_names = inputs.factors.as_ref().map_or(&[][..], |f| &f.names[..]);
     Fitted::fit(
         cfg.model,
         cfg.dimson_lags,
@@ -289,14 +344,24 @@ fn fit(
             span: &est.span,
             shifts: &est.shifts,
             market_calendar: &est.market_calendar,
+            factors: &est.factors,
+            rf: &est.rf,
+            factor_names,
         },
     )
     .map_err(|e| {
+        let what = match e {
+            FitError::Collinear(c) if cfg.model.is_factor_model() => format!(
+                "collinear factors: X'X is singular over the estimation window (condition estimate {c:.3e}); drop one of {}",
+                factor_names.join(", ")
+            ),
+            e => e.to_string(),
+        };
         skip(
             inputs,
             ev,
             SkipReason::ModelFailed,
-            format!("{} model: {e}", cfg.model.name()),
+            format!("{} model: {what}", cfg.model.name()),
         )
     })
 }
@@ -382,6 +447,7 @@ pub(super) fn compute_event(
         shifts,
         gaps: cfg.gaps,
     };
+    let n_no_factors = no_factor_days(inputs, cfg, ev, &frame)?;
     let est = estimation_sample(&frame, &data, cfg);
     let fit = fit(inputs, cfg, ev, &est)?;
 
@@ -437,6 +503,7 @@ pub(super) fn compute_event(
         limits,
         halt,
         n_span_too_long,
+        n_no_factors,
         days,
         windows,
         series,

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::factors::FactorDays;
 use super::returns::returns_on_calendar;
 use crate::calendar::Calendar;
 use crate::config::{ColumnMap, ReturnKind, StudyConfig};
@@ -20,6 +21,8 @@ pub(super) struct Inputs {
     pub market_close: Vec<f64>,
     pub returns: ReturnKind,
     pub events: EventFile,
+    /// The factor model's factors on the calendar (`None` for the other models).
+    pub factors: Option<FactorDays>,
     pub files: Vec<InputFile>,
     pub warnings: Vec<String>,
 }
@@ -31,11 +34,15 @@ pub(super) struct Inputs {
 pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     let (loaded, digests) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| -> Result<Vec<InputFile>> {
-            Ok(vec![
+            let mut files = vec![
                 digest("prices", &config.prices)?,
                 digest("market", &config.market)?,
                 digest("events", &config.events)?,
-            ])
+            ];
+            for f in &config.factors {
+                files.push(digest("factors", f)?);
+            }
+            Ok(files)
         });
         let loaded = (|| -> Result<_> {
             let panel = PricePanel::load(&config.prices, &config.columns)?;
@@ -57,6 +64,13 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     }
     let calendar = Calendar::new(market.dates.clone());
     let market_ret = returns_on_calendar(&market.close, config.returns);
+    let factors = if config.model.is_factor_model() {
+        let (f, notes) = FactorDays::load(config, &calendar)?;
+        warnings.extend(notes);
+        Some(f)
+    } else {
+        None
+    };
     let mut inputs = Inputs {
         panel,
         calendar,
@@ -64,6 +78,7 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
         market_close: market.close,
         returns: config.returns,
         events,
+        factors,
         files,
         warnings: Vec::new(),
     };

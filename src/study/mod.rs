@@ -12,6 +12,7 @@
 //! | `overlap.rs` | same-ticker events inside an estimation window |
 
 mod event;
+mod factors;
 mod inputs;
 mod limits;
 mod overlap;

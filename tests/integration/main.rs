@@ -15,6 +15,7 @@ mod limits;
 mod properties;
 mod readme;
 mod reference_core;
+mod reference_factors;
 mod reference_span;
 mod reference_stats;
 mod snapshots;
