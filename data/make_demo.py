@@ -23,6 +23,12 @@ prices.csv   date,ticker,open,high,low,close,prev_close,volume
              (a suspended day has no row); prev_close = the ticker's previous close
 events.csv   event_id,ticker,date,label,timing,group
 study.toml   the demo study (paths relative to this folder)
+factors_ff3_daily.CSV
+             fictional daily Fama-French-style factors (Mkt-RF, SMB, HML, RF) in the
+             layout of Kenneth French's data library (free text, a header starting with
+             a comma, YYYYMMDD dates, percent, CRLF, a copyright footer), for the FF3
+             example: Mkt-RF is the index return minus RF; SMB and HML are seeded noise
+             from their own generator, so the other files do not depend on them
 
 Calendar
 --------
@@ -189,6 +195,8 @@ window = "-10:10"
 car_windows = ["0:0", "0:1", "-1:1", "-5:5", "-10:10"]
 returns = "simple"
 min_estimation_obs = 100
+format = ["csv", "json", "md", "tex"]
+chart = ["png", "svg"]
 """
 
 
@@ -264,6 +272,32 @@ def make_index(days, rng):
         level = new
         rows.append((day, level))
     return rows, rm
+
+
+def make_factors(days, rm, rng):
+    """Rows (YYYYMMDD, mkt_rf, smb, hml, rf) in hundredths of a percent (integers):
+    Mkt-RF = the index return minus RF, SMB and HML Irwin-Hall noise, RF = 0.01% a day."""
+    rows = []
+    for day in days:
+        rf = 1
+        mkt = int(round(rm[day] * 10000.0)) - rf
+        smb = int(round(40.0 * normal(rng)))
+        hml = int(round(30.0 * normal(rng)))
+        rows.append((day.strftime("%Y%m%d"), mkt, smb, hml, rf))
+    return rows
+
+
+def factor_file_text(rows):
+    """Kenneth French's daily CSV layout, byte for byte in form (CRLF)."""
+    out = ["This file was created by data/make_demo.py: FICTIONAL factors for the evstudy demo,",
+           "in the layout of Kenneth French's data library (values in percent).",
+           "The risk-free rate is a constant 0.01% a day.",
+           "",
+           ",Mkt-RF,SMB,HML,RF"]
+    out += ["%s,%8.2f,%8.2f,%8.2f,%8.2f" % (d, m / 100.0, s / 100.0, h / 100.0, r / 100.0)
+            for d, m, s, h, r in rows]
+    out += ["", "Copyright 2026 evstudy demo (fictional data)", ""]
+    return "\r\n".join(out)
 
 
 def make_ticker(code, board, beta, sigma, ref, base_vol, days, rm, rng):
@@ -418,6 +452,9 @@ def main():
     (args.out / "events.csv").write_text("\n".join(lines) + "\n", newline="\n")
 
     (args.out / "study.toml").write_text(STUDY_TOML, newline="\n")
+
+    factors = make_factors(days, rm, random.Random(args.seed * 1000 + 7))
+    (args.out / "factors_ff3_daily.CSV").write_bytes(factor_file_text(factors).encode("ascii"))
 
     print("seed %d: %d sessions %s..%s, %d price rows, %d tickers, %d events -> %s"
           % (args.seed, len(days), days[0], days[-1], len(prices), len(TICKERS),

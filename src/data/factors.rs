@@ -189,6 +189,11 @@ fn parse(path: &Path, text: &str, units: Option<FactorUnits>) -> Result<Parsed> 
             ));
         }
     };
+    // Kenneth French's header leaves the date column unnamed.
+    let date_col = match header[0].trim() {
+        "" => "date",
+        h => h,
+    };
     let names: Vec<String> = header[1..].iter().map(|h| canonical(h)).collect();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
@@ -225,7 +230,7 @@ fn parse(path: &Path, text: &str, units: Option<FactorUnits>) -> Result<Parsed> 
                 return Err(bad(
                     path,
                     line_no,
-                    header[0],
+                    date_col,
                     cells[0].trim(),
                     "monthly factors (YYYYMM dates) cannot serve a daily study: use the daily file (e.g. F-F_Research_Data_Factors_daily_CSV.zip)",
                 ));
@@ -234,7 +239,7 @@ fn parse(path: &Path, text: &str, units: Option<FactorUnits>) -> Result<Parsed> 
                 return Err(bad(
                     path,
                     line_no,
-                    header[0],
+                    date_col,
                     cells[0].trim(),
                     "cannot parse the date (expected YYYYMMDD or YYYY-MM-DD)",
                 ));
@@ -257,7 +262,7 @@ fn parse(path: &Path, text: &str, units: Option<FactorUnits>) -> Result<Parsed> 
             return Err(bad(
                 path,
                 line_no,
-                header[0],
+                date_col,
                 cells[0].trim(),
                 &format!("duplicate date (first on line {first}); keep one row per date"),
             ));
@@ -283,7 +288,7 @@ fn parse(path: &Path, text: &str, units: Option<FactorUnits>) -> Result<Parsed> 
         return Err(bad(
             path,
             header_at + 2,
-            header[0],
+            date_col,
             "",
             "no dated rows after the header",
         ));

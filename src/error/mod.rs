@@ -151,9 +151,33 @@ pub enum Error {
     /// A bug or an internal failure (reported rather than panicking).
     #[error("internal error: {0}")]
     Internal(String),
-    /// No event could be computed.
-    #[error("no event could be computed ({skipped} skipped; see the reasons above)")]
-    NoEvents { skipped: usize },
+    /// No event could be computed: every event was skipped, for the reasons listed.
+    #[error("no event could be computed: {}", skip_list(*skipped, reasons))]
+    NoEvents {
+        skipped: usize,
+        /// The skip messages (file, line, event, what), in the events file's order.
+        reasons: Vec<String>,
+    },
+}
+
+/// `all N events were skipped:` and the first 20 reasons, one per line.
+fn skip_list(n: usize, reasons: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut out = if n == 0 {
+        "the events file has no event".to_string()
+    } else {
+        format!("all {n} events were skipped:")
+    };
+    for r in reasons.iter().take(SHOWN) {
+        out.push_str("\n  ");
+        out.push_str(r);
+    }
+    if reasons.len() > SHOWN {
+        out.push_str("\n  ... and ");
+        out.push_str(&(reasons.len() - SHOWN).to_string());
+        out.push_str(" more");
+    }
+    out
 }
 
 /// `line N: column "C": value "V": what`, leaving out the parts that are not known.

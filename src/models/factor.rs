@@ -212,7 +212,7 @@ mod tests {
     fn ff3_recovers_the_coefficients_of_an_exact_linear_combination() {
         // y = R - RF = 0.001 + 1.2 MKT - 0.3 SMB + 0.5 HML exactly.
         let f = factors(120);
-        let rf: Vec<f64> = (0..120).map(|i| 0.0001 + 1e-6 * i as f64).collect();
+        let rf: Vec<f64> = (0..120).map(|i| 0.0001 + 1e-6 * f64::from(i)).collect();
         let stock: Vec<f64> = f
             .iter()
             .zip(&rf)

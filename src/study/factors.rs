@@ -81,15 +81,12 @@ impl FactorDays {
         let mut values = Vec::with_capacity(on.len() * k);
         let mut rf = Vec::with_capacity(on.len());
         for day in &on {
-            match day {
-                Some(v) => {
-                    values.extend_from_slice(&v[..k]);
-                    rf.push(if has_rf { v[k] } else { 0.0 });
-                }
-                None => {
-                    values.extend(std::iter::repeat_n(f64::NAN, k));
-                    rf.push(f64::NAN);
-                }
+            if let Some(v) = day {
+                values.extend_from_slice(&v[..k]);
+                rf.push(if has_rf { v[k] } else { 0.0 });
+            } else {
+                values.extend(std::iter::repeat_n(f64::NAN, k));
+                rf.push(f64::NAN);
             }
         }
         let covered = rf.iter().filter(|v| v.is_finite()).count();

@@ -104,6 +104,7 @@ pub fn run_with_progress(
     if computed.is_empty() {
         return Err(Error::NoEvents {
             skipped: skipped.len(),
+            reasons: skipped.iter().map(|s| s.message.clone()).collect(),
         });
     }
     Ok(Study {

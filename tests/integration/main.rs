@@ -10,6 +10,7 @@
 mod cli;
 mod common;
 mod errors;
+mod factors;
 mod layers;
 mod limits;
 mod properties;

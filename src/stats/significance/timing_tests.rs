@@ -177,6 +177,7 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
         limits: Some(limits),
         halt: None,
         n_span_too_long: 0,
+        n_no_factors: None,
         series,
     }
 }
