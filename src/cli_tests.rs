@@ -363,3 +363,48 @@ fn limits_columns_mistakes_are_the_same_settings_errors() {
         Err(Error::Settings(SettingsError::ColumnsPair { pair })) if pair == "close"
     ));
 }
+
+#[test]
+fn factor_settings_come_from_the_study_file_and_the_flags() {
+    let (dir, path) = study_file(&format!(
+        "{STUDY}factors = [\"ff3.CSV\", \"mom.CSV\"]\nfactor_units = \"decimal\"\n"
+    ));
+    let path = path.to_str().unwrap();
+    let cfg = run_config(&["--config", path, "--model", "carhart"]).unwrap();
+    assert_eq!(cfg.model, ModelKind::Carhart);
+    assert_eq!(
+        cfg.factors,
+        [dir.path().join("ff3.CSV"), dir.path().join("mom.CSV")]
+    );
+    assert_eq!(cfg.factor_units, Some(FactorUnits::Decimal));
+    assert_eq!(cfg.model_params(), 5);
+    // Repeated --factors replace the file's list; --factor-columns is comma-separated and
+    // read through the header aliases.
+    let cfg = run_config(&[
+        "--config",
+        path,
+        "--model",
+        "factors",
+        "--factors",
+        "a.csv",
+        "--factors",
+        "b.csv",
+        "--factor-columns",
+        "Mkt-RF,UMD,liq",
+        "--factor-units",
+        "percent",
+    ])
+    .unwrap();
+    assert_eq!(
+        cfg.factors,
+        [PathBuf::from("a.csv"), PathBuf::from("b.csv")]
+    );
+    assert_eq!(cfg.factor_names(), ["mkt_rf", "mom", "liq"]);
+    assert_eq!(cfg.factor_units, Some(FactorUnits::Percent));
+    assert_eq!(cfg.model_params(), 4);
+    // The market model reads no factors: a study file that lists some is refused.
+    assert!(matches!(
+        settings_error(&["--config", path]),
+        SettingsError::FactorsWithoutFactorModel { model: "mean" }
+    ));
+}

@@ -1,6 +1,7 @@
 //! Every command in the README is run here, as written: the `evstudy …` lines of its code
 //! blocks (continuation lines joined), with `out/` redirected to a temporary folder and the
-//! placeholder `my_prices.csv` replaced by a renamed-header copy of the demo prices. The
+//! placeholder `my_prices.csv` replaced by a renamed-header copy of the demo prices and
+//! `my_factors.csv` by the demo's factors as a generic decimal `date,...` CSV. The
 //! README's chart must be the one its demo command draws, byte for byte.
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,29 @@ fn vendor_prices(dir: &Path) -> PathBuf {
     p
 }
 
+/// The demo's French-layout factors as `date,mkt_rf,smb,hml,rf` in decimals.
+fn generic_factors(dir: &Path) -> PathBuf {
+    let src = std::fs::read_to_string(root().join("data/factors_ff3_daily.CSV")).unwrap();
+    let mut out = String::from("date,mkt_rf,smb,hml,rf\n");
+    for line in src.lines() {
+        let cells: Vec<&str> = line
+            .trim_end_matches('\r')
+            .split(',')
+            .map(str::trim)
+            .collect();
+        if cells.len() == 5 && cells[0].len() == 8 && cells[0].bytes().all(|b| b.is_ascii_digit()) {
+            let v: Vec<String> = cells[1..]
+                .iter()
+                .map(|c| (c.parse::<f64>().unwrap() / 100.0).to_string())
+                .collect();
+            out.push_str(&format!("{},{}\n", cells[0], v.join(",")));
+        }
+    }
+    let p = dir.join("my_factors.csv");
+    std::fs::write(&p, out).unwrap();
+    p
+}
+
 fn run(cmd: &str, tmp: &Path) -> std::process::Output {
     let args: Vec<String> = cmd
         .split_whitespace()
@@ -66,6 +90,8 @@ fn run(cmd: &str, tmp: &Path) -> std::process::Output {
                 tmp.join("out").join(rest).display().to_string()
             } else if a == "my_prices.csv" {
                 vendor_prices(tmp).display().to_string()
+            } else if a == "my_factors.csv" {
+                generic_factors(tmp).display().to_string()
             } else {
                 a.to_string()
             }
@@ -109,6 +135,8 @@ fn every_readme_command_runs_as_written() {
         "demo/charts/car_SANC1-600101.svg",
         "basic/events.csv",
         "mean/tests.csv",
+        "ff3/events.csv",
+        "factors/events.csv",
         "hits.csv",
         "charts/charts/aar_all.svg",
         "report/report.tex",
