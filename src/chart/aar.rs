@@ -4,8 +4,9 @@
 //! Each bar carries a 95% interval from the day's cross-sectional t test (Brown and Warner
 //! 1985; METHODS-SPEC §5.1): since `t = AAR / SE`, the standard error is `|AAR / t|`, and the
 //! interval is `AAR ± t_{0.975, df} · |AAR / t|` with the test's own degrees of freedom
-//! (`N_t − 1`; 1.96 when the test reports a normal reference). The study has no per-day CAAR
-//! statistic, so the CAAR line has no band, and the legend says so.
+//! (`N_t − 1`; 1.96 when the test reports a normal reference). The CAAR line carries the
+//! 95% band of the CAAR path's own cross-sectional t (the running CARs from the event
+//! window's first day, `AarRow::caar_half95`; #14).
 
 use plotters::coord::Shift;
 use plotters::prelude::{
@@ -35,8 +36,15 @@ fn interval(row: &AarRow) -> Option<(f64, f64)> {
     Some((100.0 * aar, 100.0 * half))
 }
 
+/// `(CAAR, half-width)` of a day's 95% CAAR band, in percent.
+fn caar_interval(row: &AarRow) -> Option<(f64, f64)> {
+    let caar = row.caar.filter(|c| c.is_finite())?;
+    let half = row.caar_half95.filter(|h| h.is_finite())?;
+    Some((100.0 * caar, 100.0 * half))
+}
+
 impl AarChart<'_> {
-    fn legend(has_ci: bool) -> Vec<LegendItem> {
+    fn legend(has_ci: bool, has_band: bool) -> Vec<LegendItem> {
         let mut items = vec![LegendItem::new(Swatch::Bar(theme::SKY), "AAR")];
         if has_ci {
             items.push(LegendItem::new(
@@ -49,8 +57,14 @@ impl AarChart<'_> {
                 color: theme::BLUE,
                 dashed: false,
             },
-            "CAAR, mean CAR (no band: no per-day CAAR test)",
+            "CAAR, mean CAR",
         ));
+        if has_band {
+            items.push(LegendItem::new(
+                Swatch::Band(theme::BLUE),
+                "95% band of CAAR (cross-sectional t of the running CARs)",
+            ));
+        }
         items.push(LegendItem::new(
             Swatch::Line {
                 color: theme::BLACK,
@@ -85,7 +99,19 @@ impl Chart for AarChart<'_> {
             .iter()
             .filter_map(|r| interval(r).map(|ci| (r.rel_day, ci)))
             .collect();
-        let area = frame::frame(root, th, &title, &subtitle, &Self::legend(!cis.is_empty()))?;
+        let bands: Vec<(i32, Option<(f64, f64)>)> = g
+            .days
+            .iter()
+            .map(|r| (r.rel_day, caar_interval(r)))
+            .collect();
+        let has_band = bands.iter().any(|(_, b)| b.is_some());
+        let area = frame::frame(
+            root,
+            th,
+            &title,
+            &subtitle,
+            &Self::legend(!cis.is_empty(), has_band),
+        )?;
         let aar: Vec<(i32, Option<f64>)> = g
             .days
             .iter()
@@ -110,7 +136,13 @@ impl Chart for AarChart<'_> {
             aar.iter()
                 .chain(&caar)
                 .filter_map(|(_, v)| *v)
-                .chain(cis.iter().flat_map(|(_, (a, h))| [a - h, a + h])),
+                .chain(cis.iter().flat_map(|(_, (a, h))| [a - h, a + h]))
+                .chain(
+                    bands
+                        .iter()
+                        .filter_map(|(_, b)| *b)
+                        .flat_map(|(c, h)| [c - h, c + h]),
+                ),
             &[0.0],
             0.06,
         );
@@ -145,6 +177,9 @@ impl Chart for AarChart<'_> {
                 .into_iter()
                 .map(|p| PathElement::new(p, whisker)),
             )?;
+        }
+        for run in axes::runs(bands.into_iter()) {
+            axes::band_around(&mut chart, &run, theme::BLUE)?;
         }
         let line = theme::BLUE.stroke_width(th.stroke(3.0));
         for run in axes::runs(caar.into_iter()) {

@@ -354,11 +354,21 @@ pub fn band<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let upper = run.iter().map(|&(d, (c, s))| (f64::from(d), c + Z95 * s));
-    let lower = run
-        .iter()
-        .rev()
-        .map(|&(d, (c, s))| (f64::from(d), c - Z95 * s));
+    let halves: Vec<(i32, (f64, f64))> = run.iter().map(|&(d, (c, s))| (d, (c, Z95 * s))).collect();
+    band_around(chart, &halves, color)
+}
+
+/// The band `value ± half` over one unbroken run of `(day, (value, half))` points.
+pub fn band_around<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    run: &[(i32, (f64, f64))],
+    color: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let upper = run.iter().map(|&(d, (c, h))| (f64::from(d), c + h));
+    let lower = run.iter().rev().map(|&(d, (c, h))| (f64::from(d), c - h));
     chart.draw_series(std::iter::once(plotters::prelude::Polygon::new(
         upper.chain(lower).collect::<Vec<_>>(),
         super::frame::band_style(color),

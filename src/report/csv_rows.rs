@@ -299,10 +299,21 @@ pub(super) struct AarCells<'a> {
     aar: Num,
     caar: Num,
     caar_sum: Num,
+    caar_csect_t: Num,
+    caar_csect_t_p: Num,
+    caar_bmp_t: Num,
+    caar_bmp_t_p: Num,
+    caar_half95: Num,
 }
 
 impl<'a> AarCells<'a> {
     pub(super) fn new(group: &'a str, d: &AarRow) -> Self {
+        let path =
+            |kind: crate::config::TestKind| d.caar_tests.iter().find(|t| t.name == kind.name());
+        let (cs, bmp) = (
+            path(crate::config::TestKind::CsectT),
+            path(crate::config::TestKind::BmpT),
+        );
         AarCells {
             group,
             rel_day: d.rel_day,
@@ -310,6 +321,11 @@ impl<'a> AarCells<'a> {
             aar: Num(d.aar),
             caar: Num(d.caar),
             caar_sum: Num(d.caar_sum),
+            caar_csect_t: Num(cs.and_then(|t| t.statistic)),
+            caar_csect_t_p: Num(cs.and_then(|t| t.p_value)),
+            caar_bmp_t: Num(bmp.and_then(|t| t.statistic)),
+            caar_bmp_t_p: Num(bmp.and_then(|t| t.p_value)),
+            caar_half95: Num(d.caar_half95),
         }
     }
 }

@@ -197,7 +197,17 @@ fn aar_and_tests_csv_of_demo_study_have_one_row_per_day_and_test() {
     let aar = records(&text(aar_csv(study)));
     let days: usize = study.groups.iter().map(|g| g.days.len()).sum();
     assert_eq!(aar.len(), 1 + days);
-    assert_eq!(aar[0].len(), 6 + 2 * study.config.tests.len());
+    assert_eq!(aar[0].len(), 11 + 2 * study.config.tests.len());
+    assert_eq!(
+        aar[0].iter().skip(6).take(5).collect::<Vec<_>>(),
+        [
+            "caar_csect_t",
+            "caar_csect_t_p",
+            "caar_bmp_t",
+            "caar_bmp_t_p",
+            "caar_half95"
+        ]
+    );
     let tests = records(&text(tests_csv(study)));
     let rows: usize = study
         .groups

@@ -7,6 +7,11 @@
 //! ```text
 //! AAR_t = (1/N_t) sum_i AR_it        CAAR(t1,t2) = (1/N_W) sum_i CAR_i(t1,t2)
 //! ```
+//!
+//! The CAAR path (the mean running CAR from the event window's first day `T1` through each
+//! day `t`) is tested per day like a CAR window `[T1, t]` by the cross-sectional t (on
+//! `CAR_i(T1,t)`) and BMP (on `SCAR_i(T1,t) = CAR_i / car_se_i`), over the events with a
+//! running CAR that day; its 95% band is `CAAR_t ± t_{0.975, N-1} |CAAR_t / t_csect|` (#14).
 
 use super::cross_section::{EventSeries, TestStat, WindowValues};
 use super::event::DayStats;
@@ -173,6 +178,11 @@ fn aggregate_with<E: EventOutcome>(
     opts: &TestOptions,
 ) -> GroupResults {
     let sample = Sample::new(events.iter().map(|e| e.series()));
+    let path_opts = TestOptions {
+        tests: vec![TestKind::CsectT, TestKind::BmpT],
+        ..opts.clone()
+    };
+    let start = plan.days.first().map_or(0, |&(t, _)| t);
     let mut running = 0.0;
     let days = plan
         .days
@@ -184,6 +194,8 @@ fn aggregate_with<E: EventOutcome>(
             let (_, caar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.car)));
             running += aar.unwrap_or(0.0);
             let tests = day_tests(&sample, t, rho, opts);
+            let path: Vec<WindowValues> = events.iter().map(|e| running_car(day(e))).collect();
+            let caar_tests = window_tests(&sample, &path, start, t, rho, &path_opts);
             AarRow {
                 rel_day: t,
                 n,
@@ -191,6 +203,8 @@ fn aggregate_with<E: EventOutcome>(
                 caar,
                 caar_sum: aar.map(|_| running),
                 aar_half95: aar.and_then(|a| half_width_95(a, &tests)),
+                caar_half95: caar.and_then(|c| half_width_95(c, &caar_tests)),
+                caar_tests,
                 tests,
             }
         })
@@ -263,6 +277,26 @@ impl<'s, 'a, E: EventOutcome> Subsamples<'s, 'a, E> {
 }
 
 /// `t_{0.975, df} · |AAR / t|` from the day's cross-sectional t (1.96 for a normal reference).
+/// An event's running CAR through a day as the values of the CAR window `[T1, t]`: `CAR`
+/// and `SCAR = CAR / car_se` (missing from the first missing AR on).
+fn running_car(day: Option<DayStats>) -> WindowValues {
+    let Some(d) = day else {
+        return WindowValues::MISSING;
+    };
+    let scar = d
+        .car
+        .zip(d.car_se)
+        .map(|(c, se)| c / se)
+        .filter(|v| v.is_finite());
+    WindowValues {
+        car: d.car,
+        scar,
+        ..WindowValues::MISSING
+    }
+}
+
+/// Half-width of the 95% interval of a mean (AAR or CAAR) from its cross-sectional t test:
+/// `t_{0.975, df} · |mean / t|` (1.96 for a normal reference).
 fn half_width_95(aar: f64, tests: &[TestStat]) -> Option<f64> {
     use statrs::distribution::{ContinuousCDF, StudentsT};
     let aar = Some(aar).filter(|a| a.is_finite())?;

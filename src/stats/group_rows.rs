@@ -26,6 +26,13 @@ pub struct AarRow {
     /// `t_{0.975, df} · |AAR / t|` (1.96 for a normal reference); `None` without `csect_t`.
     #[serde(default)]
     pub aar_half95: Option<f64>,
+    /// Half-width of the 95% interval of `caar` from the CAAR path's cross-sectional t
+    /// (the CAR window from the event window's first day through this day).
+    #[serde(default)]
+    pub caar_half95: Option<f64>,
+    /// Tests of the CAAR path through this day: `csect_t` and `bmp_t` of the running CARs.
+    #[serde(default)]
+    pub caar_tests: Vec<TestStat>,
     /// Day tests.
     pub tests: Vec<TestStat>,
 }

@@ -245,3 +245,36 @@ fn sanctions_windows_leave_out_the_suspended_events_by_reason() {
         );
     }
 }
+
+/// The CAAR path (#14): per day, the cross-sectional and BMP t of the running CARs from the
+/// event window's first day, and the 95% half-width of CAAR, against scipy.
+fn check_caar_path(study: &Study, sample: &str) {
+    let all = &study.groups[0];
+    let rows = read_fixture(&format!("stats_{sample}_caar_path.csv"));
+    assert_eq!(rows.len(), all.days.len());
+    for (row, d) in rows.iter().zip(&all.days) {
+        let at = format!("{sample} caar path day {}", d.rel_day);
+        assert_eq!(row["rel_day"], d.rel_day.to_string());
+        close(&format!("{at} caar"), d.caar, cell(row, "caar"), 1e-10);
+        for name in ["csect_t", "bmp_t"] {
+            let t = d.caar_tests.iter().find(|t| t.name == name).unwrap();
+            assert_eq!(Some(t.n as f64), cell(row, "n"), "{at} {name} n");
+            close(&format!("{at} {name}"), t.statistic, cell(row, name), 1e-10);
+            let p = cell(row, &format!("{name}_p"));
+            close(&format!("{at} {name} p"), t.p_value, p, 1e-8);
+        }
+        close(
+            &format!("{at} caar_half95"),
+            d.caar_half95,
+            cell(row, "caar_half95"),
+            1e-9,
+        );
+    }
+}
+
+#[test]
+fn caar_path_tests_agree_with_scipy_reference() {
+    require_shared!();
+    check_caar_path(&sanctions_study(RbarMethod::Overlap), "sanctions");
+    check_caar_path(&hs300_study(RbarMethod::Overlap), "hs300");
+}

@@ -211,6 +211,7 @@ def run_event(model, ticker, event_date, ret, rm, cal_dates):
     sigma2 = fit["sigma2"]
     out.update(status="ok", sigma2=sigma2, sigma=math.sqrt(sigma2), alpha=fit["alpha"],
                beta=fit["beta"], r2=fit["r2"], df=fit["df"], p=fit["p"])
+    out["xtx_inv"] = fit.get("xtx_inv")
     out["est_idx"] = est_idx
     out["est_rel"] = est_idx - i0
     out["est_resid"] = fit["resid"]

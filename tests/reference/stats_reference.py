@@ -22,6 +22,12 @@ Conventions of issue #10 (METHODS.md section 4.0 and 4.9):
   the pairs whose windows meet and that have a correlation (>= 30 common dates); the
   calendar rbar (mean of the pairs' correlations) is the other option.
 
+The CAAR path (#14): on each day t, the events with a running CAR from day -10 through t
+(complete, no missing AR) enter the cross-sectional t of CAR_i(-10, t) and the BMP t of
+SCAR_i(-10, t) = CAR_i / sqrt(sigma2 (L + g'(X'X)^-1 g)), L = t + 11, g the sum of the window
+days' [1, R_m]; the 95% half-width is t_{0.975, n-1} |CAAR / t_csect|. Written to
+stats_<sample>_caar_path.csv.
+
 Writes tests/fixtures/stats_<sample>_days.csv, stats_<sample>_windows.csv (overlap rbar),
 stats_<sample>_kp_calendar.csv (the Kolari-Pynnonen rows with the calendar rbar) and
 stats_<sample>_rbar.csv (calendar rbar of all events). Before that it checks the test
@@ -560,6 +566,34 @@ class Sample:
         return out
 
 
+def caar_path_rows(s):
+    """Per day t: n, CAAR, csect_t and bmp_t of the running CARs from day -10, half-width."""
+    a = core.EVENT_WINDOW[0]
+    rows = []
+    for t in range(a, core.EVENT_WINDOW[1] + 1):
+        cars, scars = [], []
+        for e in s.ev:
+            r = e["rows"][t - a]
+            if np.isnan(r["car"]):
+                continue
+            wr = e["rows"][: t - a + 1]
+            g = np.sum([v["x"] for v in wr], axis=0)
+            var = e["sigma2"] * (len(wr) + float(g @ e["xtx_inv"] @ g))
+            cars.append(r["car"])
+            scars.append(r["car"] / math.sqrt(var))
+        cs = csect_t(np.array(cars))
+        bmp = csect_t(np.array(scars))
+        n = len(cars)
+        caar = float(np.mean(cars)) if n else NAN
+        half = NAN
+        if n > 1 and math.isfinite(cs["statistic"]) and cs["statistic"] != 0:
+            half = float(stats.t.ppf(0.975, n - 1)) * abs(caar / cs["statistic"])
+        rows.append([s.name, str(t), str(n), core.fmt(caar), core.fmt(cs["statistic"]),
+                     core.fmt(cs["p_value"]), core.fmt(bmp["statistic"]),
+                     core.fmt(bmp["p_value"]), core.fmt(half)])
+    return rows
+
+
 def write_csv(path, header, rows):
     with open(path, "w", newline="") as f:
         f.write(",".join(header) + "\n")
@@ -619,6 +653,9 @@ def write_sample(s):
     nc = write_csv(os.path.join(base, f"stats_{s.name}_kp_calendar.csv"),
                    ["sample", "span", "test", "statistic", "p_value", "df", "n"] + rho_cols,
                    cal_rows)
+    write_csv(os.path.join(base, f"stats_{s.name}_caar_path.csv"),
+              ["sample", "rel_day", "n", "caar", "csect_t", "csect_t_p", "bmp_t", "bmp_t_p",
+               "caar_half95"], caar_path_rows(s))
     write_csv(os.path.join(base, f"stats_{s.name}_rbar.csv"), ["sample", "rbar", "n_pairs"],
               [[s.name, core.fmt(s.rbar), str(s.n_pairs)]])
     print(f"{s.name}: {len(s.ev)} events, rbar={s.rbar!r} ({s.n_pairs} pairs); "
