@@ -2,6 +2,7 @@
 //! atomic writer. Nothing here computes a statistic.
 
 pub mod csv;
+pub mod guard;
 pub mod json;
 pub mod summary;
 pub mod tables;
