@@ -17,4 +17,5 @@ mod readme;
 mod reference_core;
 mod reference_span;
 mod reference_stats;
+mod reliability;
 mod snapshots;
