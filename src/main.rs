@@ -113,6 +113,7 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
     }
     let out = config.out.clone().unwrap_or_default();
     report::guard::check_out_dir(&out, &report::guard::run_inputs(&config))?;
+    report::guard::check_planned(&out, &config.format, !config.chart.is_empty())?;
     let bar = progress_bar();
     let study = evstudy::study::run_with_progress(&config, &mut |done, total| {
         if let Some(b) = &bar {

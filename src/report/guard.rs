@@ -8,7 +8,7 @@
 use std::fs::FileType;
 use std::path::{Component, Path, PathBuf};
 
-use crate::config::StudyConfig;
+use crate::config::{ReportFormat, StudyConfig};
 use crate::error::{Error, Result, SettingsError};
 use crate::limits::ScanConfig;
 
@@ -126,6 +126,24 @@ pub fn check_out_dir(out: &Path, inputs: &[Input<'_>]) -> Result<()> {
             }
             .into());
         }
+    }
+    Ok(())
+}
+
+/// Check, before a study is computed, the targets whose names the settings fix: the table
+/// files of `formats` and, when charts are drawn, the `charts/` folder (chart file names
+/// depend on the events and are checked by the writer).
+///
+/// # Errors
+/// As [`check_target`].
+pub fn check_planned(out: &Path, formats: &[ReportFormat], charts: bool) -> Result<()> {
+    for &f in formats {
+        for name in super::table_files(f) {
+            check_target(out, name)?;
+        }
+    }
+    if charts {
+        check_target(out, "charts/_")?;
     }
     Ok(())
 }

@@ -157,3 +157,27 @@ fn a_symlink_or_special_file_at_a_target_or_on_its_way_is_refused() {
         Err(Error::Internal(_))
     ));
 }
+
+/// Before the study is computed: the table files of the formats asked for, and `charts/`
+/// only when charts are drawn.
+#[cfg(unix)]
+#[test]
+fn planned_targets_are_the_table_files_and_charts_when_drawn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("report.md")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("charts")).unwrap();
+    let (csv, md) = (ReportFormat::Csv, ReportFormat::Md);
+    assert!(check_planned(dir, &[csv], false).is_ok());
+    for (formats, charts, at) in [
+        (&[csv, md][..], false, "report.md"),
+        (&[csv][..], true, "charts"),
+    ] {
+        match settings(check_planned(dir, formats, charts)) {
+            SettingsError::UnsafeTarget { path, kind } => {
+                assert_eq!((path, kind), (dir.join(at), "symlink"));
+            }
+            other => panic!("{at}: {other:?}"),
+        }
+    }
+}

@@ -136,7 +136,8 @@ fn limits_out_that_is_an_input_or_a_fifo_is_refused_with_exit_2() {
 }
 
 /// A symlink planted at `OUT/events.csv`: the run is refused, the file it points to keeps
-/// its contents, and no other result is written.
+/// its contents, and no other result is written. A symlink at a chart file, whose name
+/// depends on the events, is refused by the writer after the study is computed.
 #[cfg(unix)]
 #[test]
 fn a_symlink_inside_out_is_never_written_through() {
@@ -149,9 +150,22 @@ fn a_symlink_inside_out_is_never_written_through() {
     let out = run_demo(&out_dir).assert().code(2).get_output().clone();
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
     assert!(!out_dir.join("ar.csv").exists());
-    // The check is the writer's, after the study's warnings: the error is the last line.
-    let stderr = stderr_of(&out, tmp.path());
-    insta::assert_snapshot!(stderr.lines().last().unwrap_or_default());
+    // Checked before the study is computed: no warning of the study precedes the error.
+    insta::assert_snapshot!(stderr_of(&out, tmp.path()));
+    std::fs::remove_file(out_dir.join("events.csv")).unwrap();
+    std::fs::create_dir(out_dir.join("charts")).unwrap();
+    let chart = out_dir.join("charts/aar_all.svg");
+    std::os::unix::fs::symlink(&victim, &chart).unwrap();
+    run_demo(&out_dir)
+        .args(["--chart", "svg"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: is a symlink inside the output folder",
+            chart.display()
+        )));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(!out_dir.join("ar.csv").exists());
 }
 
 /// Leftover temporary files of an interrupted run are removed by the next run.
