@@ -340,6 +340,33 @@ impl RunArgs {
     /// # Errors
     /// `Config`/`Io` for the study file, `Settings` for contradictory or missing settings.
     pub fn into_config(self) -> Result<StudyConfig> {
+        self.into_config_with_notice().map(|(cfg, _)| cfg)
+    }
+
+    /// [`RunArgs::into_config`], and one line for stderr naming the CAR windows and tests
+    /// given more than once (each is kept once, at its first place), if any were. See #15.
+    ///
+    /// # Errors
+    /// As [`RunArgs::into_config`].
+    pub fn into_config_with_notice(self) -> Result<(StudyConfig, Option<String>)> {
+        let mut cfg = self.merge()?;
+        let mut repeats: Vec<String> = dedup(&mut cfg.car_windows)
+            .into_iter()
+            .map(|(w, n)| format!("--car-window {w} ({n} times)"))
+            .collect();
+        repeats.extend(
+            dedup(&mut cfg.tests)
+                .into_iter()
+                .map(|(t, n)| format!("--tests {t} ({n} times)")),
+        );
+        let notice = (!repeats.is_empty())
+            .then(|| format!("duplicates ignored, each kept once: {}", repeats.join(", ")));
+        cfg.validate()?;
+        Ok((cfg, notice))
+    }
+
+    /// The TOML file (if any) with every flag given on top, before the settings rules.
+    fn merge(self) -> Result<StudyConfig> {
         let mut cfg = match &self.config {
             Some(path) => StudyConfig::from_toml_file(path)?,
             None => StudyConfig::default(),
@@ -464,9 +491,22 @@ impl RunArgs {
         if cfg.out.is_none() {
             return Err(SettingsError::MissingOutput.into());
         }
-        cfg.validate()?;
         Ok(cfg)
     }
+}
+
+/// Keep the first of equal entries of `v`, in order; return each repeated entry with the
+/// number of times it was given.
+fn dedup<T: PartialEq + Copy>(v: &mut Vec<T>) -> Vec<(T, usize)> {
+    let mut kept: Vec<(T, usize)> = Vec::with_capacity(v.len());
+    for &x in v.iter() {
+        match kept.iter_mut().find(|(k, _)| *k == x) {
+            Some((_, n)) => *n += 1,
+            None => kept.push((x, 1)),
+        }
+    }
+    *v = kept.iter().map(|&(x, _)| x).collect();
+    kept.into_iter().filter(|&(_, n)| n > 1).collect()
 }
 
 fn check_column_fields(map: &ColumnMap) -> Result<()> {

@@ -408,3 +408,41 @@ fn factor_settings_come_from_the_study_file_and_the_flags() {
         SettingsError::FactorsWithoutFactorModel { model: "mean" }
     ));
 }
+
+/// Repeated `--car-window` and `--tests` entries are kept once, at their first place, with
+/// one notice naming each and its count; 2,000 repeats give one window. See #15.
+#[test]
+fn repeated_car_windows_and_tests_are_kept_once_with_one_notice() {
+    let mut args = with_files(&["--car-window=0:1", "--car-window=-1:1"]);
+    args.extend(std::iter::repeat_n("--car-window=0:1", 1998));
+    args.extend(["--tests", "bw_t,csect_t,bw_t", "--tests", "bw_t"]);
+    let (cfg, notice) = run_args(&args).into_config_with_notice().unwrap();
+    assert_eq!(cfg.car_windows, [w(0, 1), w(-1, 1)]);
+    assert_eq!(cfg.tests, [TestKind::BwT, TestKind::CsectT]);
+    assert_eq!(
+        notice.as_deref(),
+        Some(
+            "duplicates ignored, each kept once: --car-window 0:1 (1999 times), --tests bw_t (3 times)"
+        )
+    );
+    let (_, notice) = run_args(&with_files(&["--car-window=0:1"]))
+        .into_config_with_notice()
+        .unwrap();
+    assert_eq!(notice, None);
+}
+
+/// A chart side of 0 is bad usage (exit 2), checked with the other settings. See #15.
+#[test]
+fn a_chart_width_or_height_of_0_is_a_settings_error() {
+    for (flag, want) in [
+        ("--chart-width=0", (0, 675)),
+        ("--chart-height=0", (1200, 0)),
+    ] {
+        match settings_error(&with_files(&[flag])) {
+            SettingsError::ChartSize { width, height, .. } => {
+                assert_eq!((width, height), want, "{flag}");
+            }
+            other => panic!("{flag}: {other:?}"),
+        }
+    }
+}

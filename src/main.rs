@@ -77,14 +77,19 @@ fn run() -> Result<Exit, Error> {
 }
 
 /// Print the error and choose its exit code.
-#[allow(clippy::print_stderr)]
 fn fail(e: &Error) -> Exit {
-    eprintln!("error: {e}");
+    say(format_args!("error: {e}"));
     match e.class() {
         ErrorClass::Usage => Exit::Usage,
         ErrorClass::Input => Exit::BadInput,
         ErrorClass::Machine => Exit::Failure,
     }
+}
+
+/// One line on stderr. A stderr that cannot be written (`2>/dev/full`, a closed pipe) is
+/// not a reason to fail or panic: the exit code still says what happened. See #15.
+fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// Write to stdout; a closed pipe is not an error (ripgrep, ruff).
@@ -100,10 +105,15 @@ fn print_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
     }
 }
 
-#[allow(clippy::print_stderr)]
 fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
     let quiet = args.quiet;
-    let config = args.into_config()?;
+    let (config, notice) = args.into_config_with_notice()?;
+    if let Some(n) = notice {
+        say(format_args!("note: {n}"));
+    }
+    let out = config.out.clone().unwrap_or_default();
+    report::guard::check_out_dir(&out, &report::guard::run_inputs(&config))?;
+    report::guard::check_planned(&out, &config.format, !config.chart.is_empty())?;
     let bar = progress_bar();
     let study = evstudy::study::run_with_progress(&config, &mut |done, total| {
         if let Some(b) = &bar {
@@ -115,12 +125,11 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
         b.finish_and_clear();
     }
     for w in &study.warnings {
-        eprintln!("warning: {w}");
+        say(format_args!("warning: {w}"));
     }
     for s in &study.skipped {
-        eprintln!("warning: {}", s.message);
+        say(format_args!("warning: {}", s.message));
     }
-    let out = config.out.clone().unwrap_or_default();
     let written = report::write_study(&study, &out)?;
     if !quiet {
         print_stdout(|w| {
@@ -137,21 +146,23 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
         })?;
     }
     if config.strict && !study.skipped.is_empty() {
-        eprintln!(
+        say(format_args!(
             "error: --strict: {} events were skipped",
             study.skipped.len()
-        );
+        ));
         return Ok(Exit::EventsSkipped);
     }
     Ok(Exit::Success)
 }
 
-#[allow(clippy::print_stderr)]
 fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
     let (cfg, format, out) = args.into_config()?;
+    if let Some(path) = &out {
+        report::guard::check_out_file(path, &report::guard::scan_inputs(&cfg))?;
+    }
     let scan = evstudy::limits::scan_limits(&cfg)?;
     for w in &scan.warnings {
-        eprintln!("warning: {w}");
+        say(format_args!("warning: {w}"));
     }
     let bytes = match format {
         ScanFormat::Csv => report::csv::hits_csv(&scan)?,
@@ -163,25 +174,17 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
         .filter(|(k, _)| k.as_str() != "none")
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
-    eprintln!(
+    say(format_args!(
         "{} rows, {} tickers ({} with a limit rule): {}; rule mismatches {}",
         scan.n_rows,
         scan.n_tickers,
         scan.n_tickers_with_rule,
         counts.join(", "),
         scan.n_rule_mismatch
-    );
+    ));
     match out {
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            report::write::write_all(dir, &[(name, bytes)])?;
+            report::write::write_file(&path, &bytes)?;
         }
         None => print_stdout(|w| w.write_all(&bytes))?,
     }
@@ -196,9 +199,18 @@ fn rerender(
     out: &Path,
     select: impl FnOnce(&mut evstudy::Study) -> Selection,
 ) -> Result<Exit, Error> {
+    report::guard::check_out_dir(out, &[])?;
     let mut study = report::read_study(path)?;
     let (formats, charts) = select(&mut study);
+    if !charts.is_empty() {
+        evstudy::config::check_chart_size(study.config.chart_width, study.config.chart_height)?;
+    }
     let files = report::render(&study, &formats, &charts)?;
+    // The study.json read may sit in the output folder; it is never replaced (`report
+    // --format json` there would rewrite the very file it reads). See #15.
+    for (name, _) in &files {
+        report::guard::check_not_input(&out.join(name), &[("study", path)])?;
+    }
     let written = report::write::write_all(out, &files)?;
     print_stdout(|w| writeln!(w, "wrote {} files into {}", written.len(), out.display()))?;
     Ok(Exit::Success)

@@ -38,6 +38,7 @@ use plotters::coord::Shift;
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 pub use crate::config::ChartFormat;
 use crate::result::{EventResult, GroupResults, Study};
@@ -65,10 +66,10 @@ impl Default for ChartOptions {
     }
 }
 
-/// Smallest and largest accepted image side, in pixels.
-pub const MIN_SIZE: (u32, u32) = (320, 240);
+/// Smallest accepted image size, in pixels (the settings check it first: #15).
+pub const MIN_SIZE: (u32, u32) = crate::config::MIN_CHART_SIZE;
 /// Largest accepted image side.
-pub const MAX_SIDE: u32 = 8000;
+pub const MAX_SIDE: u32 = crate::config::MAX_CHART_SIDE;
 
 /// Why a chart could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -249,7 +250,33 @@ fn register_font() -> Result<(), ChartError> {
 }
 
 /// `id` with every character outside `[A-Za-z0-9._-]` replaced by `_`.
+///
+/// A stem longer than [`MAX_STEM_ID`] characters is cut and ends in `-` and 16 hex digits of
+/// the SHA-256 of the whole id, so a 300-character event id gives a file name the disk
+/// accepts, the same on every run, and two long ids with a common start stay apart (#15).
 fn file_safe(id: &str) -> String {
+    let s = file_safe_chars(id);
+    if s.len() <= MAX_STEM_ID {
+        return s;
+    }
+    let hash = Sha256::digest(id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash[..8]);
+    // `s` is ASCII, so any byte index is a character boundary.
+    format!(
+        "{}-{:016x}",
+        &s[..MAX_STEM_ID - 17],
+        u64::from_be_bytes(first)
+    )
+}
+
+/// Longest id part of a chart file stem, in characters (file names on common disks stop
+/// at 255 bytes; the kind prefix, a `_N` repeat suffix, the extension and the writer's
+/// temporary-file prefix must fit beside it).
+pub const MAX_STEM_ID: usize = 100;
+
+/// The id with every character outside `[A-Za-z0-9._-]` replaced by `_`, never starting with a dot.
+fn file_safe_chars(id: &str) -> String {
     let s: String = id
         .chars()
         .map(|c| {

@@ -228,3 +228,21 @@ fn file_names_keep_safe_characters_and_never_collide() {
     assert_eq!(names.unique("car_a_b"), "car_a_b");
     assert_eq!(names.unique("car_A_B"), "car_A_B_2");
 }
+
+/// A 300-character event id gives a bounded stem: the first 83 safe characters, `-` and
+/// 16 hex digits of the SHA-256 of the whole id, the same on every call. See #15.
+#[test]
+fn long_ids_are_cut_to_100_characters_with_a_stable_hash() {
+    let long = "E".repeat(300);
+    let stem = file_safe(&long);
+    assert_eq!(stem.len(), MAX_STEM_ID);
+    assert_eq!(&stem[..84], format!("{}-", "E".repeat(83)));
+    // python3 -c "import hashlib; print(hashlib.sha256(b'E' * 300).hexdigest()[:16])"
+    assert_eq!(&stem[84..], "76251503db02c7ef");
+    assert_eq!(file_safe(&long), stem, "stable across calls");
+    // Two long ids that share their first 100 characters get different stems.
+    let other = format!("{}F", "E".repeat(299));
+    assert_ne!(file_safe(&other), stem);
+    // An id of exactly 100 safe characters is kept as it is.
+    assert_eq!(file_safe(&"x".repeat(100)), "x".repeat(100));
+}

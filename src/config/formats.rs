@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::significance::UnknownName;
+use crate::error::SettingsError;
 
 /// A table format of the results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +72,49 @@ impl FromStr for ChartFormat {
                 given: s.to_string(),
                 expected: vec!["png", "svg"],
             }),
+        }
+    }
+}
+
+/// Smallest accepted chart size (width, height), in pixels.
+pub const MIN_CHART_SIZE: (u32, u32) = (320, 240);
+/// Largest accepted chart side, in pixels.
+pub const MAX_CHART_SIDE: u32 = 8000;
+
+/// Check a chart size once, with the settings (a size of 0 is bad usage, not bad data).
+/// See #15.
+///
+/// # Errors
+/// [`SettingsError::ChartSize`] when a side is outside
+/// [`MIN_CHART_SIZE`]..=[`MAX_CHART_SIDE`].
+pub fn check_chart_size(width: u32, height: u32) -> Result<(), SettingsError> {
+    let (min_w, min_h) = MIN_CHART_SIZE;
+    if (min_w..=MAX_CHART_SIDE).contains(&width) && (min_h..=MAX_CHART_SIDE).contains(&height) {
+        return Ok(());
+    }
+    Err(SettingsError::ChartSize {
+        width,
+        height,
+        min_w,
+        min_h,
+        max: MAX_CHART_SIDE,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_sizes_from_320x240_to_8000_are_accepted_and_0_is_not() {
+        assert_eq!(check_chart_size(1200, 675), Ok(()));
+        assert_eq!(check_chart_size(320, 240), Ok(()));
+        assert_eq!(check_chart_size(8000, 8000), Ok(()));
+        for (w, h) in [(0, 675), (1200, 0), (319, 675), (1200, 239), (8001, 675)] {
+            assert!(
+                matches!(check_chart_size(w, h), Err(SettingsError::ChartSize { width, height, .. }) if (width, height) == (w, h)),
+                "{w}x{h}"
+            );
         }
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SettingsError};
-pub use formats::{ChartFormat, ReportFormat};
+pub use formats::{ChartFormat, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, check_chart_size};
 pub use significance::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
 pub use window::{MAX_REL_DAY, Window};
 
@@ -333,6 +333,7 @@ impl StudyConfig {
             .into());
         }
         self.validate_factors()?;
+        check_chart_size(self.chart_width, self.chart_height)?;
         let need = self.model_params().max(1) + 3;
         if self.min_estimation_obs < need {
             return Err(SettingsError::MinEstimationObs {

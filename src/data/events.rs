@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::columns::{self, Field};
 use super::csv::{self, Col, Kind};
 use crate::config::ColumnMap;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// When the news came out relative to the exchange's trading session (METHODS-SPEC §1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -82,6 +82,11 @@ pub struct EventFile {
     pub problems: Vec<EventProblem>,
 }
 
+/// Subsample names the study gives itself: every event, and the events whose day 0 did or
+/// did not close at a price limit. A `group` cell may not use them (a user group `all`
+/// would merge into the built-in one and give duplicate keys in aar.csv). See #15.
+pub const RESERVED_GROUPS: [&str; 3] = ["all", "limit_day0", "no_limit_day0"];
+
 const EVENT_ID: Field = Field {
     name: "event_id",
     aliases: &["eventid", "id", "event"],
@@ -103,7 +108,8 @@ impl EventFile {
     /// Read an events file.
     ///
     /// # Errors
-    /// File-level problems only: unreadable, empty, missing `ticker` or `date` column.
+    /// File-level problems: unreadable, empty, missing `ticker` or `date` column; and
+    /// `ReservedGroup` for a `group` cell that names a built-in subsample.
     pub fn load(path: &Path) -> Result<Self> {
         let map = ColumnMap::new();
         let headers = csv::read_header(path)?;
@@ -188,6 +194,20 @@ impl EventFile {
                 .as_ref()
                 .map(|g| g[row].clone())
                 .filter(|g| !g.is_empty());
+            if let Some(g) = group.as_deref().filter(|g| RESERVED_GROUPS.contains(g)) {
+                let column = fields
+                    .iter()
+                    .find(|(f, _)| f.name == GROUP.name)
+                    .map(|&(_, i)| headers[i].clone())
+                    .unwrap_or_default();
+                return Err(Error::ReservedGroup {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    value: g.to_string(),
+                    reserved: RESERVED_GROUPS.join(", "),
+                });
+            }
             out.rows.push(EventRow {
                 line,
                 event_id,

@@ -177,3 +177,34 @@ fn a_file_without_a_date_column_is_a_missing_column_error() {
         "{err}"
     );
 }
+
+/// A group named like a built-in subsample is refused with file, line, column and value;
+/// the same name with other letters or inside a longer name is an ordinary group. See #15.
+#[test]
+fn groups_named_like_built_in_subsamples_are_refused_where_they_are() {
+    for (name, header) in [
+        ("all", "group"),
+        ("limit_day0", "sample"),
+        ("no_limit_day0", "subsample"),
+    ] {
+        let (_dir, path) = file(&format!(
+            "ticker,date,{header}\n002415.SZ,2022-05-04,fcc\n002415.SZ,2022-05-05,{name}\n"
+        ));
+        match EventFile::load(&path).unwrap_err() {
+            Error::ReservedGroup {
+                path: p,
+                line,
+                column,
+                value,
+                ..
+            } => {
+                assert_eq!((p, line), (path.clone(), 3));
+                assert_eq!((column.as_str(), value.as_str()), (header, name));
+            }
+            other => panic!("{name}: expected ReservedGroup, got {other:?}"),
+        }
+    }
+    let f = load("ticker,date,group\n002415.SZ,2022-05-04,ALL\n002415.SZ,2022-05-05,all_cn\n");
+    let groups: Vec<&str> = f.rows.iter().map(|r| r.group.as_str()).collect();
+    assert_eq!(groups, ["ALL", "all_cn"]);
+}

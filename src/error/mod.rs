@@ -158,6 +158,18 @@ pub enum Error {
         /// The skip messages (file, line, event, what), in the events file's order.
         reasons: Vec<String>,
     },
+    /// An events-file group named like a built-in subsample (`all`, `limit_day0`,
+    /// `no_limit_day0`). See #15.
+    #[error(
+        "{path}: line {line}: column {column:?}: group {value:?} is reserved for a built-in subsample ({reserved}); rename the group"
+    )]
+    ReservedGroup {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+        reserved: String,
+    },
 }
 
 /// `all N events were skipped:` and the first 20 reasons, one per line.
@@ -281,6 +293,45 @@ pub enum SettingsError {
     /// A `--limit-rule` that is not a percentage.
     #[error("--limit-rule {value:?}: {reason} (expected a percentage such as 10%)")]
     LimitRule { value: String, reason: String },
+    /// A chart size outside the range the renderer accepts (0 included). See #15.
+    #[error(
+        "chart size {width}x{height} is out of range: --chart-width takes {min_w}..={max} and --chart-height {min_h}..={max} pixels"
+    )]
+    ChartSize {
+        width: u32,
+        height: u32,
+        min_w: u32,
+        min_h: u32,
+        max: u32,
+    },
+    /// An output folder (`--out DIR`) that exists and is not a plain folder. See #15.
+    #[error(
+        "--out {path}: is a {kind}, not a folder; give a folder (evstudy never writes through a symlink, device, FIFO or socket)"
+    )]
+    OutNotFolder { path: PathBuf, kind: &'static str },
+    /// An output file (`limits --out FILE`) that exists and is not a regular file. See #15.
+    #[error(
+        "--out {path}: is a {kind}, not a regular file; give a new or regular file (evstudy never writes through a symlink, device, FIFO or socket)"
+    )]
+    OutNotFile { path: PathBuf, kind: &'static str },
+    /// An output folder that holds one of the run's input files. See #15.
+    #[error(
+        "--out {path}: the folder holds the {role} file {input}, which a run may overwrite; write the results into another folder"
+    )]
+    OutHoldsInput {
+        path: PathBuf,
+        role: &'static str,
+        input: PathBuf,
+    },
+    /// An output file that is one of the run's input files. See #15.
+    #[error("--out {path}: is the {role} file of this run; write to another file")]
+    OutIsInput { path: PathBuf, role: &'static str },
+    /// A path inside the output folder that is a symlink or not a regular file (a folder
+    /// for `charts/`): evstudy does not write through it. See #15.
+    #[error(
+        "{path}: is a {kind} inside the output folder; evstudy does not write through it (remove it or choose another --out)"
+    )]
+    UnsafeTarget { path: PathBuf, kind: &'static str },
 }
 
 /// Library result type.

@@ -2,6 +2,7 @@
 //! atomic writer. Nothing here computes a statistic.
 
 pub mod csv;
+pub mod guard;
 pub mod json;
 pub mod summary;
 pub mod tables;
@@ -14,6 +15,16 @@ use crate::config::ReportFormat;
 use crate::error::{Error, Result};
 use crate::result::Study;
 
+/// The files a table format writes, relative to the output folder.
+pub fn table_files(format: ReportFormat) -> &'static [&'static str] {
+    match format {
+        ReportFormat::Csv => &["ar.csv", "events.csv", "aar.csv", "tests.csv"],
+        ReportFormat::Json => &["study.json"],
+        ReportFormat::Md => &["report.md"],
+        ReportFormat::Tex => &["report.tex"],
+    }
+}
+
 /// Render the tables of `formats` and the charts of `charts` for a finished study.
 ///
 /// # Errors
@@ -25,20 +36,19 @@ pub fn render(
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for f in formats {
-        match f {
-            ReportFormat::Csv => files.extend([
-                ("ar.csv".to_string(), csv::ar_csv(study)?),
-                ("events.csv".to_string(), csv::events_csv(study)?),
-                ("aar.csv".to_string(), csv::aar_csv(study)?),
-                ("tests.csv".to_string(), csv::tests_csv(study)?),
-            ]),
-            ReportFormat::Json => {
-                let json = json::study_json(study)?;
-                files.push(("study.json".to_string(), json));
-            }
-            ReportFormat::Md => files.push(("report.md".to_string(), tables::markdown(study))),
-            ReportFormat::Tex => files.push(("report.tex".to_string(), tables::latex(study))),
-        }
+        let contents = match f {
+            ReportFormat::Csv => vec![
+                csv::ar_csv(study)?,
+                csv::events_csv(study)?,
+                csv::aar_csv(study)?,
+                csv::tests_csv(study)?,
+            ],
+            ReportFormat::Json => vec![json::study_json(study)?],
+            ReportFormat::Md => vec![tables::markdown(study)],
+            ReportFormat::Tex => vec![tables::latex(study)],
+        };
+        let names = table_files(*f).iter().map(|n| (*n).to_string());
+        files.extend(names.zip(contents));
     }
     if !charts.is_empty() {
         let opts = ChartOptions {

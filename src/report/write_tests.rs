@@ -70,30 +70,151 @@ fn an_existing_file_is_replaced_whole() {
 #[test]
 fn a_failed_write_leaves_no_file_behind() {
     let tmp = tempfile::tempdir().unwrap();
-    // `blocker` is a file, so the folder `blocker/` of the second file cannot be created:
-    // the failure comes after `a.csv` was staged and before anything was renamed.
-    std::fs::write(tmp.path().join("blocker"), "").unwrap();
-    let err = write_all(
-        tmp.path(),
-        &files(&[("a.csv", "1\n"), ("blocker/b.csv", "2\n")]),
-    )
-    .unwrap_err();
+    // A 240-byte name passes the checks, but its temporary file (prefix and random suffix
+    // added) is longer than a file name may be: the failure comes after `a.csv` was staged
+    // and before anything was renamed.
+    let long = "y".repeat(240);
+    let err = write_all(tmp.path(), &files(&[("a.csv", "1\n"), (&long, "2\n")])).unwrap_err();
     match &err {
-        Error::Io { path, .. } => assert_eq!(path, &tmp.path().join("blocker/b.csv")),
+        Error::Io { path, .. } => assert_eq!(path, &tmp.path().join(&long)),
         other => panic!("expected an Io error, got {other:?}"),
     }
-    assert!(err.to_string().contains("blocker/b.csv"), "{err}");
-    assert_eq!(names(tmp.path()), ["blocker"]);
+    assert!(err.to_string().contains(&long), "{err}");
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
 }
 
 #[test]
-fn an_output_folder_that_is_a_file_is_an_error_naming_it() {
+fn an_output_folder_that_is_a_file_is_refused_naming_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::write(&out, "").unwrap();
     let err = write_all(&out, &files(&[("a.csv", "1\n")])).unwrap_err();
     match err {
-        Error::Io { path, .. } => assert_eq!(path, out),
-        other => panic!("expected an Io error, got {other:?}"),
+        Error::Settings(SettingsError::OutNotFolder { path, kind }) => {
+            assert_eq!((path, kind), (out, "regular file"));
+        }
+        other => panic!("expected OutNotFolder, got {other:?}"),
     }
+}
+
+/// A symlink at a target or in the place of `charts/` is refused before anything is
+/// written; the file it points to is untouched. See #15.
+#[cfg(unix)]
+#[test]
+fn nothing_is_written_through_a_symlink_inside_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let victim = tmp.path().join("victim.csv");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("events.csv")).unwrap();
+    let err = write_all(&out, &files(&[("ar.csv", "1\n"), ("events.csv", "2\n")])).unwrap_err();
+    assert!(
+        matches!(&err, Error::Settings(SettingsError::UnsafeTarget { path, kind: "symlink" }) if *path == out.join("events.csv")),
+        "{err:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert_eq!(names(&out), ["events.csv"], "ar.csv was not written either");
+
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("charts")).unwrap();
+    let err = write_all(&out, &files(&[("charts/aar_all.svg", "<svg/>")])).unwrap_err();
+    assert!(
+        matches!(&err, Error::Settings(SettingsError::UnsafeTarget { path, .. }) if *path == out.join("charts")),
+        "{err:?}"
+    );
+    assert!(names(&elsewhere).is_empty());
+}
+
+/// Regular files named `.evstudy-tmp.*` (and the `.<target>.XXXXXX` of earlier versions)
+/// are removed from every folder written into; anything else, and anything that is not a
+/// regular file, stays. See #15.
+#[cfg(unix)]
+#[test]
+fn leftover_temporary_files_are_removed_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    std::fs::create_dir(out.join("charts")).unwrap();
+    for leftover in [
+        ".evstudy-tmp.ar.csv.Ab12Cd",
+        ".ar.csv.x1Y2z3",
+        "charts/.evstudy-tmp.car_a.png.000000",
+    ] {
+        std::fs::write(out.join(leftover), "partial").unwrap();
+    }
+    let keep = [
+        "notes.txt",
+        ".other.csv.abcdef",
+        ".ar.csv.toolong7",
+        "charts/.hidden",
+    ];
+    for k in keep {
+        std::fs::write(out.join(k), "mine").unwrap();
+    }
+    std::fs::create_dir(out.join(".evstudy-tmp.folder")).unwrap();
+    std::os::unix::fs::symlink(out.join("notes.txt"), out.join(".evstudy-tmp.link")).unwrap();
+    write_all(
+        out,
+        &files(&[("ar.csv", "1\n"), ("charts/car_a.png", "png")]),
+    )
+    .unwrap();
+    assert_eq!(
+        names(out),
+        [
+            ".ar.csv.toolong7",
+            ".evstudy-tmp.folder",
+            ".evstudy-tmp.link",
+            ".other.csv.abcdef",
+            "ar.csv",
+            "charts",
+            "notes.txt"
+        ]
+    );
+    assert_eq!(names(&out.join("charts")), [".hidden", "car_a.png"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn leftover_names_are_the_writer_prefix_or_a_target_with_six_characters() {
+    assert!(is_leftover(".evstudy-tmp.anything", &[]));
+    assert!(is_leftover(".ar.csv.aB3dE9", &["ar.csv"]));
+    assert!(!is_leftover(".ar.csv.aB3dE9", &["tests.csv"]));
+    assert!(!is_leftover(".ar.csv.aB3d", &["ar.csv"]));
+    assert!(!is_leftover(".ar.csv.aB3d-9", &["ar.csv"]));
+    assert!(!is_leftover("ar.csv", &["ar.csv"]));
+    assert!(!is_leftover(".evstudy-tmp", &[]));
+}
+
+/// `limits --out FILE`: a FIFO or a symlink at FILE is refused, a regular file replaced.
+#[cfg(unix)]
+#[test]
+fn write_file_replaces_a_regular_file_and_refuses_anything_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hits = tmp.path().join("hits.csv");
+    std::fs::write(&hits, "old\n").unwrap();
+    assert_eq!(write_file(&hits, b"new\n").unwrap(), hits);
+    assert_eq!(std::fs::read_to_string(&hits).unwrap(), "new\n");
+    let pipe = tmp.path().join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let link = tmp.path().join("link.csv");
+    std::os::unix::fs::symlink(&hits, &link).unwrap();
+    for (p, want) in [(&pipe, "FIFO"), (&link, "symlink")] {
+        match write_file(p, b"x") {
+            Err(Error::Settings(SettingsError::OutNotFile { path, kind })) => {
+                assert_eq!((&path, kind), (p, want));
+            }
+            other => panic!("{}: {other:?}", p.display()),
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&hits).unwrap(), "new\n");
 }

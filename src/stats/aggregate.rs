@@ -422,4 +422,13 @@ mod tests {
         assert!(half_width_95(0.02, &csect(0.0, Some(7.0))).is_none());
         assert!(half_width_95(0.02, &[]).is_none());
     }
+
+    /// The events file refuses exactly the names `by_group` gives its own subsamples. See #15.
+    #[test]
+    fn reserved_group_names_are_the_built_in_subsamples() {
+        assert_eq!(
+            crate::data::events::RESERVED_GROUPS,
+            ["all", LIMIT_DAY0, NO_LIMIT_DAY0]
+        );
+    }
 }

@@ -19,4 +19,5 @@ mod reference_core;
 mod reference_factors;
 mod reference_span;
 mod reference_stats;
+mod reliability;
 mod snapshots;
