@@ -34,7 +34,14 @@ pub(super) fn skew_t(sample: &Sample<'_>, span: Span<'_>, alternative: Alternati
     }
     let nf = n as f64;
     let s = m / sdev;
-    let cubes: f64 = x.iter().map(|v| ((v - m) / sdev).powi(3)).sum();
+    // Two values are always symmetric about their mean: the skewness is exactly 0 (the
+    // rounding of the cubed deviations would otherwise be amplified by `s^2` when the two
+    // values nearly coincide).
+    let cubes: f64 = if n == 2 {
+        0.0
+    } else {
+        x.iter().map(|v| ((v - m) / sdev).powi(3)).sum()
+    };
     let t_h = hall_t(nf, s, cubes / nf);
     let note = if n >= 3 {
         let gamma_u = nf / ((nf - 1.0) * (nf - 2.0)) * cubes;
