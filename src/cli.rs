@@ -16,7 +16,14 @@ use crate::limits::{LimitSettings, ScanConfig};
 /// Financial event studies: abnormal returns, CAR/BHAR, cross-event tests and daily
 /// price-limit analysis from daily price CSVs.
 #[derive(Debug, Parser)]
-#[command(name = "evstudy", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "evstudy",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -34,6 +41,84 @@ pub enum Command {
     Chart(ChartArgs),
     /// Re-render the tables of a saved study.json (computes nothing).
     Report(ReportArgs),
+    /// Write a commented study file with every setting and its default, to edit.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `evstudy man > evstudy.1`.
+    Man,
+    /// Print the help of evstudy or of a subcommand (`evstudy help run`).
+    Help(HelpArgs),
+}
+
+/// `evstudy help`.
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// The subcommand whose help to print.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// The help text of `evstudy` or of one of its subcommands.
+///
+/// # Errors
+/// `Settings` for an unknown subcommand.
+pub fn help_text(command: Option<&str>) -> Result<String> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    let mut cmd = match command {
+        None => cli,
+        Some(name) => cli.find_subcommand_mut(name).cloned().ok_or_else(|| {
+            SettingsError::UnknownSubcommand {
+                name: name.to_string(),
+            }
+        })?,
+    };
+    if let Some(name) = command {
+        cmd = cmd.bin_name(format!("evstudy {name}"));
+    }
+    Ok(cmd.render_long_help().to_string())
+}
+
+/// `evstudy init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The study file to write [default: study.toml].
+    #[arg(value_name = "FILE", default_value = "study.toml")]
+    pub path: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `evstudy completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The completion script of `shell` for the `evstudy` command line.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "evstudy", &mut out);
+    out
+}
+
+/// The man page (roff) of the `evstudy` command line.
+///
+/// # Errors
+/// `Internal` when the page cannot be rendered (a bug).
+pub fn man_page() -> Result<Vec<u8>> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut out)
+        .map_err(|e| crate::error::Error::Internal(format!("cannot render the man page: {e}")))?;
+    Ok(out)
 }
 
 /// `evstudy chart`.
@@ -41,7 +126,7 @@ pub enum Command {
 pub struct ChartArgs {
     /// A study.json written by `evstudy run`.
     pub study: PathBuf,
-    /// Output folder (charts go to DIR/charts/).
+    /// Output folder: the charts are written into it (`DIR/car_<event>.png`, ...).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Chart formats [default: png].
@@ -92,8 +177,9 @@ pub struct LimitsArgs {
     /// Last date to report (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub to: Option<chrono::NaiveDate>,
-    /// Write here instead of stdout (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
+    /// Write here instead of stdout (written whole or not at all): a folder, like `run`
+    /// (`DIR/limits.csv` or `DIR/limits.json`), or a file named `.csv` or `.json`.
+    #[arg(long, value_name = "DIR|FILE")]
     pub out: Option<PathBuf>,
     /// Output format [default: from --out's extension, else csv].
     #[arg(long, value_enum)]
@@ -156,7 +242,25 @@ impl LimitsArgs {
                 instruments: self.shared.instruments,
             },
         };
-        Ok((cfg, format, self.out))
+        let out = self.out.map(|p| limits_target(p, format));
+        Ok((cfg, format, out))
+    }
+}
+
+/// The file `evstudy limits --out` writes: a path ending `.csv`/`.json` is the file; any
+/// other path is a folder, holding `limits.csv` or `limits.json`.
+fn limits_target(out: PathBuf, format: ScanFormat) -> PathBuf {
+    let is_file = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("json"));
+    if is_file {
+        out
+    } else {
+        out.join(match format {
+            ScanFormat::Csv => "limits.csv",
+            ScanFormat::Json => "limits.json",
+        })
     }
 }
 
@@ -193,6 +297,16 @@ pub enum ModelArg {
     Ff5,
     /// The factors named by --factor-columns, from --factors.
     Factors,
+}
+
+/// The stdout summary of `evstudy run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SummaryFormat {
+    /// The summary table, then one `wrote N files to DIR (...)` line.
+    #[default]
+    Text,
+    /// One JSON document (`report::summary_json`; schema in the README).
+    Json,
 }
 
 /// Factor-file units on the command line.
@@ -250,11 +364,13 @@ pub struct RunArgs {
     /// Event window in relative trading days, inclusive [default: -10:10].
     #[arg(long, value_name = "FROM:TO", allow_hyphen_values = true)]
     pub window: Option<Window>,
-    /// A CAR window (repeatable) [default: 0:0 0:1 -1:1 -5:5 -10:10].
+    /// CAR windows, repeatable or comma-separated (--car-window=-1:1,0:2); the defaults that
+    /// do not fit a narrower --window are left out [default: 0:0,0:1,-1:1,-5:5,-10:10].
     #[arg(
         long = "car-window",
         value_name = "FROM:TO",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_delimiter = ','
     )]
     pub car_windows: Vec<Window>,
     /// Returns after halts: span (trade-to-trade, the first row after a halt carries the
@@ -329,9 +445,13 @@ pub struct RunArgs {
     /// Exit with code 4 when any event was skipped.
     #[arg(long)]
     pub strict: bool,
-    /// Print no summary table on stdout.
+    /// Print no summary on stdout (warnings and skip reasons still go to stderr).
     #[arg(long, short)]
     pub quiet: bool,
+    /// The stdout summary: text (the table) or json (one JSON document, for CI)
+    /// [default: text].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub summary: Option<SummaryFormat>,
 }
 
 impl RunArgs {
@@ -359,9 +479,16 @@ impl RunArgs {
                 .into_iter()
                 .map(|(t, n)| format!("--tests {t} ({n} times)")),
         );
-        let notice = (!repeats.is_empty())
-            .then(|| format!("duplicates ignored, each kept once: {}", repeats.join(", ")));
+        let mut notes: Vec<String> = Vec::new();
+        if !repeats.is_empty() {
+            notes.push(format!(
+                "duplicates ignored, each kept once: {}",
+                repeats.join(", ")
+            ));
+        }
+        notes.extend(narrow_default_car_windows(&mut cfg));
         cfg.validate()?;
+        let notice = (!notes.is_empty()).then(|| notes.join("\nnote: "));
         Ok((cfg, notice))
     }
 
@@ -497,6 +624,42 @@ impl RunArgs {
 
 /// Keep the first of equal entries of `v`, in order; return each repeated entry with the
 /// number of times it was given.
+/// With the default CAR windows (none given) and an event window they do not all fit in,
+/// keep the ones that fit (the whole event window when none does), with a notice; explicit
+/// CAR windows that do not fit stay an error. See #14.
+fn narrow_default_car_windows(cfg: &mut StudyConfig) -> Option<String> {
+    if cfg.car_windows != crate::config::default_car_windows() {
+        return None;
+    }
+    let fits = |w: &Window| w.from >= cfg.window.from && w.to <= cfg.window.to;
+    let (kept, dropped): (Vec<Window>, Vec<Window>) = cfg.car_windows.iter().partition(|w| fits(w));
+    if dropped.is_empty() {
+        return None;
+    }
+    let names = |v: &[Window]| {
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let note = if kept.is_empty() {
+        cfg.car_windows = vec![cfg.window];
+        format!(
+            "no default CAR window fits the event window {}: using {} itself (give --car-window to choose)",
+            cfg.window, cfg.window
+        )
+    } else {
+        cfg.car_windows = kept;
+        format!(
+            "default CAR windows {} do not fit the event window {}: using {} (give --car-window to choose)",
+            names(&dropped),
+            cfg.window,
+            names(&cfg.car_windows)
+        )
+    };
+    Some(note)
+}
+
 fn dedup<T: PartialEq + Copy>(v: &mut Vec<T>) -> Vec<(T, usize)> {
     let mut kept: Vec<(T, usize)> = Vec::with_capacity(v.len());
     for &x in v.iter() {

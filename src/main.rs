@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use evstudy::cli::{Cli, Command, ScanFormat};
+use evstudy::cli::{Cli, Command, ScanFormat, SummaryFormat};
 use evstudy::config::{ChartFormat, ReportFormat};
 use evstudy::error::ErrorClass;
 use evstudy::{Error, report};
@@ -65,6 +65,21 @@ fn run() -> Result<Exit, Error> {
             study.config.chart_height = args.chart_height.unwrap_or(study.config.chart_height);
             (Vec::new(), study.config.chart.clone())
         }),
+        Command::Init(args) => init(&args),
+        Command::Completions(args) => {
+            print_stdout(|w| w.write_all(&evstudy::cli::completions(args.shell)))?;
+            Ok(Exit::Success)
+        }
+        Command::Help(args) => {
+            let text = evstudy::cli::help_text(args.command.as_deref())?;
+            print_stdout(|w| w.write_all(text.as_bytes()))?;
+            Ok(Exit::Success)
+        }
+        Command::Man => {
+            let page = evstudy::cli::man_page()?;
+            print_stdout(|w| w.write_all(&page))?;
+            Ok(Exit::Success)
+        }
         Command::Report(args) => rerender(&args.study, &args.out, |_| {
             let formats = if args.format.is_empty() {
                 vec![ReportFormat::Md]
@@ -107,6 +122,7 @@ fn print_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 
 fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
     let quiet = args.quiet;
+    let summary = args.summary.unwrap_or_default();
     let (config, notice) = args.into_config_with_notice()?;
     if let Some(n) = notice {
         say(format_args!("note: {n}"));
@@ -131,19 +147,26 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
         say(format_args!("warning: {}", s.message));
     }
     let written = report::write_study(&study, &out)?;
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&out)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
     if !quiet {
-        print_stdout(|w| {
-            report::summary::write_summary(&study, w)?;
-            writeln!(
-                w,
-                "wrote {}",
-                written
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        match summary {
+            SummaryFormat::Text => print_stdout(|w| {
+                report::summary::write_summary(&study, w)?;
+                writeln!(w, "{}", wrote_line(&names, &out))
+            })?,
+            SummaryFormat::Json => {
+                let doc = report::summary_json::summary_json(&study, &out, &names)?;
+                print_stdout(|w| w.write_all(&doc))?;
+            }
+        }
     }
     if config.strict && !study.skipped.is_empty() {
         say(format_args!(
@@ -191,6 +214,55 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
     Ok(Exit::Success)
 }
 
+/// `wrote N files to DIR (a, b, ...; charts/: K files)`: the top-level files by name, each
+/// sub-folder by its count.
+fn wrote_line(names: &[String], dir: &Path) -> String {
+    let mut top: Vec<&str> = Vec::new();
+    let mut sub: Vec<(&str, usize)> = Vec::new();
+    for n in names {
+        match n.split_once('/') {
+            Some((folder, _)) => match sub.iter_mut().find(|(f, _)| *f == folder) {
+                Some((_, k)) => *k += 1,
+                None => sub.push((folder, 1)),
+            },
+            None => top.push(n),
+        }
+    }
+    let mut parts = top.join(", ");
+    for (folder, k) in sub {
+        if !parts.is_empty() {
+            parts.push_str("; ");
+        }
+        parts.push_str(folder);
+        parts.push_str("/: ");
+        parts.push_str(&k.to_string());
+        parts.push_str(" files");
+    }
+    format!("wrote {} files to {} ({parts})", names.len(), dir.display())
+}
+
+/// `evstudy init FILE`: the commented study template, never over an existing file unless
+/// `--force`.
+fn init(args: &evstudy::cli::InitArgs) -> Result<Exit, Error> {
+    let path = &args.path;
+    if !args.force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(evstudy::error::SettingsError::InitExists {
+            path: path.display().to_string(),
+        }
+        .into());
+    }
+    report::write::write_file(path, evstudy::config::STUDY_TEMPLATE.as_bytes())?;
+    print_stdout(|w| {
+        writeln!(
+            w,
+            "wrote {}: edit the three input paths, then: evstudy run --config {} --out results",
+            path.display(),
+            path.display()
+        )
+    })?;
+    Ok(Exit::Success)
+}
+
 type Selection = (Vec<ReportFormat>, Vec<ChartFormat>);
 
 /// `evstudy chart` / `evstudy report`: read a saved study and render, computing nothing.
@@ -205,7 +277,15 @@ fn rerender(
     if !charts.is_empty() {
         evstudy::config::check_chart_size(study.config.chart_width, study.config.chart_height)?;
     }
-    let files = report::render(&study, &formats, &charts)?;
+    let mut files = report::render(&study, &formats, &charts)?;
+    if formats.is_empty() {
+        // `evstudy chart --out DIR` writes the charts into DIR itself, not DIR/charts/.
+        for (name, _) in &mut files {
+            if let Some(rest) = name.strip_prefix("charts/") {
+                *name = rest.to_string();
+            }
+        }
+    }
     // The study.json read may sit in the output folder; it is never replaced (`report
     // --format json` there would rewrite the very file it reads). See #15.
     for (name, _) in &files {

@@ -37,6 +37,8 @@ pub enum SkipReason {
     DuplicateEvent,
     /// A factor model, and no day of the event window has factors.
     NoFactors,
+    /// The stock has no return on any day of the event window (no price data there).
+    NoDataInWindow,
 }
 
 impl SkipReason {
@@ -50,6 +52,7 @@ impl SkipReason {
             SkipReason::ModelFailed => "model_failed",
             SkipReason::DuplicateEvent => "duplicate_event",
             SkipReason::NoFactors => "no_factors",
+            SkipReason::NoDataInWindow => "no_data_in_window",
         }
     }
 }

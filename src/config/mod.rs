@@ -67,6 +67,9 @@ impl ModelKind {
     }
 }
 
+/// The commented study file `evstudy init` writes: every setting with its default.
+pub const STUDY_TEMPLATE: &str = include_str!("template.toml");
+
 /// Most factor columns a factor model takes (`p = 1 + k`).
 pub const MAX_FACTORS: usize = 10;
 
@@ -426,5 +429,25 @@ impl StudyConfig {
             .into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::*;
+
+    #[test]
+    fn the_init_template_parses_to_the_defaults_with_its_three_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("study.toml");
+        std::fs::write(&path, STUDY_TEMPLATE).unwrap();
+        let cfg = StudyConfig::from_toml_file(&path).unwrap();
+        let want = StudyConfig {
+            prices: dir.path().join("prices.csv"),
+            market: dir.path().join("index.csv"),
+            events: dir.path().join("events.csv"),
+            ..StudyConfig::default()
+        };
+        assert_eq!(cfg, want);
     }
 }

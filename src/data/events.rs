@@ -44,7 +44,8 @@ impl Timing {
 pub struct EventRow {
     /// File line.
     pub line: u64,
-    /// `event_id` column, or `TICKER_DATE`.
+    /// `event_id` column, or `TICKER_DATE` (`TICKER_DATE#LINE` when an earlier row has that
+    /// default id).
     pub event_id: String,
     /// Ticker as in the price file.
     pub ticker: String,
@@ -153,6 +154,7 @@ impl EventFile {
             problems: Vec::new(),
         };
         let file = path.display();
+        let mut default_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for row in 0..df.height() {
             let line = csv::line_of(row);
             let ticker = tickers[row].clone();
@@ -162,6 +164,13 @@ impl EventFile {
                 (Some(ids), _) if !ids[row].is_empty() => ids[row].clone(),
                 (_, Some(d)) => format!("{ticker}_{d}"),
                 _ => format!("{ticker}_{raw_date}"),
+            };
+            // A default id that an earlier row already has gets its line: `TICKER_DATE#LINE`.
+            let explicit = ids.as_ref().is_some_and(|ids| !ids[row].is_empty());
+            let event_id = if !explicit && !default_ids.insert(event_id.clone()) {
+                format!("{event_id}#{line}")
+            } else {
+                event_id
             };
             let problem = |message: String| EventProblem {
                 line,

@@ -277,6 +277,12 @@ pub enum SettingsError {
     /// `--dimson-lags` beyond what the model takes.
     #[error("--dimson-lags {given} is more than the {max} lags and leads the Dimson model takes")]
     DimsonLags { given: u32, max: u32 },
+    /// `evstudy help NAME` for a subcommand that does not exist.
+    #[error("no subcommand {name:?} (run, limits, chart, report, init, completions, man)")]
+    UnknownSubcommand { name: String },
+    /// `evstudy init` over an existing file.
+    #[error("{path} exists: give another file name, or --force to replace it")]
+    InitExists { path: String },
     /// A factor model without factor files.
     #[error(
         "--model {model} needs factor files: give --factors FILE (e.g. F-F_Research_Data_Factors_daily_CSV.zip as downloaded)"

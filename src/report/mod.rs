@@ -5,6 +5,7 @@ pub mod csv;
 pub mod guard;
 pub mod json;
 pub mod summary;
+pub mod summary_json;
 pub mod tables;
 pub mod write;
 

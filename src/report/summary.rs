@@ -98,7 +98,7 @@ pub fn write_summary<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<
     }
     writeln!(
         w,
-        "significance of each CAR's t (SCAR, Student t with M-p d.f.): *** 1%, ** 5%, * 10%"
+        "significance of each CAR's t (SCAR, Student t with M-p d.f., two-sided): *** 1%, ** 5%, * 10%"
     )?;
     if limits {
         writeln!(
@@ -129,17 +129,42 @@ pub fn write_summary<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<
         }
     }
     write_groups(study, w)?;
-    for s in &study.skipped {
+    if !study.skipped.is_empty() {
         writeln!(
             w,
-            "skipped {} ({}): {}",
-            s.event_id,
-            s.reason.name(),
-            s.message
+            "{} events skipped ({}); the reasons are on stderr and in events.csv",
+            study.skipped.len(),
+            skip_counts(study)
         )?;
     }
     let _ = num;
     Ok(())
+}
+
+/// `reason n, reason n` of the skipped events, in order of first appearance.
+fn skip_counts(study: &Study) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for s in &study.skipped {
+        let r = s.reason.name();
+        match counts.iter_mut().find(|(k, _)| *k == r) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How the p-values of the table are read: `two-sided p`, `one-sided p (H1: mean < 0)`, ...
+fn p_label(alt: crate::config::Alternative) -> &'static str {
+    match alt {
+        crate::config::Alternative::TwoSided => "two-sided p",
+        crate::config::Alternative::Less => "one-sided p (H1: mean < 0)",
+        crate::config::Alternative::Greater => "one-sided p (H1: mean > 0)",
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -232,7 +257,8 @@ fn write_groups<W: Write + ?Sized>(study: &Study, w: &mut W) -> io::Result<()> {
     if !study.groups.is_empty() {
         writeln!(
             w,
-            "test statistics with two-sided p: *** 1%, ** 5%, * 10% (all tests: tests.csv, aar.csv); out: events left out of the window's tests"
+            "test statistics with {}: *** 1%, ** 5%, * 10% (all tests: tests.csv, aar.csv); out: events left out of the window's tests",
+            p_label(study.config.alternative)
         )?;
     }
     if any_rbar {

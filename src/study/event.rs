@@ -283,7 +283,38 @@ fn estimation_sample(frame: &Frame, data: &EventData<'_>, cfg: &StudyConfig) -> 
     est
 }
 
-/// Step 3a, factor models: the event-window days without factors (they get no AR), or the
+/// Step 3a: an event whose stock has no return on any day of the event window (delisted,
+/// or prices that end before it) is skipped (`no_data_in_window`), never `ok` and empty.
+fn no_data_in_window(
+    inputs: &Inputs,
+    ev: &EventRow,
+    frame: &Frame,
+    data: &EventData<'_>,
+) -> Result<(), Box<Skip>> {
+    if frame.window.clone().any(|k| data.day(k).ret.is_some()) {
+        return Ok(());
+    }
+    let cal = &inputs.calendar;
+    let p = &inputs.panel;
+    let rows = p.ranges[frame.ticker].clone();
+    let span = match (rows.clone().next(), rows.last()) {
+        (Some(a), Some(b)) => format!("its price rows run {}..{}", p.date[a], p.date[b]),
+        _ => "it has no price rows".to_string(),
+    };
+    Err(skip(
+        inputs,
+        ev,
+        SkipReason::NoDataInWindow,
+        format!(
+            "{} has no return in the event window {}..{} ({span}); check the prices file or the event date",
+            ev.ticker,
+            cal.date(*frame.window.start()),
+            cal.date(*frame.window.end()),
+        ),
+    ))
+}
+
+/// Step 3b, factor models: the event-window days without factors (they get no AR), or the
 /// event's skip when no day of its window has factors (`no_factors`).
 fn no_factor_days(
     inputs: &Inputs,
@@ -447,6 +478,7 @@ pub(super) fn compute_event(
         shifts,
         gaps: cfg.gaps,
     };
+    no_data_in_window(inputs, ev, &frame, &data)?;
     let n_no_factors = no_factor_days(inputs, cfg, ev, &frame)?;
     let est = estimation_sample(&frame, &data, cfg);
     let fit = fit(inputs, cfg, ev, &est)?;
