@@ -283,8 +283,9 @@ fn estimation_sample(frame: &Frame, data: &EventData<'_>, cfg: &StudyConfig) -> 
     est
 }
 
-/// Step 3a: an event whose stock has no return on any day of the event window (delisted,
-/// or prices that end before it) is skipped (`no_data_in_window`), never `ok` and empty.
+/// Step 4a, after the fit (so a short estimation window keeps its own reason): an event
+/// whose stock has no return on any day of the event window (delisted, or prices that end
+/// before it) is skipped (`no_data_in_window`), never `ok` and empty.
 fn no_data_in_window(
     inputs: &Inputs,
     ev: &EventRow,
@@ -314,7 +315,7 @@ fn no_data_in_window(
     ))
 }
 
-/// Step 3b, factor models: the event-window days without factors (they get no AR), or the
+/// Step 3a, factor models: the event-window days without factors (they get no AR), or the
 /// event's skip when no day of its window has factors (`no_factors`).
 fn no_factor_days(
     inputs: &Inputs,
@@ -478,10 +479,10 @@ pub(super) fn compute_event(
         shifts,
         gaps: cfg.gaps,
     };
-    no_data_in_window(inputs, ev, &frame, &data)?;
     let n_no_factors = no_factor_days(inputs, cfg, ev, &frame)?;
     let est = estimation_sample(&frame, &data, cfg);
     let fit = fit(inputs, cfg, ev, &est)?;
+    no_data_in_window(inputs, ev, &frame, &data)?;
 
     let win: Vec<usize> = frame.window.clone().collect();
     let inputs_days = data.day_inputs(&frame, &win);

@@ -13,6 +13,7 @@ mod errors;
 mod factors;
 mod layers;
 mod limits;
+mod outputs;
 mod properties;
 mod readme;
 mod reference_core;

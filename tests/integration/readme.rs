@@ -138,7 +138,7 @@ fn every_readme_command_runs_as_written() {
         "ff3/events.csv",
         "factors/events.csv",
         "hits.csv",
-        "charts/charts/aar_all.svg",
+        "charts/aar_all.svg",
         "report/report.tex",
     ]
     .into_iter()
