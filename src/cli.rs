@@ -151,6 +151,9 @@ pub struct ReportArgs {
     /// Table formats: csv, json, md, tex [default: md].
     #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
     pub format: Vec<ReportFormat>,
+    /// Write report.tex as a fragment to \input instead of a whole document.
+    #[arg(long)]
+    pub tex_fragment: bool,
 }
 
 /// Output format of `evstudy limits`.
@@ -436,6 +439,10 @@ pub struct RunArgs {
     /// Charts to draw: png, svg [default: none].
     #[arg(long, value_name = "png,svg", value_delimiter = ',')]
     pub chart: Vec<ChartFormat>,
+    /// Write report.tex as a fragment to \input (needs booktabs, graphicx) instead of a
+    /// document that compiles on its own.
+    #[arg(long)]
+    pub tex_fragment: bool,
     /// Chart width in pixels [default: 1200].
     #[arg(long, value_name = "PX")]
     pub chart_width: Option<u32>,
@@ -591,6 +598,7 @@ impl RunArgs {
         if let Some(h) = self.chart_height {
             cfg.chart_height = h;
         }
+        cfg.tex_fragment |= self.tex_fragment;
         let SharedArgs {
             columns,
             limit_rule,

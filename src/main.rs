@@ -80,7 +80,8 @@ fn run() -> Result<Exit, Error> {
             print_stdout(|w| w.write_all(&page))?;
             Ok(Exit::Success)
         }
-        Command::Report(args) => rerender(&args.study, &args.out, |_| {
+        Command::Report(args) => rerender(&args.study, &args.out, |study| {
+            study.config.tex_fragment |= args.tex_fragment;
             let formats = if args.format.is_empty() {
                 vec![ReportFormat::Md]
             } else {

@@ -210,6 +210,8 @@ pub struct StudyConfig {
     pub format: Vec<ReportFormat>,
     /// Chart formats written by `run` (default none).
     pub chart: Vec<ChartFormat>,
+    /// Write `report.tex` as an include-able fragment instead of a whole document.
+    pub tex_fragment: bool,
     /// Chart width in pixels (default 1200).
     pub chart_width: u32,
     /// Chart height in pixels (default 675).
@@ -253,6 +255,7 @@ impl Default for StudyConfig {
             drop_limit_days_in_estimation: false,
             format: vec![ReportFormat::Csv, ReportFormat::Json],
             chart: Vec::new(),
+            tex_fragment: false,
             chart_width: 1200,
             chart_height: 675,
         }

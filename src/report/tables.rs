@@ -9,14 +9,12 @@ use super::summary::{censored_notices, stars};
 use crate::result::Study;
 use crate::stats::TestStat;
 
-/// Tests shown in the tables (all of them are in `tests.csv`).
-const TABLE_TESTS: [&str; 4] = ["csect_t", "bmp_t", "kp_bmp_t", "grank_t"];
-
 fn pct(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
         .map_or_else(|| "–".to_string(), |x| format!("{:.2}%", 100.0 * x))
 }
 
+/// `statistic***` and `p` of a test, `–` when missing.
 fn stat_cells(tests: &[TestStat], name: &str) -> (String, String) {
     tests.iter().find(|t| t.name == name).map_or_else(
         || ("–".into(), "–".into()),
@@ -30,47 +28,55 @@ fn stat_cells(tests: &[TestStat], name: &str) -> (String, String) {
     )
 }
 
+/// Every test the study ran, in the order of its settings (#14: the reports list them all).
 fn shown_tests(study: &Study) -> Vec<&'static str> {
-    TABLE_TESTS
-        .iter()
-        .copied()
-        .filter(|n| study.config.tests.iter().any(|t| t.name() == *n))
-        .collect()
+    study.config.tests.iter().map(|t| t.name()).collect()
 }
 
-/// A row of a group table: label, n, CAAR, and (statistic, p) per shown test.
-type TableRow = (String, usize, String, Vec<(String, String)>);
-/// A group's name, number of events and rows.
-type GroupTable = (String, usize, Vec<TableRow>);
+/// One window column of a group: label, N, events left out, CAAR, ABHAR, and (stat, p) per
+/// test.
+struct WindowColumn {
+    label: String,
+    n: usize,
+    out: usize,
+    caar: String,
+    abhar: String,
+    tests: Vec<(String, String)>,
+}
 
-/// Rows of one group's window table: label, n, CAAR and (stat, p) per shown test.
+/// A group's name, number of events and window columns.
+type GroupTable = (String, usize, Vec<WindowColumn>);
+
+/// The window columns of each group (its CAR windows, then the limit-adjusted `0:f`).
 fn group_rows(study: &Study) -> Vec<GroupTable> {
     let shown = shown_tests(study);
     study
         .groups
         .iter()
         .map(|g| {
-            let mut rows: Vec<_> = g
+            let mut cols: Vec<WindowColumn> = g
                 .windows
                 .iter()
-                .map(|w| {
-                    (
-                        format!("CAR({})", w.window),
-                        w.n,
-                        pct(w.caar),
-                        shown.iter().map(|n| stat_cells(&w.tests, n)).collect(),
-                    )
+                .map(|w| WindowColumn {
+                    label: format!("CAR({})", w.window),
+                    n: w.n,
+                    out: w.n_excluded,
+                    caar: pct(w.caar),
+                    abhar: pct(w.abhar),
+                    tests: shown.iter().map(|n| stat_cells(&w.tests, n)).collect(),
                 })
                 .collect();
             if let Some(f) = &g.car_free {
-                rows.push((
-                    "CAR(0,f) free".to_string(),
-                    f.n,
-                    pct(f.caar_free),
-                    shown.iter().map(|n| stat_cells(&f.tests, n)).collect(),
-                ));
+                cols.push(WindowColumn {
+                    label: "CAR(0,f) free".to_string(),
+                    n: f.n,
+                    out: f.n_excluded,
+                    caar: pct(f.caar_free),
+                    abhar: pct(f.abhar_free),
+                    tests: shown.iter().map(|n| stat_cells(&f.tests, n)).collect(),
+                });
             }
-            (g.group.clone(), g.n_events, rows)
+            (g.group.clone(), g.n_events, cols)
         })
         .collect()
 }
@@ -185,19 +191,26 @@ fn event_header(study: &Study) -> Vec<String> {
 pub fn markdown(study: &Study) -> Vec<u8> {
     let shown = shown_tests(study);
     let mut out = format!("# Event study: {} events\n\n", study.events.len());
-    for (group, n, rows) in group_rows(study) {
+    for (group, n, cols) in group_rows(study) {
         let _ = writeln!(out, "## Group `{group}` ({n} events)\n");
-        let mut head = "| Window | N | CAAR |".to_string();
-        let mut rule = "|---|---:|---:|".to_string();
-        for t in &shown {
-            let _ = write!(head, " {t} | p |");
-            rule.push_str("---:|---:|");
+        out.push_str("| Window | N | left out | CAAR | ABHAR |\n|---|---:|---:|---:|---:|\n");
+        for c in &cols {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                c.label, c.n, c.out, c.caar, c.abhar
+            );
         }
-        let _ = writeln!(out, "{head}\n{rule}");
-        for (label, n, caar, cells) in rows {
-            let _ = write!(out, "| {label} | {n} | {caar} |");
-            for (s, p) in cells {
-                let _ = write!(out, " {s} | {p} |");
+        let _ = write!(out, "\nTests (statistic, p):\n\n| Test |");
+        for c in &cols {
+            let _ = write!(out, " {} |", c.label);
+        }
+        let _ = writeln!(out, "\n|---|{}", "---:|".repeat(cols.len()));
+        for (i, t) in shown.iter().enumerate() {
+            let _ = write!(out, "| {t} |");
+            for c in &cols {
+                let (s, p) = &c.tests[i];
+                let _ = write!(out, " {s} ({p}) |");
             }
             out.push('\n');
         }
@@ -246,61 +259,167 @@ fn tex_escape(s: &str) -> String {
         .collect()
 }
 
-/// `report.tex`: booktabs tables, one per group plus the per-event table.
-pub fn latex(study: &Study) -> Vec<u8> {
+/// How `report.tex` is written: a whole document that compiles on its own with pdflatex
+/// (default), or the include-able fragment (`--tex-fragment`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TexForm {
+    /// `\documentclass` … `\end{document}`.
+    Document,
+    /// The tables and notes only (needs booktabs and graphicx in the including document).
+    Fragment,
+}
+
+/// Rough printed width of a table in characters (the widest cell of each column plus its
+/// padding), to decide whether it must be shrunk to the text width.
+fn tex_width(rows: &[Vec<String>]) -> usize {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .sum()
+}
+
+/// Characters of 10 pt text that fit the text width of the document's A4 page (2 cm
+/// margins: 17 cm at about 0.2 cm a character in a table).
+const TEX_TEXT_CHARS: usize = 85;
+
+/// One booktabs table: header row and body rows (already LaTeX), column spec, caption; shrunk
+/// to `\linewidth` with `\resizebox` when wider than the page.
+fn tex_table(
+    out: &mut String,
+    caption: &str,
+    spec: &str,
+    header: &[String],
+    body: &[Vec<String>],
+    plain: &[Vec<String>],
+) {
+    let wide = tex_width(plain) > TEX_TEXT_CHARS;
+    let _ = writeln!(
+        out,
+        "\\begin{{table}}[htbp]\n\\centering\n\\caption{{{caption}}}"
+    );
+    if wide {
+        out.push_str("\\resizebox{\\linewidth}{!}{%\n");
+    }
+    let _ = writeln!(out, "\\begin{{tabular}}{{{spec}}}\n\\toprule");
+    let _ = writeln!(out, "{} \\\\\n\\midrule", header.join(" & "));
+    for r in body {
+        let _ = writeln!(out, "{} \\\\", r.join(" & "));
+    }
+    out.push_str("\\bottomrule\n\\end{tabular}");
+    if wide {
+        out.push_str("}");
+    }
+    out.push_str("\n\\end{table}\n\n");
+}
+
+/// `report.tex`: booktabs tables per group (windows; every test by window) and the per-event
+/// table, then the notes; a whole document by default.
+pub fn latex(study: &Study, form: TexForm) -> Vec<u8> {
     let shown = shown_tests(study);
-    let mut out = String::from("% evstudy report; needs \\usepackage{booktabs}\n");
-    for (group, n, rows) in group_rows(study) {
-        let cols = format!("lrr{}", "rr".repeat(shown.len()));
-        let _ = writeln!(
-            out,
-            "\\begin{{table}}[htbp]\n\\centering\n\\caption{{CAAR and test statistics, group {} ({n} events)}}",
-            tex_escape(&group)
+    let mut out = String::new();
+    match form {
+        TexForm::Document => out.push_str(
+            "% evstudy report: compile with pdflatex report.tex\n\\documentclass[10pt]{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage[a4paper,margin=2cm]{geometry}\n\\usepackage{booktabs}\n\\usepackage{graphicx}\n\\begin{document}\n",
+        ),
+        TexForm::Fragment => {
+            out.push_str("% evstudy report (fragment); needs \\usepackage{booktabs} and \\usepackage{graphicx}\n");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\\section*{{Event study: {} events, {} model}}\n",
+        study.events.len(),
+        tex_escape(study.config.model.name())
+    );
+    for (group, n, cols) in group_rows(study) {
+        let g = tex_escape(&group);
+        let header: Vec<String> = ["Window", "N", "Left out", "CAAR", "ABHAR"]
+            .map(String::from)
+            .to_vec();
+        let plain: Vec<Vec<String>> = cols
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label.clone(),
+                    c.n.to_string(),
+                    c.out.to_string(),
+                    c.caar.clone(),
+                    c.abhar.clone(),
+                ]
+            })
+            .collect();
+        let body: Vec<Vec<String>> = plain
+            .iter()
+            .map(|r| r.iter().map(|c| tex_escape(c)).collect())
+            .collect();
+        tex_table(
+            &mut out,
+            &format!("CAAR by window, group {g} ({n} events)"),
+            "lrrrr",
+            &header,
+            &body,
+            &plain,
         );
-        let _ = writeln!(out, "\\begin{{tabular}}{{{cols}}}\n\\toprule");
-        let mut head = "Window & N & CAAR".to_string();
-        for t in &shown {
-            let _ = write!(head, " & {} & $p$", tex_escape(t));
+        let mut header = vec!["Test".to_string()];
+        header.extend(cols.iter().map(|c| tex_escape(&c.label)));
+        let mut plain: Vec<Vec<String>> = vec![
+            std::iter::once("Test".to_string())
+                .chain(cols.iter().map(|c| c.label.clone()))
+                .collect(),
+        ];
+        let mut body = Vec::new();
+        for (i, t) in shown.iter().enumerate() {
+            let cells = cols.iter().map(|c| &c.tests[i]);
+            plain.push(
+                std::iter::once((*t).to_string())
+                    .chain(cells.clone().map(|(s, p)| format!("{s} ({p})")))
+                    .collect(),
+            );
+            body.push(
+                std::iter::once(tex_escape(t))
+                    .chain(cells.map(|(s, p)| format!("{} ({})", tex_cell(s), tex_escape(p))))
+                    .collect(),
+            );
         }
-        let _ = writeln!(out, "{head} \\\\\n\\midrule");
-        for (label, n, caar, cells) in rows {
-            let mut line = format!("{} & {n} & {}", tex_escape(&label), tex_escape(&caar));
-            for (s, p) in cells {
-                let _ = write!(line, " & {} & {}", tex_cell(&s), tex_escape(&p));
-            }
-            let _ = writeln!(out, "{line} \\\\");
-        }
-        let _ = writeln!(out, "\\bottomrule\n\\end{{tabular}}\n\\end{{table}}\n");
+        let spec = format!("l{}", "r".repeat(cols.len()));
+        tex_table(
+            &mut out,
+            &format!("Test statistics (p-value), group {g}"),
+            &spec,
+            &header,
+            &body,
+            &plain,
+        );
     }
     let h = event_header(study);
-    let _ = writeln!(
-        out,
-        "\\begin{{table}}[htbp]\n\\centering\n\\caption{{Events}}\n\\begin{{tabular}}{{lll{}}}\n\\toprule",
-        "r".repeat(h.len() - 3)
-    );
-    let _ = writeln!(
-        out,
-        "{} \\\\\n\\midrule",
-        h.iter()
-            .map(|c| tex_escape(c))
-            .collect::<Vec<_>>()
-            .join(" & ")
-    );
-    for r in event_rows(study) {
-        let _ = writeln!(
-            out,
-            "{} \\\\",
-            r.iter()
-                .map(|c| tex_cell(c))
-                .collect::<Vec<_>>()
-                .join(" & ")
-        );
+    let rows = event_rows(study);
+    let mut plain = vec![h.clone()];
+    plain.extend(rows.iter().cloned());
+    let header: Vec<String> = h.iter().map(|c| tex_escape(c)).collect();
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| tex_cell(c)).collect())
+        .collect();
+    let spec = format!("lll{}", "r".repeat(h.len() - 3));
+    tex_table(&mut out, "Events", &spec, &header, &body, &plain);
+    if form == TexForm::Document {
+        // Place every table before the notes.
+        out.push_str("\\clearpage\n");
     }
-    let _ = writeln!(out, "\\bottomrule\n\\end{{tabular}}\n\\end{{table}}\n");
     out.push_str("\\paragraph{Notes.}");
     for n in notes(study) {
         let _ = write!(out, " {}", tex_escape(&n));
     }
     out.push('\n');
+    if form == TexForm::Document {
+        out.push_str("\\end{document}\n");
+    }
     out.into_bytes()
 }

@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod errors;
 mod factors;
+mod latex;
 mod layers;
 mod limits;
 mod outputs;

@@ -51,7 +51,10 @@ fn markdown_report_of_demo_study() {
 
 #[test]
 fn latex_report_of_demo_study() {
-    insta::assert_snapshot!(text(tables::latex(&demo_study())));
+    insta::assert_snapshot!(text(tables::latex(
+        &demo_study(),
+        tables::TexForm::Document
+    )));
 }
 
 #[test]
