@@ -598,7 +598,9 @@ impl RunArgs {
         if let Some(h) = self.chart_height {
             cfg.chart_height = h;
         }
-        cfg.tex_fragment |= self.tex_fragment;
+        if self.tex_fragment {
+            cfg.tex_form = crate::config::TexForm::Fragment;
+        }
         let SharedArgs {
             columns,
             limit_rule,

@@ -81,7 +81,9 @@ fn run() -> Result<Exit, Error> {
             Ok(Exit::Success)
         }
         Command::Report(args) => rerender(&args.study, &args.out, |study| {
-            study.config.tex_fragment |= args.tex_fragment;
+            if args.tex_fragment {
+                study.config.tex_form = evstudy::config::TexForm::Fragment;
+            }
             let formats = if args.format.is_empty() {
                 vec![ReportFormat::Md]
             } else {

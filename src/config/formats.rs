@@ -118,3 +118,14 @@ mod tests {
         }
     }
 }
+
+/// How `report.tex` is written (#14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TexForm {
+    /// A whole document (`\documentclass` … `\end{document}`) that pdflatex compiles.
+    #[default]
+    Document,
+    /// The tables and notes only, to `\input` (needs booktabs and graphicx).
+    Fragment,
+}

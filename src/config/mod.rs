@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SettingsError};
-pub use formats::{ChartFormat, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, check_chart_size};
+pub use formats::{
+    ChartFormat, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, TexForm, check_chart_size,
+};
 pub use significance::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
 pub use window::{MAX_REL_DAY, Window};
 
@@ -210,8 +212,8 @@ pub struct StudyConfig {
     pub format: Vec<ReportFormat>,
     /// Chart formats written by `run` (default none).
     pub chart: Vec<ChartFormat>,
-    /// Write `report.tex` as an include-able fragment instead of a whole document.
-    pub tex_fragment: bool,
+    /// `report.tex` as a whole document (default) or an include-able fragment.
+    pub tex_form: TexForm,
     /// Chart width in pixels (default 1200).
     pub chart_width: u32,
     /// Chart height in pixels (default 675).
@@ -255,7 +257,7 @@ impl Default for StudyConfig {
             drop_limit_days_in_estimation: false,
             format: vec![ReportFormat::Csv, ReportFormat::Json],
             chart: Vec::new(),
-            tex_fragment: false,
+            tex_form: TexForm::Document,
             chart_width: 1200,
             chart_height: 675,
         }

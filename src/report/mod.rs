@@ -46,14 +46,7 @@ pub fn render(
             ],
             ReportFormat::Json => vec![json::study_json(study)?],
             ReportFormat::Md => vec![tables::markdown(study)],
-            ReportFormat::Tex => vec![tables::latex(
-                study,
-                if study.config.tex_fragment {
-                    tables::TexForm::Fragment
-                } else {
-                    tables::TexForm::Document
-                },
-            )],
+            ReportFormat::Tex => vec![tables::latex(study, study.config.tex_form)],
         };
         let names = table_files(*f).iter().map(|n| (*n).to_string());
         files.extend(names.zip(contents));

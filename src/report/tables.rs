@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::summary::{censored_notices, stars};
+use crate::config::TexForm;
 use crate::result::Study;
 use crate::stats::TestStat;
 
@@ -259,16 +260,6 @@ fn tex_escape(s: &str) -> String {
         .collect()
 }
 
-/// How `report.tex` is written: a whole document that compiles on its own with pdflatex
-/// (default), or the include-able fragment (`--tex-fragment`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TexForm {
-    /// `\documentclass` … `\end{document}`.
-    Document,
-    /// The tables and notes only (needs booktabs and graphicx in the including document).
-    Fragment,
-}
-
 /// Rough printed width of a table in characters (the widest cell of each column plus its
 /// padding), to decide whether it must be shrunk to the text width.
 fn tex_width(rows: &[Vec<String>]) -> usize {
@@ -314,7 +305,7 @@ fn tex_table(
     }
     out.push_str("\\bottomrule\n\\end{tabular}");
     if wide {
-        out.push_str("}");
+        out.push('}');
     }
     out.push_str("\n\\end{table}\n\n");
 }

@@ -53,7 +53,7 @@ fn markdown_report_of_demo_study() {
 fn latex_report_of_demo_study() {
     insta::assert_snapshot!(text(tables::latex(
         &demo_study(),
-        tables::TexForm::Document
+        evstudy::config::TexForm::Document
     )));
 }
 
