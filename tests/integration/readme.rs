@@ -184,3 +184,48 @@ fn readme_sanctions_summary_excerpt_is_what_the_command_prints() {
         );
     }
 }
+
+#[test]
+fn readme_opens_with_the_hikvision_charts_that_evstudy_draws_from_the_shared_data() {
+    require_shared!();
+    // docs/make_images.sh, run through the binary.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("real");
+    let status = Command::cargo_bin("evstudy")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "run",
+            "--prices",
+            "../shared/data/prices_sanctioned.csv",
+            "--market",
+            "../shared/data/index_csi300.csv",
+            "--events",
+            "../shared/data/events_sanctions_cn_day0.csv",
+            "--format",
+            "csv",
+            "--chart",
+            "png",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let script = std::fs::read_to_string(root().join("docs/make_images.sh")).unwrap();
+    for day in ["2022-05-05", "2019-10-08"] {
+        let doc = format!("docs/hikvision_{day}.png");
+        assert!(readme.contains(&doc), "README does not show {doc}");
+        assert!(script.contains(&format!("car_002415.SZ_{day}.png")));
+        assert_eq!(
+            std::fs::read(out.join(format!("charts/car_002415.SZ_{day}.png"))).unwrap(),
+            std::fs::read(root().join(&doc)).unwrap(),
+            "{doc} is stale: run bash docs/make_images.sh"
+        );
+    }
+    // The README opens with the real case, before the demo.
+    let real = readme.find("docs/hikvision_2022-05-05.png").unwrap();
+    assert!(real < readme.find("docs/car_SANC1-600101.png").unwrap());
+}
