@@ -63,7 +63,7 @@ pub struct ReportArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Table formats: csv, json, md, tex [default: md].
+    /// Report formats: csv, json, md, tex, html (one page, charts inlined), xlsx [default: md].
     #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
     pub format: Vec<ReportFormat>,
 }
@@ -314,7 +314,8 @@ pub struct RunArgs {
     /// Drop limit-close days (truncated returns) from the estimation window.
     #[arg(long)]
     pub drop_limit_days_in_estimation: bool,
-    /// Table formats to write: csv, json, md, tex [default: csv,json].
+    /// Report formats to write: csv, json, md, tex, html (one page, charts inlined), xlsx
+    /// [default: csv,json].
     #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
     pub format: Vec<ReportFormat>,
     /// Charts to draw: png, svg [default: none].

@@ -2,10 +2,13 @@
 //! atomic writer. Nothing here computes a statistic.
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod settings;
 pub mod summary;
 pub mod tables;
 pub mod write;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +20,8 @@ use crate::result::Study;
 /// Render the tables of `formats` and the charts of `charts` for a finished study.
 ///
 /// # Errors
-/// `Chart` when a chart cannot be rendered, `Internal` when a table cannot be written.
+/// `Chart` when a chart cannot be rendered (also those `report.html` inlines) or
+/// `results.xlsx` cannot be written, `Internal` when a table cannot be written.
 pub fn render(
     study: &Study,
     formats: &[ReportFormat],
@@ -38,6 +42,12 @@ pub fn render(
             }
             ReportFormat::Md => files.push(("report.md".to_string(), tables::markdown(study))),
             ReportFormat::Tex => files.push(("report.tex".to_string(), tables::latex(study))),
+            ReportFormat::Html => {
+                files.push(("report.html".to_string(), html::report_html(study)?));
+            }
+            ReportFormat::Xlsx => {
+                files.push(("results.xlsx".to_string(), xlsx::results_xlsx(study)?));
+            }
         }
     }
     if !charts.is_empty() {

@@ -7,6 +7,7 @@
     clippy::format_collect
 )]
 
+mod browser;
 mod cli;
 mod common;
 mod errors;
@@ -20,3 +21,4 @@ mod reference_factors;
 mod reference_span;
 mod reference_stats;
 mod snapshots;
+mod xlsx;
