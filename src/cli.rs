@@ -32,7 +32,7 @@ pub enum Command {
     Limits(LimitsArgs),
     /// Redraw the charts of a saved study.json (computes nothing).
     Chart(ChartArgs),
-    /// Re-render the tables of a saved study.json (computes nothing).
+    /// Re-render the tables and reports (md, tex, html, xlsx) of a saved study.json (computes nothing).
     Report(ReportArgs),
 }
 

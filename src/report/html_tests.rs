@@ -117,3 +117,68 @@ fn event_ids_and_labels_are_escaped() {
     assert!(!h.contains("<script>"));
     assert!(!h.contains("id<b>"));
 }
+
+#[test]
+fn halt_notices_and_skipped_events_are_written_in_words() {
+    let mut study = demo().clone();
+    let e = study
+        .events
+        .iter_mut()
+        .find(|e| e.event_id == "FCC2-000108")
+        .unwrap();
+    let d1 = e.days.iter().find(|d| d.rel_day == 1).unwrap().date;
+    e.halt = Some(crate::result::HaltInfo {
+        halt_days: 1,
+        halt_from: e.day0,
+        halt_to: e.day0,
+        first_trade_day: Some(1),
+        first_trade_date: Some(d1),
+        resumption_span: Some(2),
+        resumption_ar: Some(-0.05),
+        car_to_resumption: Some(-0.06),
+    });
+    study.skipped.push(crate::result::Skip {
+        event_id: "X<1>".to_string(),
+        ticker: "999999.SZ".to_string(),
+        line: 12,
+        reason: crate::result::SkipReason::UnknownTicker,
+        message: "ticker 999999.SZ is not in the price file".to_string(),
+    });
+    let h = html(&study);
+    assert!(h.contains(
+        "Trading halts: 1 events fall in a halt on day 0; the reaction is in the first traded row after it."
+    ));
+    let notice = &super::super::summary::halt_notices(&study)[0];
+    let (first, second) = notice.split_once('\n').unwrap();
+    assert!(h.contains(&format!(
+        "<li>{}<br>{}</li>",
+        super::esc(first.trim()),
+        super::esc(second.trim())
+    )));
+    assert!(second.contains("AR -5.00% over 2 sessions (trade-to-trade)"));
+    assert!(h.contains("1 events were skipped"));
+    assert!(h.contains(
+        "<tr><td class=\"id\">X&lt;1&gt;</td><td>999999.SZ</td><td class=\"num\">12</td><td>unknown_ticker</td>"
+    ));
+}
+
+#[test]
+fn a_windows_excluded_events_are_on_its_caar_row_as_in_tests_csv() {
+    let mut study = demo().clone();
+    let w = &mut study.groups[0].windows[0];
+    w.n_excluded = 2;
+    w.excluded = vec![crate::result::Exclusion {
+        reason: "halt_in_window".to_string(),
+        n: 2,
+    }];
+    let label = format!("CAR({})", w.window);
+    let h = html(&study);
+    let row = h
+        .lines()
+        .find(|l| l.contains(&format!("<th scope=\"rowgroup\">{label}</th>")))
+        .unwrap();
+    assert!(
+        row.contains("<td class=\"num\">2</td><td>halt_in_window:2</td>"),
+        "{row}"
+    );
+}
