@@ -39,7 +39,7 @@ pub enum Command {
     Limits(LimitsArgs),
     /// Redraw the charts of a saved study.json (computes nothing).
     Chart(ChartArgs),
-    /// Re-render the tables of a saved study.json (computes nothing).
+    /// Re-render the tables and reports (md, tex, html, xlsx) of a saved study.json (computes nothing).
     Report(ReportArgs),
     /// Write a commented study file with every setting and its default, to edit.
     Init(InitArgs),
@@ -148,7 +148,7 @@ pub struct ReportArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Table formats: csv, json, md, tex [default: md].
+    /// Report formats: csv, json, md, tex, html (one page, charts inlined), xlsx [default: md].
     #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
     pub format: Vec<ReportFormat>,
     /// Write report.tex as a fragment to \input instead of a whole document.
@@ -433,7 +433,8 @@ pub struct RunArgs {
     /// Drop limit-close days (truncated returns) from the estimation window.
     #[arg(long)]
     pub drop_limit_days_in_estimation: bool,
-    /// Table formats to write: csv, json, md, tex [default: csv,json].
+    /// Report formats to write: csv, json, md, tex, html (one page, charts inlined), xlsx
+    /// [default: csv,json].
     #[arg(long, value_name = "FORMAT,...", value_delimiter = ',')]
     pub format: Vec<ReportFormat>,
     /// Charts to draw: png, svg [default: none].

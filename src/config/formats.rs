@@ -20,6 +20,10 @@ pub enum ReportFormat {
     Md,
     /// `report.tex` (booktabs).
     Tex,
+    /// `report.html`: one self-contained page with the charts inlined as SVG.
+    Html,
+    /// `results.xlsx`: one sheet per table, typed cells.
+    Xlsx,
 }
 
 impl FromStr for ReportFormat {
@@ -30,7 +34,11 @@ impl FromStr for ReportFormat {
             "json" => Ok(ReportFormat::Json),
             "md" | "markdown" => Ok(ReportFormat::Md),
             "tex" | "latex" => Ok(ReportFormat::Tex),
-            _ => Err(format!("unknown format {s:?} (use csv, json, md or tex)")),
+            "html" => Ok(ReportFormat::Html),
+            "xlsx" | "excel" => Ok(ReportFormat::Xlsx),
+            _ => Err(format!(
+                "unknown format {s:?} (use csv, json, md, tex, html or xlsx)"
+            )),
         }
     }
 }

@@ -3,11 +3,14 @@
 
 pub mod csv;
 pub mod guard;
+pub mod html;
 pub mod json;
+pub mod settings;
 pub mod summary;
 pub mod summary_json;
 pub mod tables;
 pub mod write;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -23,13 +26,16 @@ pub fn table_files(format: ReportFormat) -> &'static [&'static str] {
         ReportFormat::Json => &["study.json"],
         ReportFormat::Md => &["report.md"],
         ReportFormat::Tex => &["report.tex"],
+        ReportFormat::Html => &["report.html"],
+        ReportFormat::Xlsx => &["results.xlsx"],
     }
 }
 
 /// Render the tables of `formats` and the charts of `charts` for a finished study.
 ///
 /// # Errors
-/// `Chart` when a chart cannot be rendered, `Internal` when a table cannot be written.
+/// `Chart` when a chart cannot be rendered (also those `report.html` inlines) or
+/// `results.xlsx` cannot be written, `Internal` when a table cannot be written.
 pub fn render(
     study: &Study,
     formats: &[ReportFormat],
@@ -47,6 +53,8 @@ pub fn render(
             ReportFormat::Json => vec![json::study_json(study)?],
             ReportFormat::Md => vec![tables::markdown(study)],
             ReportFormat::Tex => vec![tables::latex(study, study.config.tex_form)],
+            ReportFormat::Html => vec![html::report_html(study)?],
+            ReportFormat::Xlsx => vec![xlsx::results_xlsx(study)?],
         };
         let names = table_files(*f).iter().map(|n| (*n).to_string());
         files.extend(names.zip(contents));

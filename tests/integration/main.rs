@@ -7,6 +7,7 @@
     clippy::format_collect
 )]
 
+mod browser;
 mod cli;
 mod common;
 mod errors;
@@ -23,3 +24,4 @@ mod reference_span;
 mod reference_stats;
 mod reliability;
 mod snapshots;
+mod xlsx;

@@ -140,6 +140,8 @@ fn every_readme_command_runs_as_written() {
         "hits.csv",
         "charts/aar_all.svg",
         "report/report.tex",
+        "pages/report.html",
+        "pages/results.xlsx",
     ]
     .into_iter()
     .filter(|&f| with_shared || f != "hits.csv")

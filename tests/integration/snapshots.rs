@@ -75,3 +75,34 @@ fn study_json_round_trips_and_rerenders_identically() {
         "study.json differs after a JSON round trip"
     );
 }
+
+/// `report.html` with each inlined chart cut to its `<svg …>` tag (the charts have their
+/// own tests) and the repository's path as `[repo]`. See #14.
+#[test]
+fn html_report_of_demo_study() {
+    let study = demo_study();
+    let html = text(evstudy::report::html::report_html(&study).unwrap());
+    let mut out = String::new();
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<svg ") {
+        let end = rest[i..].find("</svg>").unwrap() + i;
+        let tag_end = rest[i..].find('>').unwrap() + i;
+        out.push_str(&rest[..=tag_end]);
+        out.push('…');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    insta::assert_snapshot!(out.replace(env!("CARGO_MANIFEST_DIR"), "[repo]"));
+}
+
+/// The `report.html` of a study re-read from its `study.json` is the same page.
+#[test]
+fn html_report_rerenders_identically_from_study_json() {
+    let study = demo_study();
+    let json = evstudy::report::json::study_json(&study).unwrap();
+    let back: evstudy::Study = serde_json::from_slice(&json).unwrap();
+    assert!(
+        evstudy::report::html::report_html(&back).unwrap()
+            == evstudy::report::html::report_html(&study).unwrap()
+    );
+}
