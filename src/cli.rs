@@ -487,6 +487,16 @@ impl RunArgs {
                 .into_iter()
                 .map(|(t, n)| format!("--tests {t} ({n} times)")),
         );
+        repeats.extend(
+            dedup(&mut cfg.format)
+                .into_iter()
+                .map(|(f, n)| format!("--format {} ({n} times)", f.name())),
+        );
+        repeats.extend(
+            dedup(&mut cfg.chart)
+                .into_iter()
+                .map(|(c, n)| format!("--chart {} ({n} times)", c.extension())),
+        );
         let mut notes: Vec<String> = Vec::new();
         if !repeats.is_empty() {
             notes.push(format!(

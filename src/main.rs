@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use evstudy::cli::{Cli, Command, ScanFormat, SummaryFormat};
-use evstudy::config::{ChartFormat, ReportFormat};
+use evstudy::config::{ChartFormat, ReportFormat, Step};
 use evstudy::error::ErrorClass;
 use evstudy::{Error, report};
 
@@ -134,22 +134,46 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
     report::guard::check_out_dir(&out, &report::guard::run_inputs(&config))?;
     report::guard::check_planned(&out, &config.format, !config.chart.is_empty())?;
     let bar = progress_bar();
-    let study = evstudy::study::run_with_progress(&config, &mut |done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
+    let mut show = |step: Step| show_step(bar.as_ref(), step);
+    let study = evstudy::study::run_with_progress(&config, &mut show);
+    let mut study = match study {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            return Err(e);
         }
-    })?;
-    if let Some(b) = bar {
+    };
+    let messages = || {
+        for w in &study.warnings {
+            say(format_args!("warning: {w}"));
+        }
+        for s in &study.skipped {
+            say(format_args!("warning: {}", s.message));
+        }
+    };
+    match &bar {
+        Some(b) => b.suspend(messages),
+        None => messages(),
+    }
+    let (written, cleanup) = report::write_study_with_progress(&mut study, &out, &mut show)?;
+    if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    for w in &study.warnings {
-        say(format_args!("warning: {w}"));
+    if !cleanup.removed.is_empty() {
+        say(format_args!(
+            "note: removed {} files of the previous run in {} that this run does not write (listed in its study.json)",
+            cleanup.removed.len(),
+            out.display()
+        ));
     }
-    for s in &study.skipped {
-        say(format_args!("warning: {}", s.message));
+    for p in &cleanup.kept_changed {
+        say(format_args!(
+            "note: kept {}: a file of the previous run, changed since it was written",
+            p.display()
+        ));
     }
-    let written = report::write_study(&study, &out)?;
     let names: Vec<String> = written
         .iter()
         .map(|p| {
@@ -299,15 +323,43 @@ fn rerender(
     Ok(Exit::Success)
 }
 
-/// A progress bar on stderr, only when stderr is a terminal (never in CI or pipes).
+/// One line on stderr showing the current step, only when stderr is a terminal (never in CI
+/// or pipes); cleared at the end.
 fn progress_bar() -> Option<indicatif::ProgressBar> {
     if !io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events {elapsed}")
+        indicatif::ProgressStyle::with_template("{msg:<18} {bar:40} {pos}/{len} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
+}
+
+/// Show a [`Step`] on the progress line.
+fn show_step(bar: Option<&indicatif::ProgressBar>, step: Step) {
+    let Some(b) = bar else {
+        return;
+    };
+    let (msg, pos, len) = match step {
+        Step::Loading => ("loading inputs".to_string(), 0, 0),
+        Step::Events { done, total } => ("events".to_string(), done, total),
+        Step::Tests => ("cross-event tests".to_string(), 0, 0),
+        Step::Table(name) => (format!("writing {name}"), 0, 0),
+        Step::Charts { done, total } => ("charts".to_string(), done, total),
+        Step::Writing { files } => ("saving files".to_string(), files, files),
+    };
+    // A counted step shows a bar; the others only their name and the time.
+    let template = if len > 0 {
+        "{msg:<18} {bar:40} {pos}/{len} {elapsed}"
+    } else {
+        "{msg:<18} {elapsed}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        b.set_style(style);
+    }
+    b.set_message(msg);
+    b.set_length(len as u64);
+    b.set_position(pos as u64);
 }

@@ -201,6 +201,19 @@ pub struct Study {
     pub skipped: Vec<Skip>,
     /// Cross-event results: `all` first, then each group.
     pub groups: Vec<GroupResults>,
+    /// The files the run wrote, with their SHA-256 (set when `study.json` is written; the
+    /// next run into the folder removes those it does not rewrite). See #14.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<Vec<ManifestEntry>>,
+}
+
+/// One file a run wrote, as `study.json`'s manifest lists it (#14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// Path relative to the output folder, `/`-separated (`charts/aar_all.png`).
+    pub file: String,
+    /// SHA-256 of its bytes, hex; empty for `study.json` itself.
+    pub sha256: String,
 }
 
 /// The limit columns of one event (METHODS-SPEC §7.3).

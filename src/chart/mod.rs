@@ -116,6 +116,24 @@ pub fn render_all(
     study: &Study,
     opts: &ChartOptions,
 ) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    render_all_with_progress(study, opts, &mut |_, _| {})
+}
+
+/// The number of chart files [`render_all`] draws for `study` in `formats` formats.
+pub fn chart_count(study: &Study, formats: usize) -> usize {
+    (2 * study.events.len() + 2 * study.groups.len()) * formats
+}
+
+/// [`render_all`], calling `progress(done, total)` after each chart file.
+///
+/// # Errors
+/// As [`render_all`].
+pub fn render_all_with_progress(
+    study: &Study,
+    opts: &ChartOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    let total = chart_count(study, opts.formats.len());
     let (w, h) = (opts.width, opts.height);
     if w < MIN_SIZE.0 || h < MIN_SIZE.1 || w > MAX_SIDE || h > MAX_SIDE {
         return Err(ChartError::Size {
@@ -140,6 +158,7 @@ pub fn render_all(
         render_formats(&car, &stem, th, opts, &mut out)?;
         let stem = names.unique(&format!("price_{}", file_safe(&ev.event_id)));
         render_formats(&price, &stem, th, opts, &mut out)?;
+        progress(out.len(), total);
     }
     for g in &study.groups {
         let aar = aar::AarChart {
@@ -156,6 +175,7 @@ pub fn render_all(
         };
         let stem = names.unique(&format!("overview_{}", file_safe(&g.group)));
         render_formats(&overview, &stem, th, opts, &mut out)?;
+        progress(out.len(), total);
     }
     Ok(out)
 }

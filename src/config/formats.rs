@@ -26,6 +26,20 @@ pub enum ReportFormat {
     Xlsx,
 }
 
+impl ReportFormat {
+    /// Stable name, as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Csv => "csv",
+            ReportFormat::Json => "json",
+            ReportFormat::Md => "md",
+            ReportFormat::Tex => "tex",
+            ReportFormat::Html => "html",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
 impl FromStr for ReportFormat {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {

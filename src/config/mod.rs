@@ -4,6 +4,7 @@
 //! (METHODS-SPEC §2).
 
 mod formats;
+mod progress;
 mod significance;
 mod window;
 
@@ -16,6 +17,7 @@ use crate::error::{Error, Result, SettingsError};
 pub use formats::{
     ChartFormat, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, TexForm, check_chart_size,
 };
+pub use progress::Step;
 pub use significance::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
 pub use window::{MAX_REL_DAY, Window};
 

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod guard;
 pub mod html;
 pub mod json;
+pub mod manifest;
 pub mod settings;
 pub mod summary;
 pub mod summary_json;
@@ -15,7 +16,7 @@ pub mod xlsx;
 use std::path::{Path, PathBuf};
 
 use crate::chart::{ChartFormat, ChartOptions};
-use crate::config::ReportFormat;
+use crate::config::{ReportFormat, Step};
 use crate::error::{Error, Result};
 use crate::result::Study;
 
@@ -41,8 +42,23 @@ pub fn render(
     formats: &[ReportFormat],
     charts: &[ChartFormat],
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    render_with_progress(study, formats, charts, &mut |_| {})
+}
+
+/// [`render`], calling `progress` at each table format and chart ([`Step::Table`],
+/// [`Step::Charts`]).
+///
+/// # Errors
+/// As [`render`].
+pub fn render_with_progress(
+    study: &Study,
+    formats: &[ReportFormat],
+    charts: &[ChartFormat],
+    progress: &mut dyn FnMut(Step),
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for f in formats {
+        progress(Step::Table(f.name()));
         let contents = match f {
             ReportFormat::Csv => vec![
                 csv::ar_csv(study)?,
@@ -65,9 +81,11 @@ pub fn render(
             width: study.config.chart_width,
             height: study.config.chart_height,
         };
-        files.extend(
-            crate::chart::render_all(study, &opts).map_err(|e| Error::Chart(e.to_string()))?,
-        );
+        let drawn = crate::chart::render_all_with_progress(study, &opts, &mut |done, total| {
+            progress(Step::Charts { done, total });
+        })
+        .map_err(|e| Error::Chart(e.to_string()))?;
+        files.extend(drawn);
     }
     Ok(files)
 }
@@ -78,9 +96,54 @@ pub fn render(
 /// # Errors
 /// `Io` when a file cannot be written, `Chart` when a chart cannot be rendered, `Internal`
 /// when a table cannot be written.
-pub fn write_study(study: &Study, dir: &Path) -> Result<Vec<PathBuf>> {
-    let files = render(study, &study.config.format, &study.config.chart)?;
-    write::write_all(dir, &files)
+pub fn write_study(study: &mut Study, dir: &Path) -> Result<Vec<PathBuf>> {
+    write_study_with_progress(study, dir, &mut |_| {}).map(|(w, _)| w)
+}
+
+/// [`write_study`], calling `progress` while rendering and before writing.
+///
+/// # Errors
+/// As [`write_study`].
+pub fn write_study_with_progress(
+    study: &mut Study,
+    dir: &Path,
+    progress: &mut dyn FnMut(Step),
+) -> Result<(Vec<PathBuf>, manifest::Cleanup)> {
+    let prev = manifest::previous(dir);
+    let formats: Vec<ReportFormat> = study.config.format.clone();
+    let charts = study.config.chart.clone();
+    let others: Vec<ReportFormat> = formats
+        .iter()
+        .copied()
+        .filter(|f| *f != ReportFormat::Json)
+        .collect();
+    let mut files = render_with_progress(study, &others, &charts, progress)?;
+    if formats.contains(&ReportFormat::Json) {
+        // study.json last: it lists every file of the run (itself without a hash).
+        progress(Step::Table("json"));
+        let mut entries = manifest::manifest_of(&files);
+        entries.push(manifest::ManifestEntry {
+            file: manifest::SELF.to_string(),
+            sha256: String::new(),
+        });
+        study.manifest = Some(entries);
+        let json = json::study_json(study)?;
+        // In the order of the formats asked for: after the files of those before json.
+        let before: usize = formats
+            .iter()
+            .take_while(|f| **f != ReportFormat::Json)
+            .map(|f| table_files(*f).len())
+            .sum();
+        files.insert(before.min(files.len()), (manifest::SELF.to_string(), json));
+    }
+    progress(Step::Writing { files: files.len() });
+    let written = write::write_all(dir, &files)?;
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let cleanup = match prev {
+        Some(prev) => manifest::remove_stale(dir, &prev, &names)?,
+        None => manifest::Cleanup::default(),
+    };
+    Ok((written, cleanup))
 }
 
 /// Read a `study.json` written by `evstudy run`.

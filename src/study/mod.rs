@@ -18,7 +18,7 @@ mod limits;
 mod overlap;
 mod returns;
 
-use crate::config::StudyConfig;
+use crate::config::{Step, StudyConfig};
 use crate::error::{Error, Result};
 use crate::limits::{LimitContext, LimitSettings};
 use crate::result::{Skip, SkipReason, Study};
@@ -30,18 +30,17 @@ use crate::stats::significance::TestOptions;
 /// # Errors
 /// File-level input errors; `NoEvents` when every event was skipped.
 pub fn run(config: &StudyConfig) -> Result<Study> {
-    run_with_progress(config, &mut |_, _| {})
+    run_with_progress(config, &mut |_| {})
 }
 
-/// [`run`], calling `progress(done, total)` after each event (the CLI draws a bar from it).
+/// [`run`], calling `progress` at each [`Step`] (loading, every 64 events, the tests; the CLI
+/// draws its terminal line from them).
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_with_progress(
-    config: &StudyConfig,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Study> {
+pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -> Result<Study> {
     config.validate()?;
+    progress(Step::Loading);
     let inputs = inputs::load(config)?;
     let mut warnings = inputs.warnings.clone();
     let events = &inputs.events;
@@ -62,7 +61,7 @@ pub fn run_with_progress(
     let total = events.rows.len();
     for (done, ev) in events.rows.iter().enumerate() {
         if done % 64 == 0 {
-            progress(done, total);
+            progress(Step::Events { done, total });
         }
         match event::compute_event(&inputs, config, ev, &seen, &mut lctx) {
             Ok(r) => {
@@ -101,12 +100,14 @@ pub fn run_with_progress(
             too_long.join(", ")
         ));
     }
+    progress(Step::Events { done: total, total });
     if computed.is_empty() {
         return Err(Error::NoEvents {
             skipped: skipped.len(),
             reasons: skipped.iter().map(|s| s.message.clone()).collect(),
         });
     }
+    progress(Step::Tests);
     Ok(Study {
         version: env!("CARGO_PKG_VERSION").to_string(),
         config: config.clone(),
@@ -121,5 +122,6 @@ pub fn run_with_progress(
         ),
         events: computed,
         skipped,
+        manifest: None,
     })
 }

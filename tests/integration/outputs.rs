@@ -299,3 +299,55 @@ fn chart_and_limits_write_into_the_folder_they_are_given() {
     let json = std::fs::read_to_string(dir.path().join("hits.json")).unwrap();
     assert!(json.trim_start().starts_with('{'));
 }
+
+#[test]
+fn a_rerun_with_fewer_outputs_removes_only_the_files_the_previous_run_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, _, _) = run_demo(&["--format", "csv,json,md,tex", "--chart", "png"], &out);
+    assert_eq!(code, Some(0));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("study.json")).unwrap()).unwrap();
+    let manifest = json["manifest"].as_array().unwrap();
+    assert_eq!(manifest.len(), 4 + 1 + 2 + 26);
+    assert!(manifest.iter().any(|e| e["file"] == "charts/aar_all.png"));
+    // A file of the user's and an edited report stay; the rest of the old run goes.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("report.md"), "edited").unwrap();
+    let (code, _, stderr) = run_demo(&["--chart", "svg"], &out);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("note: removed 27 files of the previous run"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("report.md: a file of the previous run, changed since"),
+        "{stderr}"
+    );
+    assert!(!out.join("report.tex").exists());
+    assert!(!out.join("charts/aar_all.png").exists());
+    assert!(out.join("charts/aar_all.svg").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.md")).unwrap(),
+        "edited"
+    );
+    // The manifest lists exactly what is there now.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("study.json")).unwrap()).unwrap();
+    let files: Vec<&str> = json["manifest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 5 + 26);
+    assert_eq!(files[..4], ["ar.csv", "events.csv", "aar.csv", "tests.csv"]);
+    assert_eq!(files.last(), Some(&"study.json"));
+    for f in &files {
+        assert!(out.join(f).exists(), "{f}");
+    }
+}
