@@ -56,10 +56,25 @@ pub fn read_header(path: &Path) -> Result<Vec<String>> {
             path: path.to_path_buf(),
         });
     }
-    Ok(line
+    let headers: Vec<String> = line
         .split(',')
         .map(|h| h.trim().trim_matches('"').to_string())
-        .collect())
+        .collect();
+    for (j, h) in headers.iter().enumerate() {
+        let key = h.to_lowercase();
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(i) = headers[..j].iter().position(|x| x.to_lowercase() == key) {
+            return Err(Error::DuplicateHeader {
+                path: path.to_path_buf(),
+                name: h.clone(),
+                first: i + 1,
+                second: j + 1,
+            });
+        }
+    }
+    Ok(headers)
 }
 
 /// Read the given columns. Numbers come back as `Float64` (empty cells null), text as `String`.
@@ -68,20 +83,138 @@ pub fn read_header(path: &Path) -> Result<Vec<String>> {
 /// `EmptyFile` without data rows; `BadNumber` naming the first unparseable cell; `Csv` when
 /// polars cannot tokenize the file.
 pub fn read_columns(path: &Path, cols: &[Col]) -> Result<DataFrame> {
-    let Ok(df) = read(path, cols, true) else {
+    let df = if let Ok(df) = read(path, cols, true) {
+        df
+    } else {
         let text = read(path, cols, false).map_err(|e| structure_error(path, &e))?;
         locate_bad_number(path, &text, cols)?;
-        return Err(Error::Csv {
-            path: path.to_path_buf(),
-            message: "polars rejected a numeric column but every cell parses".into(),
-        });
+        // Every cell parses once trimmed: spaces around the fields (`1, 12.5`), which
+        // polars' typed read refuses (#15). Read the numbers from the trimmed text.
+        trimmed_numbers(path, text, cols)?
     };
     if df.height() == 0 {
         return Err(Error::EmptyFile {
             path: path.to_path_buf(),
         });
     }
+    check_structure(path)?;
     Ok(df)
+}
+
+/// The structure polars does not check (#15): every record has as many fields as the header
+/// and every quote is closed — a stray `"` would otherwise swallow the rest of the file, and
+/// an extra field be dropped without a word. One streaming pass over the bytes.
+///
+/// # Errors
+/// `RaggedRow` naming the first record with another field count, `UnterminatedQuote` naming
+/// where the unclosed quote opens, `Io` when unreadable.
+pub fn check_structure(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = BufReader::with_capacity(1 << 20, File::open(path).map_err(io)?);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut s = Scan::default();
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        if let Some((line, fields, expected)) = s.feed(&buf[..n]) {
+            return Err(Error::RaggedRow {
+                path: path.to_path_buf(),
+                line,
+                fields,
+                expected,
+            });
+        }
+    }
+    if s.quoted {
+        return Err(Error::UnterminatedQuote {
+            path: path.to_path_buf(),
+            line: s.quote_line,
+            offset: s.quote_offset,
+        });
+    }
+    if let Some((line, fields, expected)) = s.end_record() {
+        return Err(Error::RaggedRow {
+            path: path.to_path_buf(),
+            line,
+            fields,
+            expected,
+        });
+    }
+    Ok(())
+}
+
+/// The state of [`check_structure`]'s pass: RFC 4180 quoting (`""` inside quotes is a
+/// quote), blank lines skipped, `\r` before `\n` ignored.
+#[derive(Default)]
+struct Scan {
+    quoted: bool,
+    fields: usize,
+    nonempty: bool,
+    expected: Option<usize>,
+    /// File line of the current record's start, and of the current byte.
+    record_line: u64,
+    line: u64,
+    offset: u64,
+    quote_line: u64,
+    quote_offset: u64,
+}
+
+impl Scan {
+    /// Scan bytes; the first record with another field count (line, fields, expected).
+    fn feed(&mut self, bytes: &[u8]) -> Option<(u64, usize, usize)> {
+        if self.line == 0 {
+            (self.line, self.record_line, self.fields) = (1, 1, 1);
+        }
+        for &b in bytes {
+            match b {
+                b'"' => {
+                    if !self.quoted {
+                        (self.quote_line, self.quote_offset) = (self.line, self.offset);
+                    }
+                    self.quoted = !self.quoted;
+                    self.nonempty = true;
+                }
+                b',' if !self.quoted => {
+                    self.fields += 1;
+                    self.nonempty = true;
+                }
+                b'\n' => {
+                    self.line += 1;
+                    if !self.quoted {
+                        if let Some(bad) = self.end_record() {
+                            return Some(bad);
+                        }
+                        (self.fields, self.nonempty, self.record_line) = (1, false, self.line);
+                    }
+                }
+                b'\r' => {}
+                _ => self.nonempty = true,
+            }
+            self.offset += 1;
+        }
+        None
+    }
+
+    /// Close the current record: the header sets the field count, a blank line is skipped.
+    fn end_record(&mut self) -> Option<(u64, usize, usize)> {
+        if !self.nonempty {
+            return None;
+        }
+        match self.expected {
+            None => {
+                self.expected = Some(self.fields);
+                None
+            }
+            Some(n) if n != self.fields => Some((self.record_line, self.fields, n)),
+            Some(_) => None,
+        }
+    }
 }
 
 /// Explain a CSV polars could not tokenize: the first record whose field count differs
@@ -147,6 +280,33 @@ fn csv_error(path: &Path, e: &PolarsError) -> Error {
         path: path.to_path_buf(),
         message: e.to_string().lines().next().unwrap_or("").to_string(),
     }
+}
+
+/// The text read with its number columns parsed from the trimmed cells (text columns
+/// trimmed too).
+fn trimmed_numbers(path: &Path, mut df: DataFrame, cols: &[Col]) -> Result<DataFrame> {
+    for c in cols {
+        let s = text_column(path, &df, &c.header)?;
+        let column: Column = match c.kind {
+            Kind::Number => {
+                let v: Float64Chunked = s
+                    .iter()
+                    .map(|v| {
+                        v.map(str::trim)
+                            .filter(|v| !v.is_empty())
+                            .and_then(|v| v.parse::<f64>().ok())
+                    })
+                    .collect();
+                v.with_name(c.header.as_str().into()).into_column()
+            }
+            Kind::Text => {
+                let v: StringChunked = s.iter().map(|v| v.map(str::trim)).collect();
+                v.with_name(c.header.as_str().into()).into_column()
+            }
+        };
+        df.with_column(column).map_err(|e| csv_error(path, &e))?;
+    }
+    Ok(df)
 }
 
 fn locate_bad_number(path: &Path, df: &DataFrame, cols: &[Col]) -> Result<()> {

@@ -121,6 +121,25 @@ pub enum Error {
         fields: usize,
         expected: usize,
     },
+    /// A quote that is never closed: it would swallow the rest of the file (#15).
+    #[error(
+        "{path}: line {line} (byte {offset}): a quote opens here and is never closed, so it would swallow the rest of the file; remove the stray \" or close it"
+    )]
+    UnterminatedQuote {
+        path: PathBuf,
+        line: u64,
+        offset: u64,
+    },
+    /// Two header fields with the same name (#15): which one was meant is unknown.
+    #[error(
+        "{path}: line 1: column {name:?} appears twice in the header (fields {first} and {second}); rename or remove one"
+    )]
+    DuplicateHeader {
+        path: PathBuf,
+        name: String,
+        first: usize,
+        second: usize,
+    },
     /// A factor file (`--factors`) that cannot be used: where, what, and what to do.
     #[error("{}: {}", path.display(), located(*line, column, value, what))]
     BadFactor {

@@ -142,3 +142,71 @@ fn no_panic_on_garbage_bytes() {
     }
     let _ = Path::new("");
 }
+
+/// #15: a stray quote at the end of one row would swallow the rest of the file (polars read
+/// 4 of 9 rows and the run went on); now the quote's line and byte are named.
+#[test]
+fn stray_quote_that_would_swallow_the_rest_of_the_file() {
+    let mut t = demo_rows(3);
+    t.push_str("2021-01-07,600101.SH,1,1,1,1,1,1\"\n");
+    t.push_str(&demo_rows(8).lines().skip(4).collect::<Vec<_>>().join("\n"));
+    t.push('\n');
+    insta::assert_snapshot!(message_for("prices", &t));
+}
+
+/// #15: one row with an extra trailing field was accepted without a word.
+#[test]
+fn extra_trailing_field() {
+    let mut t = demo_rows(5);
+    t.push_str("2023-07-03,600101.SH,1,1,1,12,12,100,extra\n");
+    insta::assert_snapshot!(message_for("prices", &t));
+}
+
+/// #15: a duplicated `close` header silently used the first column.
+#[test]
+fn duplicated_header_name() {
+    let t = demo_rows(3).replacen("prev_close,volume", "close,volume", 1);
+    insta::assert_snapshot!(message_for("prices", &t));
+}
+
+/// #15: a quoted field may hold commas, quotes (`""`) and newlines; blank lines and CRLF are
+/// fine.
+#[test]
+fn quoted_fields_blank_lines_and_crlf_still_load() {
+    let text = "event_id,ticker,date,label\r\nA,600101.SH,2022-05-05,\"US adds, \"\"again\"\"\nto the list\"\r\n\r\nB,000102.SZ,2022-05-05,plain\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.csv");
+    std::fs::write(&file, text).unwrap();
+    let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
+    cfg.events = file;
+    let study = evstudy::run(&cfg).unwrap();
+    assert_eq!(study.events.len(), 2);
+    assert_eq!(study.events[0].label, "US adds, \"again\"\nto the list");
+}
+
+/// #15: spaces after the commas of the data rows (`2022-01-04, 600101.SH, 12.5`) were
+/// "polars rejected a numeric column but every cell parses"; the cells are trimmed and the
+/// study is the same as without the spaces.
+#[test]
+fn spaces_around_fields_are_trimmed() {
+    let text = std::fs::read_to_string(demo("prices.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut spaced = format!("{}\n", lines.next().unwrap());
+    for l in lines {
+        spaced.push_str(&l.replace(',', ", "));
+        spaced.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prices.csv");
+    std::fs::write(&file, spaced).unwrap();
+    let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
+    let plain = evstudy::run(&cfg).unwrap();
+    cfg.prices = file;
+    let trimmed = evstudy::run(&cfg).unwrap();
+    assert_eq!(plain.events.len(), trimmed.events.len());
+    for (a, b) in plain.events.iter().zip(&trimmed.events) {
+        for (x, y) in a.days.iter().zip(&b.days) {
+            assert_eq!(x.stats.ar, y.stats.ar, "{} {}", a.event_id, x.date);
+        }
+    }
+}
