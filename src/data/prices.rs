@@ -56,6 +56,61 @@ pub struct PricePanel {
 }
 
 impl PricePanel {
+    /// Plausibility of the bars (#15): rows whose high is below their low, or whose close
+    /// (or open) lies outside `[low, high]`, each as one warning with the count and the first
+    /// row (line, ticker, date, values). Such rows are kept: the warning says where to look.
+    pub fn plausibility(&self) -> Vec<String> {
+        let (Some(high), Some(low)) = (&self.high, &self.low) else {
+            return Vec::new();
+        };
+        // A cent of tolerance on the grid's float representation.
+        let tol = |x: f64| 1e-9 * x.abs().max(1.0);
+        let ticker_of = |i: usize| {
+            self.ranges
+                .iter()
+                .position(|r| r.contains(&i))
+                .map_or("", |t| self.tickers[t].as_str())
+        };
+        let mut checks: Vec<(&str, Vec<usize>)> = Vec::new();
+        let finite = |i: usize| high[i].is_finite() && low[i].is_finite();
+        let inverted: Vec<usize> = (0..self.close.len())
+            .filter(|&i| finite(i) && high[i] + tol(high[i]) < low[i])
+            .collect();
+        checks.push(("high below low", inverted));
+        let outside = |v: &[f64]| -> Vec<usize> {
+            (0..self.close.len())
+                .filter(|&i| {
+                    finite(i)
+                        && v[i].is_finite()
+                        && high[i] >= low[i]
+                        && (v[i] > high[i] + tol(high[i]) || v[i] < low[i] - tol(low[i]))
+                })
+                .collect()
+        };
+        checks.push(("close outside [low, high]", outside(&self.close)));
+        if let Some(open) = &self.open {
+            checks.push(("open outside [low, high]", outside(open)));
+        }
+        checks
+            .into_iter()
+            .filter_map(|(what, rows)| {
+                let &i = rows.first()?;
+                Some(format!(
+                    "{}: {} {} with {what} (first: line {}, {} {}: low {}, high {}, close {}); check the file's columns",
+                    self.path.display(),
+                    rows.len(),
+                    if rows.len() == 1 { "row" } else { "rows" },
+                    self.line[i],
+                    ticker_of(i),
+                    self.date[i],
+                    low[i],
+                    high[i],
+                    self.close[i]
+                ))
+            })
+            .collect()
+    }
+
     /// Load a long price CSV (`date,ticker,close` required; see [`columns::PRICE_FIELDS`]).
     ///
     /// # Errors

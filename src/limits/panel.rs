@@ -75,7 +75,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         n_tickers_with_rule: 0,
         counts: BTreeMap::new(),
         n_rule_mismatch: 0,
-        warnings: Vec::new(),
+        warnings: panel.plausibility(),
         hits: Vec::new(),
     };
     let in_range = |d: NaiveDate| cfg.from.is_none_or(|f| d >= f) && cfg.to.is_none_or(|t| d <= t);

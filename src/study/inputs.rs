@@ -55,7 +55,7 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     let (panel, market, events) = loaded?;
     let files =
         digests.map_err(|_| Error::Internal("the input hashing thread failed".into()))??;
-    let mut warnings = Vec::new();
+    let mut warnings = panel.plausibility();
     if panel.return_source() == ReturnSource::Close {
         warnings.push(format!(
             "{}: no adj_close or prev_close column: returns are close-to-close, so payouts on ex-dates are not accounted for",

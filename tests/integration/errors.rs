@@ -210,3 +210,37 @@ fn spaces_around_fields_are_trimmed() {
         }
     }
 }
+
+/// #15: implausible bars (high below low, close outside [low, high]) are kept but reported
+/// once each, with the count and the first row, in study.json's warnings and on stderr.
+#[test]
+fn implausible_bars_are_warnings_with_count_and_first_row() {
+    let text = std::fs::read_to_string(demo("prices.csv")).unwrap();
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let mut c: Vec<String> = l.split(',').map(str::to_string).collect();
+        if i == 3 || i == 9 {
+            // high below low
+            c.swap(3, 4);
+        }
+        if i == 20 {
+            c[5] = "99.99".into(); // close above high
+        }
+        out.push_str(&c.join(","));
+        out.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prices.csv");
+    std::fs::write(&file, out).unwrap();
+    let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
+    cfg.prices = file;
+    let study = evstudy::run(&cfg).unwrap();
+    let found: Vec<String> = study
+        .warnings
+        .iter()
+        .filter(|w| w.contains("[low, high]") || w.contains("high below low"))
+        .map(|w| w.replace(&dir.path().display().to_string(), "<tmp>"))
+        .collect();
+    assert_eq!(found.len(), 2, "{:?}", study.warnings);
+    insta::assert_snapshot!(found.join("\n"));
+}
