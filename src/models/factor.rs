@@ -18,8 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::least_squares::{quadratic_form, weighted_least_squares};
-use super::{Estimation, FitError, FittedModel, Model, Regressors, hard_minimum};
+use super::least_squares::{MultipleFit, multiple_regression, quadratic_form};
+use super::{Estimation, FitError, FittedModel, Model, Regressors};
 use crate::config::ModelKind;
 
 /// Factor-model settings: which model (its factor columns come with the estimation rows).
@@ -80,23 +80,7 @@ impl Model for FactorModel {
             rows.extend_from_slice(f);
             w.push(1.0 / s);
         }
-        let n = y.len();
-        let need = hard_minimum(p);
-        if n < need {
-            return Err(FitError::TooFew { got: n, need });
-        }
-        let fit = weighted_least_squares(&y, &rows, p, &w)?;
-        let sigma2 = fit.ssr / (n - p) as f64;
-        if !(sigma2 >= 0.0 && sigma2.is_finite()) {
-            return Err(FitError::DegenerateVariance(sigma2));
-        }
-        let spans: Vec<f64> = w.iter().map(|w| 1.0 / w).collect();
-        let ybar = y.iter().sum::<f64>() / spans.iter().sum::<f64>();
-        let sst: f64 = y
-            .iter()
-            .zip(&spans)
-            .map(|(y, s)| (y - ybar * s).powi(2) / s)
-            .sum();
+        let MultipleFit { fit, n, sigma2, r2 } = multiple_regression(&y, &rows, p, &w)?;
         let names = std::iter::once("const").chain(est.factor_names.iter().map(String::as_str));
         let coefficients = names
             .zip(&fit.theta)
@@ -117,7 +101,7 @@ impl Model for FactorModel {
             xtx_inv: fit.xtx_inv,
             sigma2,
             n,
-            r2: if sst > 0.0 { 1.0 - fit.ssr / sst } else { 0.0 },
+            r2,
         })
     }
 }

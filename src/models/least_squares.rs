@@ -180,6 +180,50 @@ pub(crate) fn weighted_least_squares(
     })
 }
 
+/// A weighted multiple regression as the models with `p` regressors report it: the
+/// [`LinearFit`] plus `M`, `sigma2 = SSR / (M - p)` and the weighted R² about the weighted
+/// mean (`ybar = sum y / sum s`, `SST = sum (y - s ybar)^2 / s` with `s = 1/w`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MultipleFit {
+    pub fit: LinearFit,
+    pub n: usize,
+    pub sigma2: f64,
+    pub r2: f64,
+}
+
+/// [`weighted_least_squares`] with the hard minimum of rows, the residual variance and R²
+/// (shared by the Dimson and factor models).
+///
+/// # Errors
+/// [`super::FitError::TooFew`] below `p + 3` rows, the errors of
+/// [`weighted_least_squares`], and [`super::FitError::DegenerateVariance`].
+pub(crate) fn multiple_regression(
+    y: &[f64],
+    rows: &[f64],
+    p: usize,
+    w: &[f64],
+) -> Result<MultipleFit, super::FitError> {
+    let n = y.len();
+    let need = super::hard_minimum(p);
+    if n < need {
+        return Err(super::FitError::TooFew { got: n, need });
+    }
+    let fit = weighted_least_squares(y, rows, p, w)?;
+    let sigma2 = fit.ssr / (n - p) as f64;
+    if !(sigma2 >= 0.0 && sigma2.is_finite()) {
+        return Err(super::FitError::DegenerateVariance(sigma2));
+    }
+    let spans: Vec<f64> = w.iter().map(|w| 1.0 / w).collect();
+    let ybar = y.iter().sum::<f64>() / spans.iter().sum::<f64>();
+    let sst: f64 = y
+        .iter()
+        .zip(&spans)
+        .map(|(y, s)| (y - ybar * s).powi(2) / s)
+        .sum();
+    let r2 = if sst > 0.0 { 1.0 - fit.ssr / sst } else { 0.0 };
+    Ok(MultipleFit { fit, n, sigma2, r2 })
+}
+
 /// `x' A x` for a row-major `p × p` matrix.
 pub(crate) fn quadratic_form(a: &[f64], x: &[f64]) -> f64 {
     let p = x.len();
