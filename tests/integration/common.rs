@@ -125,6 +125,25 @@ pub fn close(what: &str, got: Option<f64>, want: Option<f64>, rel: f64) {
     }
 }
 
+/// Every CAR window of a computed event against the `car_`, `bhar_`, `scar_` (to `tol`) and
+/// `p_` (to 1e-8) cells of its fixture row; `what(column)` names the check in a failure.
+#[track_caller]
+pub fn check_windows(
+    what: &dyn Fn(&str) -> String,
+    windows: &[evstudy::stats::event::WindowStats],
+    row: &HashMap<String, String>,
+    tol: f64,
+) {
+    for w in windows {
+        let s = w.window.column_suffix();
+        let c = |k: &str| cell(row, &format!("{k}_{s}"));
+        close(&what(&format!("car_{s}")), w.values.car, c("car"), tol);
+        close(&what(&format!("bhar_{s}")), w.values.bhar, c("bhar"), tol);
+        close(&what(&format!("scar_{s}")), w.values.scar, c("scar"), tol);
+        close(&what(&format!("p_{s}")), w.p_value, c("p"), 1e-8);
+    }
+}
+
 /// The sanctions study of the reference scripts `core_reference.py` and
 /// `stats_reference.py`: events dated on the A-share day 0, `--gaps missing`.
 pub fn sanctions_config(model: evstudy::ModelKind) -> evstudy::StudyConfig {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use evstudy::ModelKind;
 
-use crate::common::{cell, close, read_fixture, require_shared, sanctions_config};
+use crate::common::{cell, check_windows, close, read_fixture, require_shared, sanctions_config};
 
 const TOL: f64 = 1e-10;
 
@@ -77,33 +77,7 @@ fn check_model(model: ModelKind) {
         );
         close(&what("r2"), e.fit.r2(), cell(row, "r2"), TOL);
         assert_eq!(Some(e.fit.n() as f64), cell(row, "n_est"));
-        for w in &e.windows {
-            let s = w.window.column_suffix();
-            close(
-                &what(&format!("car_{s}")),
-                w.values.car,
-                cell(row, &format!("car_{s}")),
-                TOL,
-            );
-            close(
-                &what(&format!("bhar_{s}")),
-                w.values.bhar,
-                cell(row, &format!("bhar_{s}")),
-                TOL,
-            );
-            close(
-                &what(&format!("scar_{s}")),
-                w.values.scar,
-                cell(row, &format!("scar_{s}")),
-                TOL,
-            );
-            close(
-                &what(&format!("p_{s}")),
-                w.p_value,
-                cell(row, &format!("p_{s}")),
-                1e-8,
-            );
-        }
+        check_windows(&what, &e.windows, row, TOL);
     }
 }
 

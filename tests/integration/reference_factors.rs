@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use evstudy::ModelKind;
 
-use crate::common::{cell, close, fixture, read_fixture, require_shared, sanctions_config};
+use crate::common::{
+    cell, check_windows, close, fixture, read_fixture, require_shared, sanctions_config,
+};
 
 const TOL: f64 = 1e-10;
 
@@ -107,14 +109,7 @@ fn check(model: ModelKind) {
             close(&what(&format!("t_{c}")), got.map(|k| k.t), t, TOL);
         }
         assert_eq!(e.fit.alpha(), coefs.first().map(|k| k.coef));
-        for w in &e.windows {
-            let s = w.window.column_suffix();
-            let c = |k: &str| cell(row, &format!("{k}_{s}"));
-            close(&what(&format!("car_{s}")), w.values.car, c("car"), TOL);
-            close(&what(&format!("bhar_{s}")), w.values.bhar, c("bhar"), TOL);
-            close(&what(&format!("scar_{s}")), w.values.scar, c("scar"), TOL);
-            close(&what(&format!("p_{s}")), w.p_value, c("p"), 1e-8);
-        }
+        check_windows(&what, &e.windows, row, TOL);
     }
     assert_eq!(n_events, study.events.len() + study.skipped.len());
 }

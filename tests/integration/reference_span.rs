@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use evstudy::{ModelKind, Window};
 
-use crate::common::{cell, close, read_fixture, require_shared, sanctions_span_config};
+use crate::common::{
+    cell, check_windows, close, read_fixture, require_shared, sanctions_span_config,
+};
 
 const TOL: f64 = 1e-10;
 
@@ -84,14 +86,7 @@ fn check(model: ModelKind, ar_fixture: &str, events_fixture: &str) {
             "{}",
             what("df")
         );
-        for w in &e.windows {
-            let s = w.window.column_suffix();
-            let c = |k: &str| cell(row, &format!("{k}_{s}"));
-            close(&what(&format!("car_{s}")), w.values.car, c("car"), TOL);
-            close(&what(&format!("bhar_{s}")), w.values.bhar, c("bhar"), TOL);
-            close(&what(&format!("scar_{s}")), w.values.scar, c("scar"), TOL);
-            close(&what(&format!("p_{s}")), w.p_value, c("p"), 1e-8);
-        }
+        check_windows(&what, &e.windows, row, TOL);
     }
 }
 
