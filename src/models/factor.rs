@@ -174,6 +174,24 @@ impl FittedModel for FittedFactorModel {
 mod tests {
     use super::*;
 
+    /// Fit `kind` on the stock returns, row-major factors, `RF` (empty: 0) and names.
+    fn fit_factors(
+        kind: ModelKind,
+        stock: &[f64],
+        factors: &[f64],
+        rf: &[f64],
+        names: &[String],
+    ) -> Result<FittedFactorModel, FitError> {
+        FactorModel { kind }.fit(&Estimation {
+            stock,
+            market: stock,
+            factors,
+            rf,
+            factor_names: names,
+            ..Estimation::default()
+        })
+    }
+
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_string()).collect()
     }
@@ -204,18 +222,7 @@ mod tests {
             .collect();
         let flat: Vec<f64> = f.iter().flatten().copied().collect();
         let n = names(&["mkt_rf", "smb", "hml"]);
-        let fit = FactorModel {
-            kind: ModelKind::Ff3,
-        }
-        .fit(&Estimation {
-            stock: &stock,
-            market: &stock,
-            factors: &flat,
-            rf: &rf,
-            factor_names: &n,
-            ..Estimation::default()
-        })
-        .unwrap();
+        let fit = fit_factors(ModelKind::Ff3, &stock, &flat, &rf, &n).unwrap();
         let want = [0.001, 1.2, -0.3, 0.5];
         for (c, w) in fit.coefficients.iter().zip(want) {
             assert!((c.coef - w).abs() < 1e-12, "{} {} vs {w}", c.name, c.coef);
@@ -245,17 +252,7 @@ mod tests {
             .map(|(x, e)| 0.5 * 0.01 + 2.0 * x + e)
             .collect();
         let n = names(&["liq"]);
-        let fit = FactorModel {
-            kind: ModelKind::Factors,
-        }
-        .fit(&Estimation {
-            stock: &y,
-            market: &y,
-            factors: &x,
-            factor_names: &n,
-            ..Estimation::default()
-        })
-        .unwrap();
+        let fit = fit_factors(ModelKind::Factors, &y, &x, &[], &n).unwrap();
         // xbar = 0.03, SS_x = 0.001, S_xy = sum (x - xbar) e = 0 (e is orthogonal to x - xbar
         // up to -0.02*0.001 -0.01*-0.002 + 0 + 0.01*0.002 + 0.02*-0.001 = 0): slope exactly 2,
         // intercept 0.005; SSR = sum e^2 = 1e-5; sigma2 = 1e-5 / 3.
@@ -277,16 +274,7 @@ mod tests {
         let flat: Vec<f64> = f.iter().flat_map(|x| [x[0], x[1], 2.0 * x[0]]).collect();
         let stock: Vec<f64> = f.iter().map(|x| x[0] + x[1]).collect();
         let n = names(&["a", "b", "c"]);
-        let r = FactorModel {
-            kind: ModelKind::Factors,
-        }
-        .fit(&Estimation {
-            stock: &stock,
-            market: &stock,
-            factors: &flat,
-            factor_names: &n,
-            ..Estimation::default()
-        });
+        let r = fit_factors(ModelKind::Factors, &stock, &flat, &[], &n);
         assert!(matches!(r, Err(FitError::Collinear(_))), "{r:?}");
     }
 
@@ -299,18 +287,7 @@ mod tests {
         let mut rf = vec![0.0; 50];
         rf[11] = f64::NAN;
         let n = names(&["mkt_rf", "smb", "hml"]);
-        let fit = FactorModel {
-            kind: ModelKind::Ff3,
-        }
-        .fit(&Estimation {
-            stock: &stock,
-            market: &stock,
-            factors: &flat,
-            rf: &rf,
-            factor_names: &n,
-            ..Estimation::default()
-        })
-        .unwrap();
+        let fit = fit_factors(ModelKind::Ff3, &stock, &flat, &rf, &n).unwrap();
         assert_eq!(fit.n, 48);
         assert!((fit.coefficients[1].coef - 0.5).abs() < 1e-12);
     }
