@@ -162,6 +162,18 @@ pub enum Alternative {
     Greater,
 }
 
+impl Alternative {
+    /// How the p-values read in the reports: `two-sided`, `one-sided (less)`,
+    /// `one-sided (greater)`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Alternative::TwoSided => "two-sided",
+            Alternative::Less => "one-sided (less)",
+            Alternative::Greater => "one-sided (greater)",
+        }
+    }
+}
+
 impl FromStr for Alternative {
     type Err = UnknownName;
 

@@ -161,11 +161,7 @@ fn notices(study: &Study, out: &mut String) {
 
 /// What the stars and p-values mean.
 fn legend(study: &Study) -> String {
-    let alt = match study.config.alternative {
-        crate::config::Alternative::TwoSided => "two-sided",
-        crate::config::Alternative::Less => "one-sided (less)",
-        crate::config::Alternative::Greater => "one-sided (greater)",
-    };
+    let alt = study.config.alternative.label();
     format!(
         "<p class=\"muted\">Every test that was run, per CAR window ({alt} p-values; *** 1%, ** 5%, * 10%). \
          All tests of a window use the same events: <em>n excluded</em> counts the events left out of all of them, \

@@ -101,11 +101,7 @@ fn notes(study: &Study) -> Vec<String> {
         study.events.len(),
         study.skipped.len(),
         shown_tests(study).join(", "),
-        match c.alternative {
-            crate::config::Alternative::TwoSided => "two-sided",
-            crate::config::Alternative::Less => "one-sided (less)",
-            crate::config::Alternative::Greater => "one-sided (greater)",
-        }
+        c.alternative.label()
     )];
     if shown_tests(study).contains(&"kp_bmp_t") {
         out.push(match c.rbar {
