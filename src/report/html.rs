@@ -43,6 +43,15 @@ pub fn report_html(study: &Study) -> Result<Vec<u8>> {
         height: study.config.chart_height,
     };
     let charts = crate::chart::render_all(study, &opts).map_err(|e| Error::Chart(e.to_string()))?;
+    report_html_with(study, &charts)
+}
+
+/// `report.html` around SVG charts already drawn (`charts/<name>.svg`, in
+/// [`crate::chart::render_all`]'s order), so a run that writes them does not draw them twice.
+///
+/// # Errors
+/// `Internal` when the charts do not match the study's chart captions.
+pub fn report_html_with(study: &Study, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
     let captions = parts::chart_captions(study);
     if captions.len() != charts.len() {
         return Err(Error::Internal(format!(

@@ -56,6 +56,20 @@ pub fn render_with_progress(
     charts: &[ChartFormat],
     progress: &mut dyn FnMut(Step),
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    // The charts first: report.html inlines the SVG ones rather than drawing them again.
+    let drawn = if charts.is_empty() {
+        Vec::new()
+    } else {
+        let opts = ChartOptions {
+            formats: charts.to_vec(),
+            width: study.config.chart_width,
+            height: study.config.chart_height,
+        };
+        crate::chart::render_all_with_progress(study, &opts, &mut |done, total| {
+            progress(Step::Charts { done, total });
+        })
+        .map_err(|e| Error::Chart(e.to_string()))?
+    };
     let mut files = Vec::new();
     for f in formats {
         progress(Step::Table(f.name()));
@@ -69,24 +83,24 @@ pub fn render_with_progress(
             ReportFormat::Json => vec![json::study_json(study)?],
             ReportFormat::Md => vec![tables::markdown(study)],
             ReportFormat::Tex => vec![tables::latex(study, study.config.tex_form)],
+            ReportFormat::Html if charts.contains(&ChartFormat::Svg) => {
+                let svgs: Vec<(String, Vec<u8>)> = drawn
+                    .iter()
+                    .filter(|(name, _)| {
+                        Path::new(name).extension()
+                            == Some(std::ffi::OsStr::new(ChartFormat::Svg.extension()))
+                    })
+                    .cloned()
+                    .collect();
+                vec![html::report_html_with(study, &svgs)?]
+            }
             ReportFormat::Html => vec![html::report_html(study)?],
             ReportFormat::Xlsx => vec![xlsx::results_xlsx(study)?],
         };
         let names = table_files(*f).iter().map(|n| (*n).to_string());
         files.extend(names.zip(contents));
     }
-    if !charts.is_empty() {
-        let opts = ChartOptions {
-            formats: charts.to_vec(),
-            width: study.config.chart_width,
-            height: study.config.chart_height,
-        };
-        let drawn = crate::chart::render_all_with_progress(study, &opts, &mut |done, total| {
-            progress(Step::Charts { done, total });
-        })
-        .map_err(|e| Error::Chart(e.to_string()))?;
-        files.extend(drawn);
-    }
+    files.extend(drawn);
     Ok(files)
 }
 

@@ -351,3 +351,25 @@ fn a_rerun_with_fewer_outputs_removes_only_the_files_the_previous_run_wrote() {
         assert!(out.join(f).exists(), "{f}");
     }
 }
+
+#[test]
+fn report_html_inlines_the_run_s_svg_charts_as_a_rerender_draws_them() {
+    // With --chart svg the run hands its drawn SVGs to report.html instead of drawing them
+    // again; the page is the one `evstudy report` draws from study.json.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let (code, _, stderr) = run_demo(&["--format", "json,html", "--chart", "svg"], &out);
+    assert_eq!(code, Some(0), "{stderr}");
+    let again = dir.path().join("again");
+    evstudy()
+        .arg("report")
+        .arg(out.join("study.json"))
+        .args(["--format", "html", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(out.join("report.html")).unwrap(),
+        std::fs::read(again.join("report.html")).unwrap()
+    );
+}
