@@ -299,7 +299,10 @@ fn rerender(
     select: impl FnOnce(&mut evstudy::Study) -> Selection,
 ) -> Result<Exit, Error> {
     report::guard::check_out_dir(out, &[])?;
-    let mut study = report::read_study(path)?;
+    let (mut study, notes) = report::read_study(path)?;
+    for note in notes {
+        say(format_args!("note: {note}"));
+    }
     let (formats, charts) = select(&mut study);
     if !charts.is_empty() {
         evstudy::config::check_chart_size(study.config.chart_width, study.config.chart_height)?;

@@ -182,9 +182,17 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+/// The `study.json` format this evstudy writes: raised whenever a field is removed or
+/// changes meaning, so an older evstudy refuses a file it would misread (#15).
+pub const STUDY_FORMAT: u32 = 1;
+
 /// A finished study: everything reports and charts need (they compute nothing).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Study {
+    /// The `study.json` format ([`STUDY_FORMAT`] when written; 0 in files written before the
+    /// field existed). `evstudy chart`/`report` refuse a newer format and note an older one.
+    #[serde(default)]
+    pub format: u32,
     /// evstudy version.
     pub version: String,
     /// Exact settings.
@@ -288,5 +296,109 @@ impl EventOutcome for EventResult {
             continuation: s.continuation,
             limit_day0: s.limit_run_day0 != 0,
         })
+    }
+}
+
+impl Study {
+    /// Internal consistency of a study read back from `study.json` (#15): every event's days
+    /// and every group's days sorted and unique, group members that exist, once each, and
+    /// counts that add up (`n_events` = members; a window's `n` + `n_excluded` = `n_events`;
+    /// a day's `n` at most `n_events`; the `all` group first, holding every event).
+    ///
+    /// # Errors
+    /// The JSON path of the first inconsistency (`events[3].days[7]`) and what is wrong.
+    pub fn check(&self) -> std::result::Result<(), (String, String)> {
+        let sorted = |days: &mut dyn Iterator<Item = i32>| -> Option<(usize, i32, i32)> {
+            let mut prev: Option<i32> = None;
+            for (k, d) in days.enumerate() {
+                if let Some(p) = prev
+                    && d <= p
+                {
+                    return Some((k, p, d));
+                }
+                prev = Some(d);
+            }
+            None
+        };
+        let order = |at: String, (k, p, d): (usize, i32, i32)| {
+            let what = if d == p { "repeats" } else { "comes after" };
+            Err((
+                format!("{at}[{k}]"),
+                format!("relative day {d} {what} day {p}; days must be sorted and unique"),
+            ))
+        };
+        for (i, e) in self.events.iter().enumerate() {
+            if let Some(bad) = sorted(&mut e.days.iter().map(|d| d.rel_day)) {
+                return order(format!("events[{i}] ({}).days", e.event_id), bad);
+            }
+        }
+        let n = self.events.len();
+        match self.groups.first() {
+            Some(g) if g.group == "all" && g.n_events == n => {}
+            Some(g) => {
+                return Err((
+                    "groups[0]".into(),
+                    format!(
+                        "the first group must be `all` with every one of the {n} events; found `{}` with {}",
+                        g.group, g.n_events
+                    ),
+                ));
+            }
+            None if n == 0 => {}
+            None => return Err(("groups".into(), "no groups for the study's events".into())),
+        }
+        for (j, g) in self.groups.iter().enumerate() {
+            let at = format!("groups[{j}] ({})", g.group);
+            if !g.members.is_empty() {
+                if g.members.len() != g.n_events {
+                    return Err((
+                        format!("{at}.members"),
+                        format!("{} members but n_events {}", g.members.len(), g.n_events),
+                    ));
+                }
+                let mut seen = vec![false; n];
+                for (k, &m) in g.members.iter().enumerate() {
+                    match seen.get_mut(m) {
+                        Some(s) if !*s => *s = true,
+                        Some(_) => {
+                            return Err((
+                                format!("{at}.members[{k}]"),
+                                format!("event {m} is listed twice"),
+                            ));
+                        }
+                        None => {
+                            return Err((
+                                format!("{at}.members[{k}]"),
+                                format!("event {m} does not exist (the study has {n} events)"),
+                            ));
+                        }
+                    }
+                }
+            }
+            if let Some(bad) = sorted(&mut g.days.iter().map(|d| d.rel_day)) {
+                return order(format!("{at}.days"), bad);
+            }
+            if let Some((k, d)) = g.days.iter().enumerate().find(|(_, d)| d.n > g.n_events) {
+                return Err((
+                    format!("{at}.days[{k}]"),
+                    format!(
+                        "day {} counts {} events, more than the group's {}",
+                        d.rel_day, d.n, g.n_events
+                    ),
+                ));
+            }
+            for (k, w) in g.windows.iter().enumerate() {
+                if w.n + w.n_excluded != g.n_events {
+                    return Err((
+                        format!("{at}.windows[{k}]"),
+                        format!(
+                            "window {}: n {} + n_excluded {} is not the group's {} events",
+                            w.window, w.n, w.n_excluded, g.n_events
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -278,13 +278,24 @@ impl StudyConfig {
     /// Read a TOML study file; relative paths inside it are taken relative to its folder.
     ///
     /// # Errors
-    /// `Error::Io` when unreadable, `Error::Config` when not valid TOML for a study.
+    /// `Error::Io` when unreadable, `Error::StudyFile` when not UTF-8 or not valid TOML for a study.
     pub fn from_toml_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut cfg: StudyConfig = toml::from_str(&text).map_err(|e| Error::Config {
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let (line, column) = crate::error::text_position(&bytes, e.valid_up_to());
+            Error::StudyFile {
+                path: path.to_path_buf(),
+                message: format!(
+                    "line {line}, column {column}: not UTF-8 (byte 0x{:02x}); save the study file as UTF-8",
+                    bytes.get(e.valid_up_to()).copied().unwrap_or(0)
+                ),
+            }
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut cfg: StudyConfig = toml::from_str(text).map_err(|e| Error::StudyFile {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().replace('\n', "\n  "),
         })?;

@@ -16,6 +16,20 @@ pub enum LimitsError {
         /// Underlying I/O error.
         source: std::io::Error,
     },
+    /// The rules file is not UTF-8 (line and column of the first bad byte).
+    #[error(
+        "{path}: line {line}, column {column}: not UTF-8 (byte 0x{byte:02x}); save the rules file as UTF-8"
+    )]
+    NotUtf8 {
+        /// File that failed.
+        path: PathBuf,
+        /// 1-based line of the first bad byte.
+        line: u64,
+        /// 1-based byte column.
+        column: u64,
+        /// The byte.
+        byte: u8,
+    },
     /// The rules file is not valid TOML or has a field of the wrong type (line in the message).
     #[error("{path}: {source}")]
     Toml {

@@ -152,9 +152,23 @@ pub enum Error {
     /// A CSV that polars cannot tokenize at all.
     #[error("{path}: cannot read CSV: {message}")]
     Csv { path: PathBuf, message: String },
-    /// The TOML study file is malformed.
+    /// An input file that is not what its role needs (e.g. an instruments board that does
+    /// not parse).
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
+    /// The TOML study file (`--config`) cannot be used: not UTF-8, not TOML, or an unknown
+    /// key. A settings problem (exit 2), located by line and column.
+    #[error("{path}: {message}")]
+    StudyFile { path: PathBuf, message: String },
+    /// A `study.json` given to `evstudy chart`/`report` that cannot be re-rendered: not JSON
+    /// of a study (line and column), a newer format, or internally inconsistent (the JSON
+    /// path of the first inconsistency).
+    #[error("{path}: {at}: {message}")]
+    StudyJson {
+        path: PathBuf,
+        at: String,
+        message: String,
+    },
     /// Settings that contradict each other (checked once, before any data is read).
     #[error("invalid settings: {0}")]
     Settings(#[from] SettingsError),
@@ -243,7 +257,7 @@ impl Error {
     /// Whether the user's settings, the user's data or the machine is at fault.
     pub fn class(&self) -> ErrorClass {
         match self {
-            Error::Settings(_) => ErrorClass::Usage,
+            Error::Settings(_) | Error::StudyFile { .. } => ErrorClass::Usage,
             Error::Io { .. } | Error::Chart(_) | Error::Internal(_) => ErrorClass::Machine,
             _ => ErrorClass::Input,
         }
@@ -361,3 +375,15 @@ pub enum SettingsError {
 
 /// Library result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The 1-based line and column (in bytes) of byte `offset` of a text file, for messages
+/// about bytes no parser could place (e.g. the first byte that is not UTF-8).
+pub fn text_position(bytes: &[u8], offset: usize) -> (u64, u64) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.split(|&b| b == b'\n').count() as u64;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, (before.len() - start) as u64 + 1)
+}

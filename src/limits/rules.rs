@@ -130,11 +130,21 @@ impl RuleSet {
     /// # Errors
     /// [`LimitsError::Read`] when the file cannot be read, else as [`RuleSet::from_toml_str`].
     pub fn from_file(path: &Path) -> Result<RuleSet, LimitsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LimitsError::Read {
+        let bytes = std::fs::read(path).map_err(|source| LimitsError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_toml_named(&text, path)
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let (line, column) = crate::error::text_position(&bytes, at);
+            LimitsError::NotUtf8 {
+                path: path.to_path_buf(),
+                line,
+                column,
+                byte: bytes.get(at).copied().unwrap_or(0),
+            }
+        })?;
+        Self::from_toml_named(text.strip_prefix('\u{feff}').unwrap_or(text), path)
     }
 
     /// The builtin rules extended (and overridden) by a user file.

@@ -160,17 +160,82 @@ pub fn write_study_with_progress(
     Ok((written, cleanup))
 }
 
-/// Read a `study.json` written by `evstudy run`.
+/// The two fields of a `study.json` read before the rest: its format and version.
+#[derive(serde::Deserialize)]
+struct Head {
+    #[serde(default)]
+    format: u32,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+/// Read a `study.json` written by `evstudy run` (#15): a UTF-8 byte-order mark is accepted,
+/// a newer format refused, an older one (or another evstudy version) noted, and the study
+/// checked for internal consistency ([`Study::check`]) before anything is drawn from it.
+/// Returns the study and the notes for stderr.
 ///
 /// # Errors
-/// `Io` when unreadable, `Config` when it is not a study of this evstudy version.
-pub fn read_study(path: &Path) -> Result<Study> {
+/// `Io` when unreadable; `StudyJson` with the line and column where the JSON is not a
+/// study, with the format when it is newer than this evstudy's, or with the JSON path of
+/// the first inconsistency.
+pub fn read_study(path: &Path) -> Result<(Study, Vec<String>)> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Config {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let bad = |at: String, message: String| Error::StudyJson {
         path: path.to_path_buf(),
-        message: format!("not a study.json written by evstudy run: {e}"),
-    })
+        at,
+        message,
+    };
+    let located = |e: &serde_json::Error| format!("line {}, column {}", e.line(), e.column());
+    // serde_json's message without its own " at line L column C" (the location leads).
+    let what = |e: &serde_json::Error| {
+        let m = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        m.strip_suffix(&suffix).unwrap_or(&m).to_string()
+    };
+    // The format first, so a newer file is refused for what it is, not for a field this
+    // version does not know.
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| {
+        bad(
+            located(&e),
+            format!("not a study.json written by evstudy run: {}", what(&e)),
+        )
+    })?;
+    let ours = env!("CARGO_PKG_VERSION");
+    let by = head.version.as_deref().unwrap_or("an unknown version");
+    if head.format > crate::result::STUDY_FORMAT {
+        return Err(bad(
+            "format".into(),
+            format!(
+                "study format {} (written by evstudy {by}) is newer than this evstudy {ours} reads (format {}); use evstudy {by} or newer, or re-run the study",
+                head.format,
+                crate::result::STUDY_FORMAT
+            ),
+        ));
+    }
+    let study: Study = serde_json::from_slice(bytes).map_err(|e| {
+        bad(
+            located(&e),
+            format!("not a study.json written by evstudy run: {}", what(&e)),
+        )
+    })?;
+    study.check().map_err(|(at, message)| bad(at, message))?;
+    let mut notes = Vec::new();
+    if head.format < crate::result::STUDY_FORMAT {
+        notes.push(format!(
+            "{}: written by evstudy {by} in study format {} (this evstudy writes format {}); re-rendered as read, fields added since are empty",
+            path.display(),
+            head.format,
+            crate::result::STUDY_FORMAT
+        ));
+    } else if by != ours {
+        notes.push(format!(
+            "{}: written by evstudy {by}; re-rendered by evstudy {ours}",
+            path.display()
+        ));
+    }
+    Ok((study, notes))
 }

@@ -109,6 +109,7 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
     }
     progress(Step::Tests);
     Ok(Study {
+        format: crate::result::STUDY_FORMAT,
         version: env!("CARGO_PKG_VERSION").to_string(),
         config: config.clone(),
         inputs: inputs.files.clone(),

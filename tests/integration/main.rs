@@ -10,6 +10,7 @@
 mod browser;
 mod cli;
 mod common;
+mod contract;
 mod errors;
 mod factors;
 mod latex;
