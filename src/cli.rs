@@ -195,9 +195,19 @@ pub struct LimitsArgs {
 /// Flags `run` and `limits` share: how to read the price file and which limit rules apply.
 #[derive(Debug, Args)]
 pub struct SharedArgs {
-    /// Map price-file headers: --columns date=trade_date,ticker=ts_code,close=Close.
-    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
+    /// Map headers: --columns date=trade_date,ticker=ts_code (the price file; also
+    /// prices.close=…) and market.close=px_last, events.date=event_date,
+    /// instruments.ticker=code for the other files.
+    #[arg(long, value_name = "[FILE.]FIELD=HEADER,...", value_delimiter = ',')]
     pub columns: Vec<String>,
+    /// Layout of the date columns as a chrono strftime pattern (e.g. %d.%m.%Y), for dates
+    /// that are not YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY/M/D or an unambiguous M/D/YYYY.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Ticker of a price file without a ticker column [default: the file name when it is a
+    /// code, such as 002415.csv or sz.002415.csv].
+    #[arg(long, value_name = "CODE")]
+    pub ticker: Option<String>,
     /// One custom daily price limit for every ticker, e.g. 10% (overrides the dated rules).
     #[arg(long, value_name = "PCT")]
     pub limit_rule: Option<String>,
@@ -222,6 +232,7 @@ impl LimitsArgs {
     /// `Settings` for a malformed `--columns` entry.
     pub fn into_config(self) -> Result<(ScanConfig, ScanFormat, Option<PathBuf>)> {
         let columns = parse_columns(&self.shared.columns)?;
+        check_date_format(self.shared.date_format.as_deref())?;
         let format = self.format.unwrap_or_else(|| {
             match self
                 .out
@@ -614,10 +625,19 @@ impl RunArgs {
         }
         let SharedArgs {
             columns,
+            date_format,
+            ticker,
             limit_rule,
             limit_rules,
             instruments,
         } = self.shared;
+        if date_format.is_some() {
+            cfg.date_format = date_format;
+        }
+        check_date_format(cfg.date_format.as_deref())?;
+        if ticker.is_some() {
+            cfg.ticker = ticker;
+        }
         if limit_rule.is_some() {
             cfg.limit_rule = limit_rule;
         }
@@ -693,18 +713,52 @@ fn dedup<T: PartialEq + Copy>(v: &mut Vec<T>) -> Vec<(T, usize)> {
     kept.into_iter().filter(|&(_, n)| n > 1).collect()
 }
 
+/// Every `--columns` key is `FIELD` (a price-file field) or `FILE.FIELD` with a field that
+/// file has (#11).
 fn check_column_fields(map: &ColumnMap) -> Result<()> {
-    let known: Vec<&str> = crate::data::columns::PRICE_FIELDS
-        .iter()
-        .map(|f| f.name)
-        .collect();
-    match map.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(SettingsError::UnknownColumnField {
-            field: k.clone(),
-            known: known.join(", "),
+    use crate::data::columns::Role;
+    for key in map.keys() {
+        let (role, field) = match key.split_once('.') {
+            Some((file, field)) => match Role::ALL.iter().find(|r| r.name() == file) {
+                Some(&r) => (r, field),
+                None => {
+                    return Err(SettingsError::UnknownColumnFile {
+                        key: key.clone(),
+                        file: file.to_string(),
+                    }
+                    .into());
+                }
+            },
+            None => (Role::Prices, key.as_str()),
+        };
+        if !role.fields().contains(&field) {
+            return Err(SettingsError::UnknownColumnField {
+                field: key.clone(),
+                role: role.name(),
+                known: role.fields().join(", "),
+            }
+            .into());
         }
-        .into()),
-        None => Ok(()),
+    }
+    Ok(())
+}
+
+/// A `--date-format` chrono can use: it must name a year, a month and a day.
+fn check_date_format(format: Option<&str>) -> Result<()> {
+    let Some(f) = format else {
+        return Ok(());
+    };
+    let sample = chrono::NaiveDate::from_ymd_opt(2022, 6, 30).unwrap_or_default();
+    let mut text = String::new();
+    let printed = std::fmt::Write::write_fmt(&mut text, format_args!("{}", sample.format(f)));
+    let round_trip = printed.is_ok() && chrono::NaiveDate::parse_from_str(&text, f) == Ok(sample);
+    if round_trip {
+        Ok(())
+    } else {
+        Err(SettingsError::DateFormat {
+            format: f.to_string(),
+        }
+        .into())
     }
 }
 

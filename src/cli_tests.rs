@@ -204,14 +204,57 @@ fn a_columns_entry_without_equals_is_a_columns_pair_error() {
 }
 
 #[test]
-fn an_unknown_columns_field_is_named_with_the_ten_known_fields() {
+fn an_unknown_columns_field_is_named_with_the_known_fields_of_its_file() {
     assert_eq!(
         settings_error(&with_files(&["--columns", "closing=px"])),
         SettingsError::UnknownColumnField {
             field: "closing".into(),
-            known: "date, ticker, close, open, high, low, prev_close, adj_close, volume, st".into(),
+            role: "prices",
+            known: "date, ticker, close, open, high, low, prev_close, adj_close, volume, st, tradestatus, suspended".into(),
         }
     );
+    assert_eq!(
+        settings_error(&with_files(&["--columns", "market.open=px"])),
+        SettingsError::UnknownColumnField {
+            field: "market.open".into(),
+            role: "market",
+            known: "date, close, adj_close, ticker".into(),
+        }
+    );
+}
+
+// See #11.
+#[test]
+fn columns_address_each_file_by_prefix() {
+    let cfg = run_config(&with_files(&[
+        "--columns",
+        "market.close=px_last,events.date=event_date,prices.close=c",
+    ]))
+    .unwrap();
+    assert_eq!(cfg.columns["market.close"], "px_last");
+    assert_eq!(cfg.columns["events.date"], "event_date");
+    assert!(matches!(
+        settings_error(&with_files(&["--columns", "index.close=px"])),
+        SettingsError::UnknownColumnFile { .. }
+    ));
+}
+
+// See #11.
+#[test]
+fn a_date_format_without_a_day_is_a_settings_error() {
+    assert!(matches!(
+        settings_error(&with_files(&["--date-format", "%Y-%m"])),
+        SettingsError::DateFormat { .. }
+    ));
+    let cfg = run_config(&with_files(&[
+        "--date-format",
+        "%d.%m.%Y",
+        "--ticker",
+        "sz.002415",
+    ]))
+    .unwrap();
+    assert_eq!(cfg.date_format.as_deref(), Some("%d.%m.%Y"));
+    assert_eq!(cfg.ticker.as_deref(), Some("sz.002415"));
 }
 
 #[test]

@@ -146,6 +146,9 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
         }
     };
     let messages = || {
+        for n in &study.notes {
+            say(format_args!("note: {n}"));
+        }
         for w in &study.warnings {
             say(format_args!("warning: {w}"));
         }

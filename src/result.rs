@@ -107,8 +107,11 @@ pub struct DayRow {
 pub struct EventResult {
     /// Unique id.
     pub event_id: String,
-    /// Ticker.
+    /// Ticker (a canonical code for China A shares, #11).
     pub ticker: String,
+    /// The ticker as the events file spells it, when that is not the canonical code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticker_as_written: Option<String>,
     /// Label from the events file.
     pub label: String,
     /// Subsample.
@@ -203,6 +206,10 @@ pub struct Study {
     pub return_source: ReturnSource,
     /// Warnings (also printed to stderr by the CLI).
     pub warnings: Vec<String>,
+    /// Notes on how the input files were read (decoding, title lines, delimiter, trimmed
+    /// spaces, dropped exact duplicates; #11), printed to stderr as `note:` by the CLI.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Computed events, in events-file order.
     pub events: Vec<EventResult>,
     /// Skipped events, in events-file order.

@@ -141,8 +141,9 @@ pub enum ReturnKind {
 /// Most lags (and leads) the Dimson model takes.
 pub const MAX_DIMSON_LAGS: u32 = 5;
 
-/// Which columns of the price file hold which field, when the header spellings are not ones
-/// evstudy recognises (`--columns date=trade_date,ticker=ts_code`).
+/// Which columns hold which field, when the header spellings are not ones evstudy
+/// recognises: `--columns date=trade_date,ticker=ts_code` for the price file, and
+/// `market.close=px_last`, `events.date=event_date` for the others.
 pub type ColumnMap = BTreeMap<String, String>;
 
 /// Every setting of one study.
@@ -185,8 +186,16 @@ pub struct StudyConfig {
     pub min_estimation_obs: usize,
     /// Sum available days when a CAR window has a missing AR (records `n_ar`).
     pub allow_partial_car: bool,
-    /// Explicit column mapping for the price file.
+    /// Explicit column mapping: `field` (the price file) or `role.field`
+    /// (`market.close`, `events.date`, `instruments.ticker`).
     pub columns: ColumnMap,
+    /// strftime layout of the date columns (`--date-format %d.%m.%Y`), for dates the
+    /// detector cannot settle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// Ticker of a price file without a ticker column (`--ticker`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticker: Option<String>,
     /// Fail (exit code 4) when any event was skipped.
     pub strict: bool,
     /// Test statistics to compute across events.
@@ -246,6 +255,8 @@ impl Default for StudyConfig {
             min_estimation_obs: 100,
             allow_partial_car: false,
             columns: ColumnMap::new(),
+            date_format: None,
+            ticker: None,
             strict: false,
             tests: TestKind::DEFAULT.to_vec(),
             alternative: Alternative::TwoSided,

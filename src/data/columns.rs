@@ -5,8 +5,7 @@
 //! `Adj Close`, `adj_close` and `adjclose` are one spelling. The table is documented in the
 //! README ("Input formats").
 
-use std::path::Path;
-
+use super::source::Source;
 use crate::config::ColumnMap;
 use crate::error::{Error, Result};
 
@@ -100,9 +99,39 @@ pub const ST: Field = Field {
     aliases: &["st", "isst", "stflag"],
 };
 
+/// `tradestatus`: baostock's trading status of the day (`1` traded, `0` suspended).
+pub const TRADESTATUS: Field = Field {
+    name: "tradestatus",
+    aliases: &["tradestatus", "tradingstatus", "交易状态"],
+};
+
+/// `suspended`: a suspension flag of the day (`1`/`true`/`停牌` = suspended).
+pub const SUSPENDED: Field = Field {
+    name: "suspended",
+    aliases: &[
+        "suspended",
+        "suspension",
+        "halted",
+        "issuspended",
+        "停牌",
+        "是否停牌",
+    ],
+};
+
 /// Every field of the price file, required ones first.
-pub const PRICE_FIELDS: [Field; 10] = [
-    DATE, TICKER, CLOSE, OPEN, HIGH, LOW, PREV_CLOSE, ADJ_CLOSE, VOLUME, ST,
+pub const PRICE_FIELDS: [Field; 12] = [
+    DATE,
+    TICKER,
+    CLOSE,
+    OPEN,
+    HIGH,
+    LOW,
+    PREV_CLOSE,
+    ADJ_CLOSE,
+    VOLUME,
+    ST,
+    TRADESTATUS,
+    SUSPENDED,
 ];
 
 /// Lowercase, keeping only letters and digits (CJK included).
@@ -115,26 +144,93 @@ pub fn normalize(header: &str) -> String {
         .collect()
 }
 
-/// Find the header index of `field`: the explicit mapping first, then the alias table.
+/// Which input a header belongs to: it prefixes the `--columns` key (`market.close=…`;
+/// the price file's fields may go without one) and names the file in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `--prices`.
+    Prices,
+    /// `--market`.
+    Market,
+    /// `--events`.
+    Events,
+    /// `--instruments`.
+    Instruments,
+}
+
+impl Role {
+    /// Every role, in `--columns` order.
+    pub const ALL: [Role; 4] = [Role::Prices, Role::Market, Role::Events, Role::Instruments];
+
+    /// `prices`, `market`, `events`, `instruments`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Prices => "prices",
+            Role::Market => "market",
+            Role::Events => "events",
+            Role::Instruments => "instruments",
+        }
+    }
+
+    /// The fields `--columns ROLE.FIELD=…` may map.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Role::Prices => &[
+                "date",
+                "ticker",
+                "close",
+                "open",
+                "high",
+                "low",
+                "prev_close",
+                "adj_close",
+                "volume",
+                "st",
+                "tradestatus",
+                "suspended",
+            ],
+            Role::Market => &["date", "close", "adj_close", "ticker"],
+            Role::Events => &["ticker", "date", "event_id", "label", "timing", "group"],
+            Role::Instruments => &["ticker", "board", "listing_date", "st_from", "st_to"],
+        }
+    }
+
+    /// The `--columns` key of `field` for this role (`close`, `market.close`).
+    pub fn key(self, field: &str) -> String {
+        match self {
+            Role::Prices => field.to_string(),
+            _ => format!("{}.{field}", self.name()),
+        }
+    }
+
+    /// The header the user mapped `field` to, if any (`prices.close` or `close` for prices).
+    pub fn mapped<'a>(self, map: &'a ColumnMap, field: &str) -> Option<&'a String> {
+        map.get(&format!("{}.{field}", self.name()))
+            .or_else(|| match self {
+                Role::Prices => map.get(field),
+                _ => None,
+            })
+    }
+}
+
+/// Find the header index of `field` in `src`: the explicit mapping first, then the alias
+/// table.
 ///
 /// # Errors
 /// `MappedColumnAbsent` when the mapping names a header that is not there.
-pub fn find(
-    path: &Path,
-    headers: &[String],
-    field: Field,
-    map: &ColumnMap,
-) -> Result<Option<usize>> {
-    if let Some(name) = map.get(field.name) {
+pub fn find(src: &Source, role: Role, field: Field, map: &ColumnMap) -> Result<Option<usize>> {
+    let headers = &src.headers;
+    if let Some(name) = role.mapped(map, field.name) {
         return headers
             .iter()
             .position(|h| h == name || normalize(h) == normalize(name))
             .map(Some)
             .ok_or_else(|| Error::MappedColumnAbsent {
-                path: path.to_path_buf(),
-                column: field.name.to_string(),
+                path: src.path.clone(),
+                line: src.header_line,
+                flag: role.key(field.name),
                 name: name.clone(),
-                found: list(headers),
+                found: list(headers) + &closest_hint(headers, name),
             });
     }
     let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
@@ -147,14 +243,67 @@ pub fn find(
 /// Like [`find`], but the field is required.
 ///
 /// # Errors
-/// `MissingColumn` naming the aliases and the `--columns` fix.
-pub fn require(path: &Path, headers: &[String], field: Field, map: &ColumnMap) -> Result<usize> {
-    find(path, headers, field, map)?.ok_or_else(|| Error::MissingColumn {
-        path: path.to_path_buf(),
+/// `MissingColumn` naming the file's role, the aliases, the exact `--columns` flag that
+/// fixes it and the closest header.
+pub fn require(src: &Source, role: Role, field: Field, map: &ColumnMap) -> Result<usize> {
+    find(src, role, field, map)?.ok_or_else(|| missing(src, role, field))
+}
+
+/// The `MissingColumn` error of `field` in `src`.
+pub fn missing(src: &Source, role: Role, field: Field) -> Error {
+    let guess = closest(&src.headers, field.name)
+        .or_else(|| field.aliases.iter().find_map(|a| closest(&src.headers, a)))
+        .or_else(|| {
+            src.headers
+                .iter()
+                .find(|h| normalize(h).contains(field.name))
+                .map(String::as_str)
+        });
+    Error::MissingColumn {
+        path: src.path.clone(),
+        line: src.header_line,
+        role: role.name(),
         column: field.name,
-        found: list(headers),
-        aliases: field.aliases.join(", "),
-    })
+        found: list(&src.headers),
+        fix: format!(
+            "use one of the aliases {}, or map it with --columns {}={}",
+            field.aliases.join(", "),
+            role.key(field.name),
+            guess.unwrap_or("NAME")
+        ),
+    }
+}
+
+fn closest_hint(headers: &[String], name: &str) -> String {
+    closest(headers, name).map_or_else(String::new, |h| format!("; did you mean {h:?}?"))
+}
+
+/// The header nearest to `name` (edit distance on the normalized spellings, at most a
+/// third of the name's length and at least 1 edit away from nothing), if one is near.
+pub fn closest<'a>(headers: &'a [String], name: &str) -> Option<&'a str> {
+    let want = normalize(name);
+    let limit = (want.chars().count() / 3).max(1);
+    headers
+        .iter()
+        .map(|h| (edit_distance(&normalize(h), &want), h))
+        .filter(|&(d, h)| d <= limit && !h.is_empty())
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, h)| h.as_str())
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// `date, ticker, close` as a readable list for messages.
@@ -163,45 +312,5 @@ pub fn list(headers: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn hdr(names: &[&str]) -> Vec<String> {
-        names.iter().map(ToString::to_string).collect()
-    }
-
-    #[test]
-    fn vendor_spellings_resolve_to_fields() {
-        let p = Path::new("x.csv");
-        let h = hdr(&["ts_code", "trade_date", "open", "pre_close", "close", "vol"]);
-        let m = ColumnMap::new();
-        assert_eq!(require(p, &h, TICKER, &m).unwrap(), 0);
-        assert_eq!(require(p, &h, DATE, &m).unwrap(), 1);
-        assert_eq!(find(p, &h, PREV_CLOSE, &m).unwrap(), Some(3));
-        let y = hdr(&[
-            "Date",
-            "Open",
-            "High",
-            "Low",
-            "Close",
-            "Adj Close",
-            "Volume",
-        ]);
-        assert_eq!(find(p, &y, ADJ_CLOSE, &m).unwrap(), Some(5));
-        assert_eq!(find(p, &y, CLOSE, &m).unwrap(), Some(4));
-    }
-
-    #[test]
-    fn explicit_mapping_wins_and_must_exist() {
-        let p = Path::new("x.csv");
-        let h = hdr(&["d", "sym", "px"]);
-        let mut m = ColumnMap::new();
-        m.insert("close".into(), "px".into());
-        assert_eq!(require(p, &h, CLOSE, &m).unwrap(), 2);
-        m.insert("date".into(), "when".into());
-        assert!(matches!(
-            require(p, &h, DATE, &m),
-            Err(Error::MappedColumnAbsent { .. })
-        ));
-    }
-}
+#[path = "columns_tests.rs"]
+mod tests;

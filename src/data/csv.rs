@@ -1,15 +1,15 @@
-//! The one place polars reads CSV. A fast typed read first (numbers as `Float64`); when
-//! polars rejects a cell, a second read as text finds the first bad cell so the error can
-//! name its line, column and value (STYLE.md §3). Line numbers count the header as line 1.
+//! The one place polars reads CSV, from the text a [`Source`] decoded (its delimiter, from
+//! its header line on). A fast typed read first (numbers as `Float64`); when polars rejects
+//! a cell, a second read as text finds the first bad cell so the error can name its line,
+//! column and value (STYLE.md §3). Line numbers are file lines ([`Source::line_of`]).
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+pub use super::source::Source;
 use crate::error::{Error, Result};
 
 /// How a projected column is read.
@@ -32,119 +32,104 @@ pub struct Col {
     pub kind: Kind,
 }
 
-/// Read the header line (UTF-8 BOM removed, quotes stripped).
+/// Read the header line of a file (see [`Source`]).
 ///
 /// # Errors
-/// `Io` when unreadable, `EmptyFile` when there is no header.
+/// As [`Source::open`].
 pub fn read_header(path: &Path) -> Result<Vec<String>> {
-    let file = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut line = String::new();
-    BufReader::new(file)
-        .read_line(&mut line)
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let line = line
-        .trim_start_matches('\u{feff}')
-        .trim_end_matches(['\r', '\n']);
-    if line.trim().is_empty() {
-        return Err(Error::EmptyFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let headers: Vec<String> = line
-        .split(',')
-        .map(|h| h.trim().trim_matches('"').to_string())
-        .collect();
-    for (j, h) in headers.iter().enumerate() {
-        let key = h.to_lowercase();
-        if key.is_empty() {
-            continue;
-        }
-        if let Some(i) = headers[..j].iter().position(|x| x.to_lowercase() == key) {
-            return Err(Error::DuplicateHeader {
-                path: path.to_path_buf(),
-                name: h.clone(),
-                first: i + 1,
-                second: j + 1,
-            });
-        }
-    }
-    Ok(headers)
+    Source::open(path).map(|s| s.headers)
+}
+
+/// Read the given columns of a file (see [`read`]).
+///
+/// # Errors
+/// As [`Source::open`] and [`read`].
+pub fn read_columns(path: &Path, cols: &[Col]) -> Result<DataFrame> {
+    read(&Source::open(path)?, cols).map(|f| f.df)
+}
+
+/// Columns read from a [`Source`], and whether their cells had spaces around them.
+#[derive(Debug)]
+pub struct Frame {
+    /// One column per [`Col`], named by its header.
+    pub df: DataFrame,
+    /// Whether some cell was read only once trimmed (a notice, once per file).
+    pub trimmed: bool,
 }
 
 /// Read the given columns. Numbers come back as `Float64` (empty cells null), text as `String`.
 ///
 /// # Errors
 /// `EmptyFile` without data rows; `BadNumber` naming the first unparseable cell; `Csv` when
-/// polars cannot tokenize the file.
-pub fn read_columns(path: &Path, cols: &[Col]) -> Result<DataFrame> {
-    let df = if let Ok(df) = read(path, cols, true) {
-        df
+/// polars cannot tokenize the file; the errors of [`check_structure`].
+pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
+    if src.data().iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::EmptyFile {
+            path: src.path.clone(),
+        });
+    }
+    let (df, trimmed) = if let Ok(df) = polars_read(src, cols, true) {
+        (df, false)
     } else {
-        let text = read(path, cols, false).map_err(|e| structure_error(path, &e))?;
-        locate_bad_number(path, &text, cols)?;
+        let text = polars_read(src, cols, false).map_err(|e| structure_error(src, &e))?;
+        locate_bad_number(src, &text, cols)?;
         // Every cell parses once trimmed: spaces around the fields (`1, 12.5`), which
         // polars' typed read refuses (#15). Read the numbers from the trimmed text.
-        trimmed_numbers(path, text, cols)?
+        (trimmed_numbers(&src.path, text, cols)?, true)
     };
     if df.height() == 0 {
         return Err(Error::EmptyFile {
-            path: path.to_path_buf(),
+            path: src.path.clone(),
         });
     }
-    check_structure(path)?;
-    Ok(df)
+    check_structure(src)?;
+    let trimmed = trimmed || text_padded(&df, cols);
+    Ok(Frame { df, trimmed })
+}
+
+/// Whether a text column has a cell with spaces around it among its first rows (the
+/// loaders trim text cells anyway; this is only for the notice, so the clean path stays a
+/// single pass).
+fn text_padded(df: &DataFrame, cols: &[Col]) -> bool {
+    const SAMPLE: usize = 1000;
+    cols.iter().filter(|c| c.kind == Kind::Text).any(|c| {
+        df.column(&c.header)
+            .and_then(|c| c.str())
+            .is_ok_and(|s| s.iter().take(SAMPLE).flatten().any(|v| v.trim() != v))
+    })
 }
 
 /// The structure polars does not check (#15): every record has as many fields as the header
 /// and every quote is closed — a stray `"` would otherwise swallow the rest of the file, and
-/// an extra field be dropped without a word. One streaming pass over the bytes.
+/// an extra field be dropped without a word. One pass over the bytes from the header on.
 ///
 /// # Errors
 /// `RaggedRow` naming the first record with another field count, `UnterminatedQuote` naming
-/// where the unclosed quote opens, `Io` when unreadable.
-pub fn check_structure(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
+/// where the unclosed quote opens.
+pub fn check_structure(src: &Source) -> Result<()> {
+    let mut s = Scan {
+        delimiter: src.delimiter,
+        ..Scan::default()
     };
-    let mut file = BufReader::with_capacity(1 << 20, File::open(path).map_err(io)?);
-    let mut buf = vec![0u8; 1 << 20];
-    let mut s = Scan::default();
-    loop {
-        let n = file.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        if let Some((line, fields, expected)) = s.feed(&buf[..n]) {
-            return Err(Error::RaggedRow {
-                path: path.to_path_buf(),
-                line,
-                fields,
-                expected,
-            });
-        }
+    let first = src.header_line;
+    let ragged = |(line, fields, expected): (u64, usize, usize)| Error::RaggedRow {
+        path: src.path.clone(),
+        line: line + first - 1,
+        fields,
+        expected,
+    };
+    if let Some(bad) = s.feed(src.from_header()) {
+        return Err(ragged(bad));
     }
     if s.quoted {
         return Err(Error::UnterminatedQuote {
-            path: path.to_path_buf(),
-            line: s.quote_line,
+            path: src.path.clone(),
+            line: s.quote_line + first - 1,
             offset: s.quote_offset,
         });
     }
-    if let Some((line, fields, expected)) = s.end_record() {
-        return Err(Error::RaggedRow {
-            path: path.to_path_buf(),
-            line,
-            fields,
-            expected,
-        });
+    if let Some(bad) = s.end_record() {
+        return Err(ragged(bad));
     }
     Ok(())
 }
@@ -153,6 +138,7 @@ pub fn check_structure(path: &Path) -> Result<()> {
 /// quote), blank lines skipped, `\r` before `\n` ignored.
 #[derive(Default)]
 struct Scan {
+    delimiter: u8,
     quoted: bool,
     fields: usize,
     nonempty: bool,
@@ -180,7 +166,7 @@ impl Scan {
                     self.quoted = !self.quoted;
                     self.nonempty = true;
                 }
-                b',' if !self.quoted => {
+                b if b == self.delimiter && !self.quoted => {
                     self.fields += 1;
                     self.nonempty = true;
                 }
@@ -219,59 +205,39 @@ impl Scan {
 
 /// Explain a CSV polars could not tokenize: the first record whose field count differs
 /// from the header's, else polars' own message.
-fn structure_error(path: &Path, e: &PolarsError) -> Error {
-    let Ok(bytes) = std::fs::read(path) else {
-        return csv_error(path, e);
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let (mut expected, mut fields, mut line, mut start_line, mut quoted) =
-        (None, 1usize, 1u64, 1u64, false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields += 1,
-            '\n' if !quoted => {
-                match expected {
-                    None => expected = Some(fields),
-                    Some(n) if n != fields && !(fields == 1 && chars.peek().is_none()) => {
-                        return Error::RaggedRow {
-                            path: path.to_path_buf(),
-                            line: start_line,
-                            fields,
-                            expected: n,
-                        };
-                    }
-                    Some(_) => {}
-                }
-                fields = 1;
-                line += 1;
-                start_line = line;
-            }
-            '\n' => line += 1,
-            _ => {}
-        }
+fn structure_error(src: &Source, e: &PolarsError) -> Error {
+    match check_structure(src) {
+        Err(err) => err,
+        Ok(()) => csv_error(&src.path, e),
     }
-    csv_error(path, e)
 }
 
-fn read(path: &Path, cols: &[Col], typed: bool) -> PolarsResult<DataFrame> {
+fn polars_read(src: &Source, cols: &[Col], typed: bool) -> PolarsResult<DataFrame> {
     let mut schema = Schema::default();
-    for c in cols {
-        let dtype = if typed && c.kind == Kind::Number {
+    for (i, h) in src.headers.iter().enumerate() {
+        let kind = cols.iter().find(|c| c.index == i).map(|c| c.kind);
+        let dtype = if typed && kind == Some(Kind::Number) {
             DataType::Float64
         } else {
             DataType::String
         };
-        schema.with_column(c.header.as_str().into(), dtype);
+        // Names are the trimmed headers (unique, checked by `Source`); an unread or empty
+        // header gets a placeholder.
+        let name = if h.is_empty() || kind.is_none() {
+            format!("\u{1}{i}")
+        } else {
+            h.clone()
+        };
+        schema.with_column(name.into(), dtype);
     }
     let projection: Vec<usize> = cols.iter().map(|c| c.index).collect();
+    let delimiter = src.delimiter;
     CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
         .with_projection(Some(Arc::new(projection)))
-        .with_schema_overwrite(Some(Arc::new(schema)))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .map_parse_options(|o| o.with_separator(delimiter))
+        .into_reader_with_file_handle(std::io::Cursor::new(src.data()))
         .finish()
 }
 
@@ -309,7 +275,8 @@ fn trimmed_numbers(path: &Path, mut df: DataFrame, cols: &[Col]) -> Result<DataF
     Ok(df)
 }
 
-fn locate_bad_number(path: &Path, df: &DataFrame, cols: &[Col]) -> Result<()> {
+fn locate_bad_number(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<()> {
+    let path = &src.path;
     for c in cols.iter().filter(|c| c.kind == Kind::Number) {
         let s = text_column(path, df, &c.header)?;
         for (row, v) in s.iter().enumerate() {
@@ -318,8 +285,8 @@ fn locate_bad_number(path: &Path, df: &DataFrame, cols: &[Col]) -> Result<()> {
             {
                 {
                     return Err(Error::BadNumber {
-                        path: path.to_path_buf(),
-                        line: line_of(row),
+                        path: path.clone(),
+                        line: src.line_of(row),
                         column: c.header.clone(),
                         value: v.to_string(),
                     });
@@ -328,11 +295,6 @@ fn locate_bad_number(path: &Path, df: &DataFrame, cols: &[Col]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The file line of data row `row` (0-based), the header being line 1.
-pub fn line_of(row: usize) -> u64 {
-    row as u64 + 2
 }
 
 /// A text column of a frame read by [`read_columns`].

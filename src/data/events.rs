@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::columns::{self, Field};
+use super::columns::{self, Field, Role};
 use super::csv::{self, Col, Kind};
-use crate::config::ColumnMap;
+use super::source::Source;
+use super::{ReadOptions, codes, dates};
 use crate::error::{Error, Result};
 
 /// When the news came out relative to the exchange's trading session (METHODS-SPEC §1.5).
@@ -47,8 +48,11 @@ pub struct EventRow {
     /// `event_id` column, or `TICKER_DATE` (`TICKER_DATE#LINE` when an earlier row has that
     /// default id).
     pub event_id: String,
-    /// Ticker as in the price file.
+    /// Ticker as in the price file (a canonical code for China A shares, #11).
     pub ticker: String,
+    /// The ticker as the events file spells it, when that is not the canonical code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticker_as_written: Option<String>,
     /// Event date (exchange-local).
     pub date: NaiveDate,
     /// Free text.
@@ -81,6 +85,20 @@ pub struct EventFile {
     pub rows: Vec<EventRow>,
     /// Unreadable rows.
     pub problems: Vec<EventProblem>,
+    /// What the loader did to read the file (decoding, title lines, trimming).
+    pub notices: Vec<String>,
+}
+
+/// The date column read as a whole (`YYYY/M/D`, `M/D/YYYY` settled over the column, or
+/// `--date-format`); an error leaves each cell to the one-cell parser, so one bad row stays
+/// one skipped event.
+fn whole_column_dates(
+    src: &Source,
+    column: &str,
+    cells: &[String],
+    format: Option<&str>,
+) -> Result<Vec<NaiveDate>> {
+    dates::parse_column(src, column, cells.iter().map(|c| Some(c.as_str())), format)
 }
 
 /// Subsample names the study gives itself: every event, and the events whose day 0 did or
@@ -112,13 +130,24 @@ impl EventFile {
     /// File-level problems: unreadable, empty, missing `ticker` or `date` column; and
     /// `ReservedGroup` for a `group` cell that names a built-in subsample.
     pub fn load(path: &Path) -> Result<Self> {
-        let map = ColumnMap::new();
-        let headers = csv::read_header(path)?;
-        let ticker_i = columns::require(path, &headers, columns::TICKER, &map)?;
-        let date_i = columns::require(path, &headers, columns::DATE, &map)?;
+        Self::load_with(path, &ReadOptions::default())
+    }
+
+    /// [`EventFile::load`] with the reading options of `opts` (`--columns events.…`,
+    /// `--date-format`). Tickers are read as canonical codes (#11); the spelling of the file
+    /// is kept in [`EventRow::ticker_as_written`].
+    ///
+    /// # Errors
+    /// As [`EventFile::load`].
+    pub fn load_with(path: &Path, opts: &ReadOptions<'_>) -> Result<Self> {
+        let src = Source::open(path)?;
+        let (map, role) = (opts.columns, Role::Events);
+        let headers = src.headers.clone();
+        let ticker_i = columns::require(&src, role, columns::TICKER, map)?;
+        let date_i = columns::require(&src, role, columns::DATE, map)?;
         let mut fields = vec![(columns::TICKER, ticker_i), (columns::DATE, date_i)];
         for f in [EVENT_ID, LABEL, TIMING, GROUP] {
-            if let Some(i) = columns::find(path, &headers, f, &map)? {
+            if let Some(i) = columns::find(&src, role, f, map)? {
                 fields.push((f, i));
             }
         }
@@ -130,7 +159,8 @@ impl EventFile {
                 kind: Kind::Text,
             })
             .collect();
-        let df = csv::read_columns(path, &cols)?;
+        let frame = csv::read(&src, &cols)?;
+        let df = frame.df;
         let text = |f: &str| -> Result<Option<Vec<String>>> {
             let Some(&(_, i)) = fields.iter().find(|(ff, _)| ff.name == f) else {
                 return Ok(None);
@@ -152,14 +182,22 @@ impl EventFile {
             path: path.to_path_buf(),
             rows: Vec::new(),
             problems: Vec::new(),
+            notices: src.notices(frame.trimmed),
         };
+        let parsed_dates = whole_column_dates(&src, &headers[date_i], &dates, opts.date_format);
         let file = path.display();
         let mut default_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for row in 0..df.height() {
-            let line = csv::line_of(row);
-            let ticker = tickers[row].clone();
+            let line = src.line_of(row);
+            let written = tickers[row].clone();
+            let code = codes::canonical(&written);
+            let ticker = code
+                .as_ref()
+                .map_or_else(|_| written.clone(), ToString::to_string);
             let raw_date = &dates[row];
-            let date = csv::parse_date(raw_date);
+            let date = parsed_dates
+                .as_ref()
+                .map_or_else(|_| csv::parse_date(raw_date), |d| Some(d[row]));
             let event_id = match (&ids, date) {
                 (Some(ids), _) if !ids[row].is_empty() => ids[row].clone(),
                 (_, Some(d)) => format!("{ticker}_{d}"),
@@ -185,11 +223,22 @@ impl EventFile {
                 )));
                 continue;
             }
-            let Some(date) = date else {
+            if let Err(p) = &code {
                 out.problems.push(problem(format!(
-                    "{file}: line {line}: column {:?}: cannot parse date {raw_date:?} (expected YYYY-MM-DD or YYYYMMDD)",
-                    headers[date_i]
+                    "{file}: line {line}: column {:?}: code {written:?} {}; write it with its exchange, e.g. {}",
+                    headers[ticker_i], p.why, p.example
                 )));
+                continue;
+            }
+            let Some(date) = date else {
+                let why = match &parsed_dates {
+                    Err(e @ Error::AmbiguousDate { .. }) => e.to_string(),
+                    _ => format!(
+                        "{file}: line {line}: column {:?}: cannot parse date {raw_date:?} (expected YYYY-MM-DD, YYYYMMDD, YYYY/M/D or M/D/YYYY; give --date-format for another layout)",
+                        headers[date_i]
+                    ),
+                };
+                out.problems.push(problem(why));
                 continue;
             };
             let raw_timing = timings.as_ref().map_or("", |t| t[row].as_str());
@@ -220,6 +269,7 @@ impl EventFile {
             out.rows.push(EventRow {
                 line,
                 event_id,
+                ticker_as_written: (written != ticker).then_some(written),
                 ticker,
                 date,
                 label: labels.as_ref().map(|l| l[row].clone()).unwrap_or_default(),

@@ -149,7 +149,7 @@ fn bad_rows_on_lines_3_4_and_5_become_problems_and_the_good_rows_load() {
     assert_eq!(
         f.problems[1].message,
         format!(
-            "{file}: line 4: column \"date\": cannot parse date \"2022-05-32\" (expected YYYY-MM-DD or YYYYMMDD)"
+            "{file}: line 4: column \"date\": cannot parse date \"2022-05-32\" (expected YYYY-MM-DD, YYYYMMDD, YYYY/M/D or M/D/YYYY; give --date-format for another layout)"
         )
     );
     assert_eq!(

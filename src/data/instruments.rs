@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::columns;
+use super::columns::{self, Role};
 use super::csv::{self, Col, Kind};
-use crate::config::ColumnMap;
+use super::source::Source;
+use super::{ReadOptions, codes};
 use crate::error::{Error, Result};
 
 /// One row of an instruments file.
@@ -43,13 +44,29 @@ impl InstrumentFile {
     /// # Errors
     /// Missing ticker column, unreadable file, or a date cell that does not parse.
     pub fn load(path: &Path) -> Result<Self> {
-        let headers = csv::read_header(path)?;
-        let map = ColumnMap::new();
-        let ti = columns::require(path, &headers, columns::TICKER, &map)?;
+        Self::load_with(path, &ReadOptions::default())
+    }
+
+    /// [`InstrumentFile::load`] with `--columns instruments.…` and `--date-format`; tickers
+    /// are read as canonical codes (#11).
+    ///
+    /// # Errors
+    /// As [`InstrumentFile::load`]; `AmbiguousCode`.
+    pub fn load_with(path: &Path, opts: &ReadOptions<'_>) -> Result<Self> {
+        let src = Source::open(path)?;
+        let headers = src.headers.clone();
+        let map = opts.columns;
+        let role = Role::Instruments;
+        let ti = columns::require(&src, role, columns::TICKER, map)?;
         let find = |name: &str| {
-            headers
-                .iter()
-                .position(|h| columns::normalize(h) == columns::normalize(name))
+            role.mapped(map, name).map_or_else(
+                || {
+                    headers
+                        .iter()
+                        .position(|h| columns::normalize(h) == columns::normalize(name))
+                },
+                |m| headers.iter().position(|h| h == m),
+            )
         };
         let opt_cols = [
             find("board"),
@@ -65,7 +82,7 @@ impl InstrumentFile {
                 kind: Kind::Text,
             })
             .collect();
-        let df = csv::read_columns(path, &cols)?;
+        let df = csv::read(&src, &cols)?.df;
         let text = |i: Option<usize>| -> Result<Option<Vec<String>>> {
             i.map(|i| {
                 csv::text_column(path, &df, &headers[i]).map(|c| {
@@ -87,18 +104,30 @@ impl InstrumentFile {
                 let Some(s) = cell(v, row) else {
                     return Ok(None);
                 };
-                csv::parse_date(&s).map(Some).ok_or_else(|| Error::BadDate {
+                let parsed = match opts.date_format {
+                    Some(f) => NaiveDate::parse_from_str(&s, f).ok(),
+                    None => csv::parse_date(&s),
+                };
+                parsed.map(Some).ok_or_else(|| Error::BadDate {
                     path: path.to_path_buf(),
-                    line: csv::line_of(row),
+                    line: src.line_of(row),
                     column: col.into(),
                     value: s,
                 })
             };
         let mut rows = Vec::with_capacity(tickers.len());
         for (row, t) in tickers.iter().enumerate() {
+            let ticker = codes::canonical(t).map_err(|p| Error::AmbiguousCode {
+                path: path.to_path_buf(),
+                line: src.line_of(row),
+                column: headers[ti].clone(),
+                value: t.clone(),
+                why: p.why,
+                example: p.example,
+            })?;
             rows.push(InstrumentRow {
-                line: csv::line_of(row),
-                ticker: t.clone(),
+                line: src.line_of(row),
+                ticker: ticker.into_owned(),
                 board: cell(&board, row),
                 listing_date: date_at(&listing, row, "listing_date")?,
                 st_from: date_at(&st_from, row, "st_from")?,

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::columns::{self, Field};
+use super::columns::{self, Field, Role};
 use super::csv::{self, Col, Kind};
+use super::source::Source;
+use super::{ReadOptions, codes, dates, rows};
 use crate::config::ColumnMap;
 use crate::error::{Error, Result};
 
@@ -52,6 +54,10 @@ pub struct PricePanel {
     pub st: Option<Vec<f64>>,
     /// File line of each row (for messages).
     pub line: Vec<u32>,
+    /// What the loader did to read the file (decoding, title lines, dropped duplicates…).
+    pub notices: Vec<String>,
+    /// What the loader dropped that changes the data (suspension rows).
+    pub warnings: Vec<String>,
     index: HashMap<String, usize>,
 }
 
@@ -116,64 +122,80 @@ impl PricePanel {
     /// # Errors
     /// Any of the input errors of [`Error`], each naming file, line, column and value.
     pub fn load(path: &Path, map: &ColumnMap) -> Result<Self> {
-        let headers = csv::read_header(path)?;
-        let date_i = columns::require(path, &headers, columns::DATE, map)?;
-        let ticker_i = columns::require(path, &headers, columns::TICKER, map)?;
-        let close_i = columns::require(path, &headers, columns::CLOSE, map)?;
-        let optional = [
-            columns::OPEN,
-            columns::HIGH,
-            columns::LOW,
-            columns::PREV_CLOSE,
-            columns::ADJ_CLOSE,
-        ];
-        let mut cols = vec![
-            col(&headers, date_i, Kind::Text),
-            col(&headers, ticker_i, Kind::Text),
-            col(&headers, close_i, Kind::Number),
-        ];
+        Self::load_with(
+            path,
+            &ReadOptions {
+                columns: map,
+                ..ReadOptions::default()
+            },
+        )
+    }
+
+    /// [`PricePanel::load`] with the reading options of `opts` (#11).
+    ///
+    /// # Errors
+    /// As [`PricePanel::load`]; `MissingTicker` without a ticker column, `--ticker` or a
+    /// file name that is a code; `AmbiguousCode`.
+    pub fn load_with(path: &Path, opts: &ReadOptions<'_>) -> Result<Self> {
+        let src = Source::open(path)?;
+        let map = opts.columns;
+        let role = Role::Prices;
+        let date_i = columns::require(&src, role, columns::DATE, map)?;
+        let ticker_i = columns::find(&src, role, columns::TICKER, map)?;
+        let close_i = columns::require(&src, role, columns::CLOSE, map)?;
+        let (fixed, mut notices) = if ticker_i.is_some() {
+            (None, Vec::new())
+        } else {
+            let (t, note) = ticker_of_file(&src, opts)?;
+            (Some(t), note.into_iter().collect::<Vec<_>>())
+        };
+        let h = &src.headers;
+        let mut cols = vec![col(h, date_i, Kind::Text), col(h, close_i, Kind::Number)];
+        if let Some(i) = ticker_i {
+            cols.push(col(h, i, Kind::Text));
+        }
         let mut present: Vec<(Field, String)> = Vec::new();
-        for f in optional {
-            if let Some(i) = columns::find(path, &headers, f, map)? {
-                cols.push(col(&headers, i, Kind::Number));
-                present.push((f, headers[i].clone()));
+        for f in OPTIONAL {
+            if let Some(i) = columns::find(&src, role, f, map)? {
+                cols.push(col(h, i, Kind::Number));
+                present.push((f, h[i].clone()));
             }
         }
-        let st_col = columns::find(path, &headers, columns::ST, map)?;
-        if let Some(i) = st_col {
-            cols.push(col(&headers, i, Kind::Number));
+        let suspended_i = columns::find(&src, role, columns::SUSPENDED, map)?;
+        if let Some(i) = suspended_i {
+            cols.push(col(h, i, Kind::Text));
         }
-        let df = csv::read_columns(path, &cols)?;
+        let frame = csv::read(&src, &cols)?;
+        notices.extend(src.notices(frame.trimmed));
+        let df = &frame.df;
         let n = df.height();
-
-        let dates = parse_dates(path, &df, &headers[date_i])?;
-        let tick_col = csv::text_column(path, &df, &headers[ticker_i])?;
-        let close = required_prices(path, &df, &headers[close_i])?;
-
-        // Intern tickers; consecutive rows usually repeat the previous ticker.
-        let mut ids: Vec<u32> = Vec::with_capacity(n);
-        let mut names: Vec<String> = Vec::new();
-        let mut lookup: HashMap<String, u32> = HashMap::new();
-        let mut last: Option<(&str, u32)> = None;
-        for (row, t) in tick_col.iter().enumerate() {
-            let t =
-                t.map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(|| Error::EmptyValue {
-                        path: path.to_path_buf(),
-                        line: csv::line_of(row),
-                        column: headers[ticker_i].clone(),
-                    })?;
-            let id = match last {
-                Some((prev, id)) if prev == t => id,
-                _ => *lookup.entry(t.to_string()).or_insert_with(|| {
-                    names.push(t.to_string());
-                    (names.len() - 1) as u32
-                }),
+        let dates = dates::parse_column(
+            &src,
+            &h[date_i],
+            csv::text_column(path, df, &h[date_i])?.iter(),
+            opts.date_format,
+        )?;
+        let close = required_prices(&src, df, &h[close_i])?;
+        let (ids, names) = match ticker_i {
+            Some(i) => intern(&src, &h[i], csv::text_column(path, df, &h[i])?)?,
+            None => (vec![0; n], vec![fixed.unwrap_or_default()]),
+        };
+        let mut values: Vec<(Field, Vec<f64>)> = Vec::new();
+        for (field, header) in &present {
+            let v = if PRICE_LIKE.contains(&field.name) {
+                optional_prices(&src, df, header)?
+            } else {
+                csv::float_values(path, df, header)?.0
             };
-            last = Some((t, id));
-            ids.push(id);
+            values.push((*field, v));
         }
+        let suspended = suspended_i
+            .map(|i| {
+                csv::text_column(path, df, &h[i])
+                    .map(|c| c.iter().map(|v| v.is_some_and(rows::flag)).collect())
+            })
+            .transpose()?;
+
         // Rank tickers by name so output order never depends on file order.
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
         by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -182,7 +204,7 @@ impl PricePanel {
             rank[id as usize] = r as u32;
         }
         let key = |i: usize| (rank[ids[i] as usize], dates[i]);
-        let sorted = (1..n).all(|i| key(i - 1) <= key(i));
+        let sorted = (1..n).all(|i| key(i - 1) < key(i));
         let order: Vec<usize> = if sorted {
             (0..n).collect()
         } else {
@@ -190,24 +212,56 @@ impl PricePanel {
             o.sort_by_key(|&i| key(i));
             o
         };
-        for w in order.windows(2) {
-            if key(w[0]) == key(w[1]) {
-                let (first, second) = (w[0].min(w[1]), w[0].max(w[1]));
-                return Err(Error::DuplicateRow {
-                    path: path.to_path_buf(),
-                    line: csv::line_of(second),
-                    first_line: csv::line_of(first),
-                    ticker: names[ids[second] as usize].clone(),
-                    date: dates[second].to_string(),
-                });
+        let get = |name: &str| {
+            values
+                .iter()
+                .find(|(f, _)| f.name == name)
+                .map(|(_, v)| v.as_slice())
+        };
+        let data = rows::RowData {
+            ids: &ids,
+            dates: &dates,
+            numbers: std::iter::once(close.as_slice())
+                .chain(values.iter().map(|(_, v)| v.as_slice()))
+                .collect(),
+            ohl: ["open", "high", "low"]
+                .iter()
+                .filter_map(|f| get(f))
+                .collect(),
+            close: &close,
+            prev_close: get("prev_close"),
+            volume: get("volume"),
+            tradestatus: get("tradestatus"),
+            suspended,
+        };
+        let kept = rows::keep(&order, &data).map_err(|rows::Conflict(first, second)| {
+            Error::DuplicateRow {
+                path: path.to_path_buf(),
+                line: src.line_of(second),
+                first_line: src.line_of(first),
+                ticker: names[ids[second] as usize].clone(),
+                date: dates[second].to_string(),
             }
-        }
-        // Rows already in (ticker, date) order (the usual case) are moved, not copied.
+        })?;
+        let mut warnings = Vec::new();
+        report_dropped(
+            &src,
+            &kept,
+            &names,
+            &ids,
+            &dates,
+            &mut notices,
+            &mut warnings,
+        );
+        let keep = kept.rows;
+        // Rows already in (ticker, date) order with none dropped (the usual case) are moved,
+        // not copied.
+        let moved = sorted && keep.len() == n;
         let gather = |v: Vec<f64>| -> Vec<f64> {
-            if sorted {
+            if moved {
                 v
             } else {
-                order.iter().map(|&i| v[i]).collect()
+                keep.iter().map(|&i| v[i]).collect()
             }
         };
         let mut panel = PricePanel {
@@ -217,10 +271,10 @@ impl PricePanel {
                 .map(|&id| names[id as usize].clone())
                 .collect(),
             ranges: Vec::with_capacity(names.len()),
-            date: if sorted {
+            date: if moved {
                 dates
             } else {
-                order.iter().map(|&i| dates[i]).collect()
+                keep.iter().map(|&i| dates[i]).collect()
             },
             close: gather(close),
             open: None,
@@ -229,25 +283,26 @@ impl PricePanel {
             prev_close: None,
             adj_close: None,
             st: None,
-            line: order.iter().map(|&i| csv::line_of(i) as u32).collect(),
+            line: keep.iter().map(|&i| src.line_of(i) as u32).collect(),
+            notices,
+            warnings,
             index: HashMap::new(),
         };
-        for (field, header) in present {
-            let v = gather(optional_prices(path, &df, &header)?);
+        for (field, v) in values {
+            let v = Some(gather(v));
             match field.name {
-                "open" => panel.open = Some(v),
-                "high" => panel.high = Some(v),
-                "low" => panel.low = Some(v),
-                "prev_close" => panel.prev_close = Some(v),
-                _ => panel.adj_close = Some(v),
+                "open" => panel.open = v,
+                "high" => panel.high = v,
+                "low" => panel.low = v,
+                "prev_close" => panel.prev_close = v,
+                "adj_close" => panel.adj_close = v,
+                "st" => panel.st = v,
+                _ => {}
             }
         }
-        if let Some(i) = st_col {
-            panel.st = Some(gather(csv::float_values(path, &df, &headers[i])?.0));
-        }
         let mut start = 0;
-        for r in 1..=n {
-            if r == n || ids[order[r]] != ids[order[start]] {
+        for r in 1..=keep.len() {
+            if r == keep.len() || ids[keep[r]] != ids[keep[start]] {
                 panel.ranges.push(start..r);
                 start = r;
             }
@@ -288,6 +343,140 @@ impl PricePanel {
     }
 }
 
+/// The optional numeric columns read (prices, then volume and the flags).
+const OPTIONAL: [Field; 8] = [
+    columns::OPEN,
+    columns::HIGH,
+    columns::LOW,
+    columns::PREV_CLOSE,
+    columns::ADJ_CLOSE,
+    columns::ST,
+    columns::VOLUME,
+    columns::TRADESTATUS,
+];
+
+/// The optional columns that hold prices (present cells must be positive).
+const PRICE_LIKE: [&str; 5] = ["open", "high", "low", "prev_close", "adj_close"];
+
+/// Ticker ids of a ticker column (canonical codes, #11) and the names, in first-seen order.
+fn intern(
+    src: &Source,
+    column: &str,
+    cells: &polars::prelude::StringChunked,
+) -> Result<(Vec<u32>, Vec<String>)> {
+    let mut ids: Vec<u32> = Vec::with_capacity(cells.len());
+    let mut names: Vec<String> = Vec::new();
+    let mut by_raw: HashMap<&str, u32> = HashMap::new();
+    let mut by_name: HashMap<String, u32> = HashMap::new();
+    let mut last: Option<(&str, u32)> = None;
+    for (row, t) in cells.iter().enumerate() {
+        let t = t
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Error::EmptyValue {
+                path: src.path.clone(),
+                line: src.line_of(row),
+                column: column.to_string(),
+            })?;
+        let id = match last {
+            Some((prev, id)) if prev == t => id,
+            _ => {
+                if let Some(&id) = by_raw.get(t) {
+                    id
+                } else {
+                    let name = codes::canonical(t).map_err(|p| Error::AmbiguousCode {
+                        path: src.path.clone(),
+                        line: src.line_of(row),
+                        column: column.to_string(),
+                        value: t.to_string(),
+                        why: p.why,
+                        example: p.example,
+                    })?;
+                    let id = *by_name.entry(name.to_string()).or_insert_with(|| {
+                        names.push(name.to_string());
+                        (names.len() - 1) as u32
+                    });
+                    by_raw.insert(t, id);
+                    id
+                }
+            }
+        };
+        last = Some((t, id));
+        ids.push(id);
+    }
+    Ok((ids, names))
+}
+
+/// The ticker of a file without a ticker column: `--ticker`, else the file stem when it is
+/// an instrument code (with a notice), else `MissingTicker`.
+fn ticker_of_file(src: &Source, opts: &ReadOptions<'_>) -> Result<(String, Option<String>)> {
+    if let Some(t) = opts.ticker {
+        let t =
+            codes::canonical(t).map_or_else(|_| t.trim().to_string(), std::borrow::Cow::into_owned);
+        return Ok((t, None));
+    }
+    let stem = src.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    match codes::canonical(stem) {
+        Ok(c) if codes::is_code(stem) => {
+            let note = format!(
+                "{}: no ticker column: every row is {c}, from the file name (pass --ticker to choose)",
+                src.path.display()
+            );
+            Ok((c.into_owned(), Some(note)))
+        }
+        _ => Err(Error::MissingTicker {
+            path: src.path.clone(),
+            line: src.header_line,
+            found: columns::list(&src.headers),
+        }),
+    }
+}
+
+/// The notice of dropped exact duplicates and the warning of dropped suspension rows.
+fn report_dropped(
+    src: &Source,
+    kept: &rows::Kept,
+    names: &[String],
+    ids: &[u32],
+    dates: &[NaiveDate],
+    notices: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
+    let file = src.path.display();
+    let what = |i: usize| format!("{} {}", names[ids[i] as usize], dates[i]);
+    if let Some((i, first)) = kept.first_duplicate {
+        notices.push(format!(
+            "{file}: dropped {} exact duplicate {} (first: line {}, {}, repeats line {})",
+            kept.duplicates,
+            if kept.duplicates == 1 { "row" } else { "rows" },
+            src.line_of(i),
+            what(i),
+            src.line_of(first)
+        ));
+    }
+    if let Some(i) = kept.first_halt {
+        let [status, flag, flat] = kept.halts;
+        let n = status + flag + flat;
+        let mut why = Vec::new();
+        if status > 0 {
+            why.push(format!("{status} with tradestatus 0"));
+        }
+        if flag > 0 {
+            why.push(format!("{flag} flagged suspended"));
+        }
+        if flat > 0 {
+            why.push(format!("{flat} with zero volume at the previous close"));
+        }
+        warnings.push(format!(
+            "{file}: {n} suspension {} ({}) read as days without a trade, like a missing row (first: line {}, {})",
+            if n == 1 { "row" } else { "rows" },
+            why.join(", "),
+            src.line_of(i),
+            what(i)
+        ));
+    }
+}
+
 fn col(headers: &[String], index: usize, kind: Kind) -> Col {
     Col {
         index,
@@ -296,82 +485,54 @@ fn col(headers: &[String], index: usize, kind: Kind) -> Col {
     }
 }
 
-/// Parse a text date column, failing on the first bad or empty cell.
-///
-/// # Errors
-/// `EmptyValue` or `BadDate` naming the line.
-pub fn parse_dates(
-    path: &Path,
-    df: &polars::prelude::DataFrame,
-    name: &str,
-) -> Result<Vec<NaiveDate>> {
-    let c = csv::text_column(path, df, name)?;
-    c.iter()
-        .enumerate()
-        .map(|(row, v)| {
-            let v = v.ok_or_else(|| Error::EmptyValue {
-                path: path.to_path_buf(),
-                line: csv::line_of(row),
-                column: name.to_string(),
-            })?;
-            csv::parse_date(v).ok_or_else(|| Error::BadDate {
-                path: path.to_path_buf(),
-                line: csv::line_of(row),
-                column: name.to_string(),
-                value: v.to_string(),
-            })
-        })
-        .collect()
-}
-
 /// A required price column: every cell present, finite and positive.
 ///
 /// # Errors
 /// `EmptyValue` or `NonPositivePrice` naming the line.
 pub fn required_prices(
-    path: &Path,
+    src: &Source,
     df: &polars::prelude::DataFrame,
     name: &str,
 ) -> Result<Vec<f64>> {
-    let (values, first_null) = csv::float_values(path, df, name)?;
+    let (values, first_null) = csv::float_values(&src.path, df, name)?;
     if let Some(row) = first_null {
         return Err(Error::EmptyValue {
-            path: path.to_path_buf(),
-            line: csv::line_of(row),
+            path: src.path.clone(),
+            line: src.line_of(row),
             column: name.to_string(),
         });
     }
-    check_all_positive(path, name, &values)?;
+    check_all_positive(src, name, &values)?;
     Ok(values)
 }
 
-fn optional_prices(path: &Path, df: &polars::prelude::DataFrame, name: &str) -> Result<Vec<f64>> {
-    let (values, first_null) = csv::float_values(path, df, name)?;
+fn optional_prices(src: &Source, df: &polars::prelude::DataFrame, name: &str) -> Result<Vec<f64>> {
+    let (values, first_null) = csv::float_values(&src.path, df, name)?;
     if first_null.is_none() {
-        check_all_positive(path, name, &values)?;
+        check_all_positive(src, name, &values)?;
     } else {
         // Empty cells are NaN here and allowed; every present value must be positive.
         if let Some(row) = values
             .iter()
             .position(|v| !(v.is_nan() || (v.is_finite() && *v > 0.0)))
         {
-            return Err(non_positive(path, row, name, values[row]));
+            return Err(non_positive(src, row, name, values[row]));
         }
     }
     Ok(values)
 }
 
-fn check_all_positive(path: &Path, name: &str, values: &[f64]) -> Result<()> {
+fn check_all_positive(src: &Source, name: &str, values: &[f64]) -> Result<()> {
     match values.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
-        Some(row) => Err(non_positive(path, row, name, values[row])),
+        Some(row) => Err(non_positive(src, row, name, values[row])),
         None => Ok(()),
     }
 }
 
-fn non_positive(path: &Path, row: usize, name: &str, value: f64) -> Error {
+fn non_positive(src: &Source, row: usize, name: &str, value: f64) -> Error {
     Error::NonPositivePrice {
-        path: path.to_path_buf(),
-        line: csv::line_of(row),
+        path: src.path.clone(),
+        line: src.line_of(row),
         column: name.to_string(),
         value,
     }

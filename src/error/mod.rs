@@ -23,23 +23,70 @@ pub enum Error {
     EmptyFile { path: PathBuf },
     /// A required column is absent under every spelling evstudy knows.
     #[error(
-        "{path}: line 1: missing column {column:?} (header has {found}); name it {column:?}, use one of the aliases {aliases}, or map it with --columns {column}=NAME"
+        "{path}: line {line}: the {role} file has no column {column:?} (header has {found}); name it {column:?}, {fix}"
     )]
     MissingColumn {
         path: PathBuf,
+        line: u64,
+        role: &'static str,
         column: &'static str,
         found: String,
-        aliases: String,
+        /// The aliases, and the exact `--columns` flag that fixes it (with the closest
+        /// header when one is near).
+        fix: String,
     },
     /// A `--columns` mapping names a header that is not in the file.
     #[error(
-        "{path}: line 1: --columns maps {column} to {name:?}, but the header has no such column (header has {found})"
+        "{path}: line {line}: --columns maps {flag} to {name:?}, but the header has no such column (header has {found})"
     )]
     MappedColumnAbsent {
         path: PathBuf,
-        column: String,
+        line: u64,
+        flag: String,
         name: String,
+        /// The header, and the closest name when one is near.
         found: String,
+    },
+    /// Bytes that are neither UTF-8 nor GBK/GB18030 (#11).
+    #[error(
+        "{path}: line {line} (byte {offset}): byte 0x{byte:02X} is neither UTF-8 nor GBK; save the file as UTF-8 (in Excel: Save As, CSV UTF-8)"
+    )]
+    BadEncoding {
+        path: PathBuf,
+        line: u64,
+        offset: u64,
+        byte: u8,
+    },
+    /// A date column whose `A/B/YYYY` dates read both as month/day and as day/month (#11).
+    #[error(
+        "{path}: line {line}: column {column:?}: date {value:?} can be month/day or day/month (no value in the column settles it); give --date-format %m/%d/%Y or --date-format %d/%m/%Y"
+    )]
+    AmbiguousDate {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+    },
+    /// A price file without a ticker column, whose name is not an instrument code (#11).
+    #[error(
+        "{path}: line {line}: the prices file has no ticker column (header has {found}) and its name is not an instrument code; pass --ticker CODE for a one-stock file, or map the column with --columns ticker=NAME"
+    )]
+    MissingTicker {
+        path: PathBuf,
+        line: u64,
+        found: String,
+    },
+    /// An instrument code whose exchange cannot be told from the code (#11).
+    #[error(
+        "{path}: line {line}: column {column:?}: code {value:?} {why}; write it with its exchange, e.g. {example}"
+    )]
+    AmbiguousCode {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+        why: &'static str,
+        example: String,
     },
     /// A date cell that is neither `YYYY-MM-DD` nor `YYYYMMDD`.
     #[error(
@@ -132,10 +179,11 @@ pub enum Error {
     },
     /// Two header fields with the same name (#15): which one was meant is unknown.
     #[error(
-        "{path}: line 1: column {name:?} appears twice in the header (fields {first} and {second}); rename or remove one"
+        "{path}: line {line}: column {name:?} appears twice in the header (fields {first} and {second}); rename or remove one"
     )]
     DuplicateHeader {
         path: PathBuf,
+        line: u64,
         name: String,
         first: usize,
         second: usize,
@@ -304,9 +352,23 @@ pub enum SettingsError {
     /// A `--columns` entry that is not `FIELD=HEADER`.
     #[error("--columns {pair:?}: expected FIELD=HEADER, e.g. date=trade_date")]
     ColumnsPair { pair: String },
-    /// A `--columns` field evstudy does not know.
-    #[error("--columns: unknown field {field:?} (fields: {known})")]
-    UnknownColumnField { field: String, known: String },
+    /// A `--columns` field evstudy does not know for that file.
+    #[error("--columns: unknown field {field:?} for the {role} file (fields: {known})")]
+    UnknownColumnField {
+        field: String,
+        role: &'static str,
+        known: String,
+    },
+    /// A `--columns FILE.FIELD` whose `FILE` is not an input (#11).
+    #[error(
+        "--columns {key:?}: unknown file {file:?} (use prices., market., events. or instruments., or no prefix for the price file)"
+    )]
+    UnknownColumnFile { key: String, file: String },
+    /// A `--date-format` that cannot read a date (#11).
+    #[error(
+        "--date-format {format:?}: not a date layout chrono can read back (it needs a year, a month and a day, e.g. %d.%m.%Y)"
+    )]
+    DateFormat { format: String },
     /// `--dimson-lags` beyond what the model takes.
     #[error("--dimson-lags {given} is more than the {max} lags and leads the Dimson model takes")]
     DimsonLags { given: u32, max: u32 },

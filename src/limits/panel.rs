@@ -60,7 +60,7 @@ pub struct LimitScan {
 pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
     let panel = PricePanel::load(&cfg.prices, &cfg.columns)?;
     let dates = if let Some(m) = &cfg.market {
-        MarketIndex::load(m, &ColumnMap::new())?.dates
+        MarketIndex::load(m, &cfg.columns)?.dates
     } else {
         let mut d = panel.date.clone();
         d.sort_unstable();

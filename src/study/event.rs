@@ -524,6 +524,7 @@ pub(super) fn compute_event(
     Ok(EventResult {
         event_id: ev.event_id.clone(),
         ticker: ev.ticker.clone(),
+        ticker_as_written: ev.ticker_as_written.clone(),
         label: ev.label.clone(),
         group: ev.group.clone(),
         line: ev.line,

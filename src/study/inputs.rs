@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use super::factors::FactorDays;
 use super::returns::returns_on_calendar;
 use crate::calendar::Calendar;
-use crate::config::{ColumnMap, ReturnKind, StudyConfig};
-use crate::data::{EventFile, MarketIndex, PricePanel, ReturnSource};
+use crate::config::{ReturnKind, StudyConfig};
+use crate::data::{EventFile, MarketIndex, PricePanel, ReadOptions, ReturnSource};
 use crate::error::{Error, Result};
 use crate::result::InputFile;
 
@@ -25,6 +25,8 @@ pub(super) struct Inputs {
     pub factors: Option<FactorDays>,
     pub files: Vec<InputFile>,
     pub warnings: Vec<String>,
+    /// What the front end did to read the files (decoding, title lines, duplicates…).
+    pub notes: Vec<String>,
 }
 
 /// Read the three inputs (and their digests).
@@ -45,9 +47,10 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
             Ok(files)
         });
         let loaded = (|| -> Result<_> {
-            let panel = PricePanel::load(&config.prices, &config.columns)?;
-            let market = MarketIndex::load(&config.market, &ColumnMap::new())?;
-            let events = EventFile::load(&config.events)?;
+            let opts = ReadOptions::of(config);
+            let panel = PricePanel::load_with(&config.prices, &opts)?;
+            let market = MarketIndex::load_with(&config.market, &opts)?;
+            let events = EventFile::load_with(&config.events, &opts)?;
             Ok((panel, market, events))
         })();
         (loaded, hashing.join())
@@ -55,7 +58,11 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     let (panel, market, events) = loaded?;
     let files =
         digests.map_err(|_| Error::Internal("the input hashing thread failed".into()))??;
-    let mut warnings = panel.plausibility();
+    let mut notes: Vec<String> = panel.notices.clone();
+    notes.extend(market.notices.iter().cloned());
+    notes.extend(events.notices.iter().cloned());
+    let mut warnings = panel.warnings.clone();
+    warnings.extend(panel.plausibility());
     if panel.return_source() == ReturnSource::Close {
         warnings.push(format!(
             "{}: no adj_close or prev_close column: returns are close-to-close, so payouts on ex-dates are not accounted for",
@@ -81,6 +88,7 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
         factors,
         files,
         warnings: Vec::new(),
+        notes,
     };
     warn_off_calendar(&inputs, &mut warnings);
     inputs.warnings = warnings;

@@ -115,6 +115,7 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
         inputs: inputs.files.clone(),
         return_source: inputs.panel.return_source(),
         warnings,
+        notes: inputs.notes.clone(),
         groups: by_group(
             &computed,
             config.window,

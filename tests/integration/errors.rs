@@ -60,8 +60,11 @@ fn unparseable_number() {
 
 #[test]
 fn duplicate_ticker_date() {
+    // A duplicate with another value: an exact duplicate is dropped with a notice (#11).
     let rows = demo_rows(4);
-    let second = rows.lines().nth(2).unwrap().to_string();
+    let line = rows.lines().nth(2).unwrap();
+    let (head, _) = line.rsplit_once(',').unwrap();
+    let second = format!("{head},1");
     insta::assert_snapshot!(message_for("prices", &format!("{rows}{second}\n")));
 }
 
@@ -243,4 +246,56 @@ fn implausible_bars_are_warnings_with_count_and_first_row() {
         .collect();
     assert_eq!(found.len(), 2, "{:?}", study.warnings);
     insta::assert_snapshot!(found.join("\n"));
+}
+
+/// Like [`message_for`], for raw bytes (encodings). See #11.
+fn message_for_bytes(role: &str, bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{role}.csv"));
+    std::fs::write(&file, bytes).unwrap();
+    let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
+    cfg.prices = file;
+    let e = evstudy::run(&cfg).unwrap_err();
+    assert_eq!(e.class(), evstudy::error::ErrorClass::Input);
+    e.to_string()
+        .replace(&dir.path().display().to_string(), "<tmp>")
+}
+
+// See #11.
+#[test]
+fn bytes_neither_utf8_nor_gbk() {
+    insta::assert_snapshot!(message_for_bytes(
+        "prices",
+        b"date,ticker,close\n2022-01-04,A,1\n2022-01-05,caf\xE9,1\n"
+    ));
+}
+
+// See #11.
+#[test]
+fn ambiguous_month_day_dates() {
+    insta::assert_snapshot!(message_for(
+        "prices",
+        "date,ticker,close\n1/4/2022,A,1\n1/5/2022,A,1\n"
+    ));
+}
+
+// See #11.
+#[test]
+fn no_ticker_column_and_a_file_name_that_is_no_code() {
+    insta::assert_snapshot!(message_for("prices", "date,close\n2022-01-04,1\n"));
+}
+
+// See #11.
+#[test]
+fn a_bare_code_without_an_exchange() {
+    insta::assert_snapshot!(message_for(
+        "prices",
+        "date,ticker,close\n2022-01-04,000300,1\n"
+    ));
+}
+
+// See #11.
+#[test]
+fn missing_market_column_names_the_prefixed_flag() {
+    insta::assert_snapshot!(message_for("market", "dates,close\n2022-01-04,1\n"));
 }

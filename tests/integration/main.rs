@@ -28,4 +28,5 @@ mod reference_span;
 mod reference_stats;
 mod reliability;
 mod snapshots;
+mod vendor;
 mod xlsx;

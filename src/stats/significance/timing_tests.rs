@@ -154,6 +154,7 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
     EventResult {
         event_id: series.event_id.clone(),
         ticker: format!("T{}", k % 2000),
+        ticker_as_written: None,
         label: String::new(),
         group: group.to_owned(),
         line: k as u64 + 2,

@@ -1,0 +1,315 @@
+//! The file front end (#11): every input file is read once into memory and turned into
+//! UTF-8 text with a located header before polars sees it, so that the structure check and
+//! polars read the same bytes and every message names a true file line.
+//!
+//! In order: a UTF-8 byte-order mark is removed; text that is not UTF-8 is decoded as
+//! GB18030 (a superset of GBK, what Excel writes on Chinese Windows) when it is valid
+//! GB18030, else refused naming the line of the first bad byte; the delimiter (`,` `;` tab
+//! `|`) and the header line are sniffed from the first lines (free-text title lines above the
+//! header, such as `数据由…整理`, are skipped and counted). The clean case (UTF-8, comma,
+//! header on line 1) copies nothing: the bytes read are the bytes polars parses.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Delimiters tried, in order of preference on a tie.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Lines looked at to find the delimiter and the header.
+const SNIFF_LINES: usize = 50;
+
+/// How the file's bytes were turned into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without a byte-order mark), used as is.
+    Utf8,
+    /// GBK/GB18030, decoded to UTF-8.
+    Gbk,
+}
+
+impl Encoding {
+    /// `UTF-8` or `GBK`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gbk => "GBK",
+        }
+    }
+}
+
+/// A file's text from its header line on, with what the front end found.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file read.
+    pub path: PathBuf,
+    text: Vec<u8>,
+    /// Byte offset of the header line in `text`.
+    start: usize,
+    /// Byte offset of the first data line in `text`.
+    body: usize,
+    /// File line of the header (1-based).
+    pub header_line: u64,
+    /// The field delimiter.
+    pub delimiter: u8,
+    /// How the bytes were decoded.
+    pub encoding: Encoding,
+    /// Whether a UTF-8 byte-order mark was removed.
+    pub bom: bool,
+    /// Header names, trimmed and unquoted.
+    pub headers: Vec<String>,
+    /// Whether some header name had spaces around it.
+    pub padded_headers: bool,
+}
+
+impl Source {
+    /// Read and decode a file, and locate its header.
+    ///
+    /// # Errors
+    /// `Io` when unreadable, `BadEncoding` for bytes that are neither UTF-8 nor GBK,
+    /// `EmptyFile` without a header, `DuplicateHeader`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_bytes(path, bytes)
+    }
+
+    /// [`Source::open`] on bytes already read.
+    ///
+    /// # Errors
+    /// As [`Source::open`].
+    pub fn from_bytes(path: &Path, mut bytes: Vec<u8>) -> Result<Self> {
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        if bom {
+            bytes.drain(..3);
+        }
+        let (text, encoding) = decode(path, bytes)?;
+        let (start, delimiter) = sniff(&text);
+        let header_line = 1 + count_newlines(&text[..start]);
+        let end = text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| start + i + 1);
+        let line = String::from_utf8_lossy(&text[start..end]);
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.trim().is_empty() {
+            return Err(Error::EmptyFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let raw = split_fields(line, delimiter);
+        let padded_headers = raw.iter().any(|h| h.trim() != *h);
+        let headers: Vec<String> = raw
+            .iter()
+            .map(|h| h.trim().trim_matches('"').trim().to_string())
+            .collect();
+        check_unique(path, header_line, &headers)?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            text,
+            start,
+            body: end,
+            header_line,
+            delimiter,
+            encoding,
+            bom,
+            headers,
+            padded_headers,
+        })
+    }
+
+    /// The text from the header line on (what the structure check scans).
+    pub fn from_header(&self) -> &[u8] {
+        &self.text[self.start..]
+    }
+
+    /// The data lines (what polars parses, without the header).
+    pub fn data(&self) -> &[u8] {
+        &self.text[self.body..]
+    }
+
+    /// The file line of data row `row` (0-based).
+    pub fn line_of(&self, row: usize) -> u64 {
+        self.header_line + 1 + row as u64
+    }
+
+    /// Title lines skipped above the header.
+    pub fn title_lines(&self) -> u64 {
+        self.header_line - 1
+    }
+
+    /// The front end's notices about this file (decoding, title lines, delimiter, trimming),
+    /// one line each; `trimmed` says whether data fields had spaces around them.
+    pub fn notices(&self, trimmed: bool) -> Vec<String> {
+        let file = self.path.display();
+        let mut out = Vec::new();
+        if self.encoding == Encoding::Gbk {
+            out.push(format!(
+                "{file}: decoded as GBK (the file is not UTF-8); save it as UTF-8 to skip this step"
+            ));
+        }
+        match self.title_lines() {
+            0 => {}
+            1 => out.push(format!(
+                "{file}: skipped 1 title line above the header (line 2)"
+            )),
+            n => out.push(format!(
+                "{file}: skipped {n} title lines above the header (line {})",
+                self.header_line
+            )),
+        }
+        if self.delimiter != b',' {
+            out.push(format!(
+                "{file}: fields are separated by {}",
+                delimiter_name(self.delimiter)
+            ));
+        }
+        if trimmed || self.padded_headers {
+            out.push(format!(
+                "{file}: spaces around header names or fields were trimmed"
+            ));
+        }
+        out
+    }
+}
+
+/// `semicolons`, `tabs`, `'|'`.
+pub fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "commas",
+        b';' => "semicolons",
+        b'\t' => "tabs",
+        _ => "'|'",
+    }
+}
+
+/// UTF-8 as is, else GB18030 when every byte sequence is valid GB18030.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<(Vec<u8>, Encoding)> {
+    let bad = match std::str::from_utf8(&bytes) {
+        Ok(_) => return Ok((bytes, Encoding::Utf8)),
+        Err(e) => e.valid_up_to(),
+    };
+    if let Some(text) =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes)
+    {
+        return Ok((text.into_owned().into_bytes(), Encoding::Gbk));
+    }
+    Err(Error::BadEncoding {
+        path: path.to_path_buf(),
+        line: 1 + count_newlines(&bytes[..bad]),
+        offset: bad as u64,
+        byte: bytes[bad],
+    })
+}
+
+#[allow(clippy::naive_bytecount)] // Only the bytes above the header or a bad byte.
+fn count_newlines(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+/// The header's byte offset and the delimiter. For each delimiter, the most common field
+/// count `m` (at least 2) of the first lines; the header is the first line with `m`
+/// fields. The delimiter whose header comes first wins (then the one with more lines of
+/// `m` fields, then more fields). No delimiter gives two fields: the first non-blank line,
+/// with commas.
+fn sniff(text: &[u8]) -> (usize, u8) {
+    let mut lines: Vec<(usize, &[u8])> = Vec::new();
+    let mut at = 0;
+    while at < text.len() && lines.len() < SNIFF_LINES {
+        let end = text[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| at + i);
+        let line = &text[at..end];
+        if line.iter().any(|b| !b.is_ascii_whitespace()) {
+            lines.push((at, line));
+        }
+        at = end + 1;
+    }
+    let Some(&(first, _)) = lines.first() else {
+        return (0, b',');
+    };
+    let mut best: Option<(usize, usize, usize, u8)> = None;
+    for d in DELIMITERS {
+        let counts: Vec<usize> = lines.iter().map(|(_, l)| count_fields(l, d)).collect();
+        let mut tally: Vec<(usize, usize)> = Vec::new();
+        for &c in counts.iter().filter(|&&c| c >= 2) {
+            match tally.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((c, 1)),
+            }
+        }
+        let Some(&(m, n)) = tally.iter().max_by_key(|&&(k, n)| (n, k)) else {
+            continue;
+        };
+        let Some(h) = counts.iter().position(|&c| c == m) else {
+            continue;
+        };
+        let better = best.is_none_or(|(bh, bn, bm, _)| {
+            (h, usize::MAX - n, usize::MAX - m) < (bh, usize::MAX - bn, usize::MAX - bm)
+        });
+        if better {
+            best = Some((h, n, m, d));
+        }
+    }
+    match best {
+        Some((h, _, _, d)) => (lines[h].0, d),
+        None => (first, b','),
+    }
+}
+
+/// Fields of one line, quotes respected.
+fn count_fields(line: &[u8], d: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 1;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Split one line into fields, quotes respected (kept; the caller strips them).
+fn split_fields(line: &str, d: u8) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let mut from = 0;
+    for (i, b) in line.bytes().enumerate() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            out.push(&line[from..i]);
+            from = i + 1;
+        }
+    }
+    out.push(&line[from..]);
+    out
+}
+
+fn check_unique(path: &Path, line: u64, headers: &[String]) -> Result<()> {
+    for (j, h) in headers.iter().enumerate() {
+        let key = h.to_lowercase();
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(i) = headers[..j].iter().position(|x| x.to_lowercase() == key) {
+            return Err(Error::DuplicateHeader {
+                path: path.to_path_buf(),
+                line,
+                name: h.clone(),
+                first: i + 1,
+                second: j + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "source_tests.rs"]
+mod tests;
