@@ -27,11 +27,11 @@ pub const TARGETS: [&str; 8] = [
 
 /// A scratch file of this process for `target`, the bytes written to it.
 fn scratch(target: &str, ext: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("evstudy-fuzz-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
     // One file per call: tests run in parallel threads, and rewriting a file another
     // thread's reader has mapped would be a SIGBUS, not a finding.
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!("evstudy-fuzz-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 64;
     let path = dir.join(format!("{target}-{n}.{ext}"));
     std::fs::write(&path, bytes).expect("scratch file");
@@ -43,11 +43,9 @@ fn check_error(target: &str, path: &Path, e: &Error) {
     let msg = e.to_string();
     let file = path.display().to_string();
     match e {
-        // No place to name: the file itself is the problem, or an I/O failure of the
-        // scratch file.
-        Error::EmptyFile { .. } | Error::Io { .. } => {}
-        // Settings: the study file's own messages carry line and column.
-        Error::Settings(_) => {}
+        // No place to name: the file itself is the problem, an I/O failure of the scratch
+        // file, or a setting (not a row).
+        Error::EmptyFile { .. } | Error::Io { .. } | Error::Settings(_) => {}
         _ => {
             assert!(
                 msg.contains(&file),
@@ -99,8 +97,7 @@ pub fn run(target: &str, bytes: &[u8]) {
         "factors" => {
             let p = scratch(target, "CSV", bytes);
             for units in [None, Some(evstudy::data::FactorUnits::Decimal)] {
-                if let Err(e) = evstudy::data::FactorTable::load(std::slice::from_ref(&p), units)
-                {
+                if let Err(e) = evstudy::data::FactorTable::load(std::slice::from_ref(&p), units) {
                     check_error(target, &p, &e);
                 }
             }
@@ -131,7 +128,10 @@ pub fn run(target: &str, bytes: &[u8]) {
             let p = scratch(target, "toml", bytes);
             if let Err(e) = evstudy::limits::RuleSet::from_file(&p) {
                 let msg = e.to_string();
-                assert!(msg.contains(&p.display().to_string()), "rules: no file: {msg}");
+                assert!(
+                    msg.contains(&p.display().to_string()),
+                    "rules: no file: {msg}"
+                );
                 assert!(msg.contains("line "), "rules: no line: {msg}");
             }
         }

@@ -17,7 +17,14 @@ fn command(model: &str, out: &Path) -> std::process::Command {
         .arg(demo("index.csv"))
         .arg("--events")
         .arg(demo("events.csv"))
-        .args(["--model", model, "--format", "csv,json,md,tex,html,xlsx", "--chart", "png"])
+        .args([
+            "--model",
+            model,
+            "--format",
+            "csv,json,md,tex,html,xlsx",
+            "--chart",
+            "png",
+        ])
         .arg("--out")
         .arg(out)
         .stdout(std::process::Stdio::null())
@@ -62,15 +69,18 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
     let full = start.elapsed();
     let (old, new) = (tree(&old_dir), tree(&new_dir));
     assert!(old.len() > 20 && new.len() > 20);
-    // Kill moments spread over the run (a fixed sequence: the test is deterministic in
-    // what it checks, not in when the kernel schedules the child).
-    let trials = 12;
+    // Kill moments from 40% to 115% of a full run, denser towards the end where the files
+    // are written (a fixed sequence: the test is deterministic in what it checks, not in
+    // when the kernel schedules the child).
+    let trials = 16;
     let (mut killed, mut some_new) = (0, 0);
     for k in 0..trials {
         let dir = tmp.path().join(format!("trial{k}"));
         copy(&old, &dir);
         let mut child = command("market", &dir).spawn().unwrap();
-        std::thread::sleep(full.mul_f64(f64::from(k + 1) / f64::from(trials + 1)));
+        std::thread::sleep(
+            full.mul_f64(0.4 + 0.75 * (f64::from(k) / f64::from(trials - 1)).sqrt()),
+        );
         if child.try_wait().unwrap().is_none() {
             killed += 1;
         }
@@ -95,7 +105,11 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
         }
         // A rerun completes and removes the killed run's temp files.
         assert!(command("market", &dir).status().unwrap().success());
-        assert_eq!(tree(&dir), new, "trial {k}: a rerun gives the new study exactly");
+        assert_eq!(
+            tree(&dir),
+            new,
+            "trial {k}: a rerun gives the new study exactly"
+        );
     }
     eprintln!(
         "kill -9: {killed} of {trials} runs killed while running ({some_new} new files seen), full run {full:?}"
