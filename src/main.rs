@@ -214,6 +214,9 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
         report::guard::check_out_file(path, &report::guard::scan_inputs(&cfg))?;
     }
     let scan = evstudy::limits::scan_limits(&cfg)?;
+    for n in &scan.notes {
+        say(format_args!("note: {n}"));
+    }
     for w in &scan.warnings {
         say(format_args!("warning: {w}"));
     }

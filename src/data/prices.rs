@@ -254,6 +254,21 @@ impl PricePanel {
             &mut warnings,
         );
         let keep = kept.rows;
+        // Zero volume on a day kept as traded (#15): a vendor's filler row or a bad cell.
+        if let Some(volume) = get("volume") {
+            let zero: Vec<usize> = keep.iter().copied().filter(|&i| volume[i] == 0.0).collect();
+            if let Some(&i) = zero.first() {
+                warnings.push(format!(
+                    "{}: {} {} with zero volume on a day kept as traded (not at the previous close, or no previous close to compare; first: line {}, {} {}); check the file's volume column",
+                    src.path.display(),
+                    zero.len(),
+                    if zero.len() == 1 { "row" } else { "rows" },
+                    src.line_of(i),
+                    names[ids[i] as usize],
+                    dates[i]
+                ));
+            }
+        }
         // Rows already in (ticker, date) order with none dropped (the usual case) are moved,
         // not copied.
         let moved = sorted && keep.len() == n;

@@ -47,7 +47,11 @@ pub struct LimitScan {
     pub counts: BTreeMap<String, usize>,
     /// Days trading outside the band.
     pub n_rule_mismatch: usize,
-    /// Warnings (board inference, reference-price fallback).
+    /// Notes on how the file was read (encoding, title lines, duplicates dropped).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Warnings (suspension rows, implausible bars, board inference, reference-price
+    /// fallback).
     pub warnings: Vec<String>,
     /// Every hit (state other than none / no_limit / suspended, or a rule mismatch), by ticker then date.
     pub hits: Vec<LimitHit>,
@@ -75,7 +79,13 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         n_tickers_with_rule: 0,
         counts: BTreeMap::new(),
         n_rule_mismatch: 0,
-        warnings: panel.plausibility(),
+        notes: panel.notices.clone(),
+        warnings: panel
+            .warnings
+            .iter()
+            .cloned()
+            .chain(panel.plausibility())
+            .collect(),
         hits: Vec::new(),
     };
     let in_range = |d: NaiveDate| cfg.from.is_none_or(|f| d >= f) && cfg.to.is_none_or(|t| d <= t);

@@ -249,6 +249,7 @@ fn hits_csv_writes_one_row_per_hit() {
         run_spans_suspension: true,
     };
     let scan = crate::limits::LimitScan {
+        notes: Vec::new(),
         n_rows: 1,
         n_tickers: 1,
         n_tickers_with_rule: 1,
@@ -267,6 +268,7 @@ fn hits_csv_writes_one_row_per_hit() {
 #[test]
 fn a_table_without_rows_is_its_header_line() {
     let scan = crate::limits::LimitScan {
+        notes: Vec::new(),
         n_rows: 0,
         n_tickers: 0,
         n_tickers_with_rule: 0,
