@@ -34,13 +34,7 @@ impl MarketIndex {
     /// # Errors
     /// Input errors naming file, line, column and value; `DuplicateDate`, `SeveralIndexTickers`.
     pub fn load(path: &Path, map: &ColumnMap) -> Result<Self> {
-        Self::load_with(
-            path,
-            &ReadOptions {
-                columns: map,
-                ..ReadOptions::default()
-            },
-        )
+        Self::load_with(path, &ReadOptions::with_columns(map))
     }
 
     /// [`MarketIndex::load`] with the reading options of `opts` (`--columns market.…`,

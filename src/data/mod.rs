@@ -46,6 +46,14 @@ impl Default for ReadOptions<'_> {
 }
 
 impl<'a> ReadOptions<'a> {
+    /// Only a `--columns` mapping (the plain `load` of each file).
+    pub fn with_columns(columns: &'a ColumnMap) -> Self {
+        ReadOptions {
+            columns,
+            ..ReadOptions::default()
+        }
+    }
+
     /// The options of a study.
     pub fn of(config: &'a crate::config::StudyConfig) -> Self {
         ReadOptions {

@@ -122,13 +122,7 @@ impl PricePanel {
     /// # Errors
     /// Any of the input errors of [`Error`], each naming file, line, column and value.
     pub fn load(path: &Path, map: &ColumnMap) -> Result<Self> {
-        Self::load_with(
-            path,
-            &ReadOptions {
-                columns: map,
-                ..ReadOptions::default()
-            },
-        )
+        Self::load_with(path, &ReadOptions::with_columns(map))
     }
 
     /// [`PricePanel::load`] with the reading options of `opts` (#11).

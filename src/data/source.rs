@@ -198,7 +198,7 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<(Vec<u8>, Encoding)> {
     }
     Err(Error::BadEncoding {
         path: path.to_path_buf(),
-        line: 1 + count_newlines(&bytes[..bad]),
+        line: crate::error::text_position(&bytes, bad).0,
         offset: bad as u64,
         byte: bytes[bad],
     })

@@ -196,39 +196,40 @@ pub fn read_study(path: &Path) -> Result<(Study, Vec<String>)> {
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         m.strip_suffix(&suffix).unwrap_or(&m).to_string()
     };
-    // The format first, so a newer file is refused for what it is, not for a field this
-    // version does not know.
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| {
-        bad(
-            located(&e),
-            format!("not a study.json written by evstudy run: {}", what(&e)),
-        )
-    })?;
     let ours = env!("CARGO_PKG_VERSION");
-    let by = head.version.as_deref().unwrap_or("an unknown version");
-    if head.format > crate::result::STUDY_FORMAT {
-        return Err(bad(
+    let newer = |format: u32, by: &str| {
+        bad(
             "format".into(),
             format!(
-                "study format {} (written by evstudy {by}) is newer than this evstudy {ours} reads (format {}); use evstudy {by} or newer, or re-run the study",
-                head.format,
+                "study format {format} (written by evstudy {by}) is newer than this evstudy {ours} reads (format {}); use evstudy {by} or newer, or re-run the study",
                 crate::result::STUDY_FORMAT
             ),
-        ));
-    }
-    let study: Study = serde_json::from_slice(bytes).map_err(|e| {
-        bad(
-            located(&e),
-            format!("not a study.json written by evstudy run: {}", what(&e)),
         )
-    })?;
+    };
+    // One parse on the usual path. When it fails, the format alone is read, so a newer
+    // file is refused for what it is, not for a field this version does not know.
+    let study: Study =
+        serde_json::from_slice(bytes).map_err(|e| match serde_json::from_slice::<Head>(bytes) {
+            Ok(head) if head.format > crate::result::STUDY_FORMAT => newer(
+                head.format,
+                head.version.as_deref().unwrap_or("an unknown version"),
+            ),
+            _ => bad(
+                located(&e),
+                format!("not a study.json written by evstudy run: {}", what(&e)),
+            ),
+        })?;
+    let by = study.version.as_str();
+    if study.format > crate::result::STUDY_FORMAT {
+        return Err(newer(study.format, by));
+    }
     study.check().map_err(|(at, message)| bad(at, message))?;
     let mut notes = Vec::new();
-    if head.format < crate::result::STUDY_FORMAT {
+    if study.format < crate::result::STUDY_FORMAT {
         notes.push(format!(
             "{}: written by evstudy {by} in study format {} (this evstudy writes format {}); re-rendered as read, fields added since are empty",
             path.display(),
-            head.format,
+            study.format,
             crate::result::STUDY_FORMAT
         ));
     } else if by != ours {

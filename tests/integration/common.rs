@@ -76,6 +76,20 @@ pub fn demo(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `--prices … --market … --events …` of the demo files, for a command line.
+pub fn demo_inputs() -> Vec<std::ffi::OsString> {
+    let mut args = Vec::new();
+    for (flag, file) in [
+        ("--prices", "prices.csv"),
+        ("--market", "index.csv"),
+        ("--events", "events.csv"),
+    ] {
+        args.push(flag.into());
+        args.push(demo(file).into_os_string());
+    }
+    args
+}
+
 /// A fixture CSV (no quoted commas) as rows of header → value.
 pub fn read_fixture(name: &str) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(fixture(name)).unwrap();

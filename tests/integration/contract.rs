@@ -7,7 +7,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-use crate::common::demo;
+use crate::common::{demo, demo_inputs};
 
 fn evstudy() -> Command {
     Command::cargo_bin("evstudy").unwrap()
@@ -33,12 +33,8 @@ fn path_str(p: &Path) -> String {
 fn demo_study(dir: &Path) -> std::path::PathBuf {
     let out = dir.join("run");
     evstudy()
-        .args(["run", "-q", "--prices"])
-        .arg(demo("prices.csv"))
-        .arg("--market")
-        .arg(demo("index.csv"))
-        .arg("--events")
-        .arg(demo("events.csv"))
+        .args(["run", "-q"])
+        .args(demo_inputs())
         .args(["--format", "json", "--out"])
         .arg(&out)
         .assert()

@@ -7,16 +7,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::common::demo;
+use crate::common::demo_inputs;
 
 fn command(model: &str, out: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("evstudy"));
-    c.args(["run", "-q", "--prices"])
-        .arg(demo("prices.csv"))
-        .arg("--market")
-        .arg(demo("index.csv"))
-        .arg("--events")
-        .arg(demo("events.csv"))
+    c.args(["run", "-q"])
+        .args(demo_inputs())
         .args([
             "--model",
             model,

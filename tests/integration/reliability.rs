@@ -9,7 +9,7 @@ use std::process::Stdio;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::common::demo;
+use crate::common::{demo, demo_inputs};
 
 fn evstudy() -> Command {
     Command::cargo_bin("evstudy").unwrap()
@@ -18,12 +18,8 @@ fn evstudy() -> Command {
 /// `evstudy run` on the demo files (csv and json only, no charts) into `out`.
 fn run_demo(out: &Path) -> Command {
     let mut c = evstudy();
-    c.args(["run", "-q", "--prices"])
-        .arg(demo("prices.csv"))
-        .arg("--market")
-        .arg(demo("index.csv"))
-        .arg("--events")
-        .arg(demo("events.csv"))
+    c.args(["run", "-q"])
+        .args(demo_inputs())
         .arg("--out")
         .arg(out);
     c
