@@ -206,9 +206,72 @@ impl Scan {
 /// Explain a CSV polars could not tokenize: the first record whose field count differs
 /// from the header's, else polars' own message.
 fn structure_error(src: &Source, e: &PolarsError) -> Error {
-    match check_structure(src) {
-        Err(err) => err,
-        Ok(()) => csv_error(&src.path, e),
+    if let Err(err) = check_structure(src) {
+        return err;
+    }
+    if let Some((line, offset)) = misplaced_quote(src.from_header(), src.delimiter) {
+        return Error::MisplacedQuote {
+            path: src.path.clone(),
+            line: line + src.header_line - 1,
+            offset,
+        };
+    }
+    located_csv_error(src, e)
+}
+
+/// The first quote that RFC 4180 does not allow (line from the header, byte offset): one
+/// inside an unquoted field, or a closing quote followed by more text. Only asked once
+/// polars has refused the file: polars itself reads some such quotes literally.
+fn misplaced_quote(bytes: &[u8], delimiter: u8) -> Option<(u64, u64)> {
+    #[derive(PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::FieldStart;
+    let mut line = 1u64;
+    for (i, &b) in bytes.iter().enumerate() {
+        let end = b == delimiter || b == b'\n' || b == b'\r';
+        at = match (at, b) {
+            (At::FieldStart, b'"') => At::Quoted,
+            (At::FieldStart | At::Unquoted, _) if end => At::FieldStart,
+            (At::Unquoted, b'"') => return Some((line, i as u64)),
+            (At::FieldStart | At::Unquoted, _) => At::Unquoted,
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (At::QuoteInQuoted, _) if end => At::FieldStart,
+            (At::QuoteInQuoted, _) => return Some((line, i as u64)),
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    None
+}
+
+/// polars' message for a file it could not read, with the first line holding the value it
+/// names (`could not parse `X` as ...`) when there is one.
+fn located_csv_error(src: &Source, e: &PolarsError) -> Error {
+    let message = e.to_string().lines().next().unwrap_or("").to_string();
+    let value = message
+        .split('`')
+        .nth(1)
+        .filter(|v| !v.is_empty())
+        .map(str::as_bytes);
+    let line = value.and_then(|v| {
+        src.from_header()
+            .split(|&b| b == b'\n')
+            .position(|l| l.windows(v.len()).any(|w| w == v))
+    });
+    match line {
+        Some(i) => Error::Csv {
+            path: src.path.clone(),
+            message: format!("line {}: {message}", i as u64 + src.header_line),
+        },
+        None => csv_error(&src.path, e),
     }
 }
 

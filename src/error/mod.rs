@@ -177,6 +177,16 @@ pub enum Error {
         line: u64,
         offset: u64,
     },
+    /// A quote inside a field, or text after a quoted field's closing quote (#15): the CSV
+    /// reader cannot tell where the field ends.
+    #[error(
+        "{path}: line {line} (byte {offset}): a quote inside a field; quote the whole field (\"like this\"), double any quote inside it (\"\"), or remove the stray \""
+    )]
+    MisplacedQuote {
+        path: PathBuf,
+        line: u64,
+        offset: u64,
+    },
     /// Two header fields with the same name (#15): which one was meant is unknown.
     #[error(
         "{path}: line {line}: column {name:?} appears twice in the header (fields {first} and {second}); rename or remove one"

@@ -3,7 +3,7 @@
 //! calendar-aligned classification of a ticker's days that both `evstudy run` (per event)
 //! and `evstudy limits` (per panel) use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -48,6 +48,9 @@ pub struct LimitContext {
     panel_start: Option<NaiveDate>,
     /// Tickers whose board was inferred from the code (for one warning).
     pub inferred: BTreeMap<String, Board>,
+    /// Days classified with a price off the rule's tick grid, by ticker index (for one
+    /// warning: back-adjusted prices, #15).
+    off_grid: BTreeMap<usize, BTreeSet<NaiveDate>>,
 }
 
 impl LimitContext {
@@ -83,6 +86,7 @@ impl LimitContext {
             instruments,
             panel_start: panel.date.iter().min().copied(),
             inferred: BTreeMap::new(),
+            off_grid: BTreeMap::new(),
         })
     }
 
@@ -124,7 +128,7 @@ impl LimitContext {
     /// Classify calendar days `lo..=hi` of a ticker (one earlier day is read for the
     /// previous close when the file has no `prev_close`).
     pub fn classify(
-        &self,
+        &mut self,
         panel: &PricePanel,
         cal: &Calendar,
         ticker: usize,
@@ -150,7 +154,40 @@ impl LimitContext {
         if start < lo && !days.is_empty() {
             days.remove(0);
         }
+        let off: Vec<NaiveDate> = days.iter().filter(|d| d.off_grid).map(|d| d.date).collect();
+        if !off.is_empty() {
+            self.off_grid.entry(ticker).or_default().extend(off);
+        }
         days
+    }
+
+    /// One warning when any classified day had a price off its rule's tick grid: the count
+    /// of days and tickers and the first such day. Off-grid prices are what back-adjusted
+    /// (or converted) files look like; limit prices computed from them are not the
+    /// exchange's, so the limit states of those days are unreliable.
+    pub fn off_grid_warning(&self, panel: &PricePanel) -> Option<String> {
+        let days: usize = self.off_grid.values().map(BTreeSet::len).sum();
+        let (&t, dates) = self
+            .off_grid
+            .iter()
+            .min_by_key(|(t, d)| (d.first().copied(), panel.tickers[**t].as_str()))?;
+        let &date = dates.first()?;
+        let r = panel.ranges[t].clone();
+        let row = r.start + panel.date[r].partition_point(|d| *d < date);
+        let close = panel.close.get(row).copied().unwrap_or(f64::NAN);
+        let line = panel.line.get(row).copied().unwrap_or(0);
+        Some(format!(
+            "{}: prices off the tick grid on {days} {} checked for price limits, in {} {} (first: line {line}, {} {date}, close {close}): they look back-adjusted; price limits need the unadjusted prices the exchange traded at, so the limit states of these days are unreliable",
+            panel.path.display(),
+            if days == 1 { "day" } else { "days" },
+            self.off_grid.len(),
+            if self.off_grid.len() == 1 {
+                "ticker"
+            } else {
+                "tickers"
+            },
+            panel.tickers[t],
+        ))
     }
 }
 

@@ -139,6 +139,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
             lctx.inferred.len()
         ));
     }
+    out.warnings.extend(lctx.off_grid_warning(&panel));
     if fallback_ref > 0 {
         out.warnings.push(format!(
             "{}: no prev_close for {fallback_ref} days: limits computed from the previous raw close, which is wrong on ex-dividend days",

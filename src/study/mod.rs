@@ -86,6 +86,7 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
             if lctx.inferred.len() > 6 { ", …" } else { "" }
         ));
     }
+    warnings.extend(lctx.off_grid_warning(&inputs.panel));
     overlap::count_overlaps(&mut computed, config, &mut warnings);
     let too_long: Vec<&str> = computed
         .iter()

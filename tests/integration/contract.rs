@@ -406,3 +406,37 @@ fn limit_rules_file_in_gbk_is_located() {
         b"[[rule]]\nmarket = \"CN\"\nnote = \"\xd5\xc7\xb5\xf8\"\n"
     ));
 }
+
+/// #15: bytes that are neither UTF-8 nor GBK/GB18030 are bad input (exit 3), located by
+/// line and byte; GBK itself is decoded with a note (#11, `vendor.rs`).
+#[test]
+fn undecodable_bytes_are_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(demo("prices.csv")).unwrap();
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    bytes.splice(at..at, [0xFF, 0xFE, 0x80, b'x']);
+    let p = tmp.path().join("prices.csv");
+    std::fs::write(&p, bytes).unwrap();
+    let o = path_str(&tmp.path().join("o"));
+    let err = stderr(
+        &["limits", "--prices", &path_str(&p), "--out", &o],
+        tmp.path(),
+        3,
+    );
+    assert!(
+        err.contains("<tmp>/prices.csv") && err.contains("line 2"),
+        "{err}"
+    );
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(
+        demo_inputs()
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned()),
+    );
+    let i = args.iter().position(|a| a == "--prices").unwrap();
+    args[i + 1] = path_str(&p);
+    args.extend(["--out".into(), o]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = stderr(&refs, tmp.path(), 3);
+    assert!(err.contains("line 2"), "{err}");
+}

@@ -157,6 +157,15 @@ fn stray_quote_that_would_swallow_the_rest_of_the_file() {
     insta::assert_snapshot!(message_for("prices", &t));
 }
 
+/// #15 (found by the `prices` fuzz target): text after a quoted field's closing quote made
+/// polars fail with no line; the quote's line and byte are named.
+#[test]
+fn text_after_a_closing_quote() {
+    let mut t = demo_rows(2);
+    t.push_str("\"2021-01-06\"x,600101.SH,1,1,1,1,1,1\n");
+    insta::assert_snapshot!(message_for("prices", &t));
+}
+
 /// #15: one row with an extra trailing field was accepted without a word.
 #[test]
 fn extra_trailing_field() {
@@ -298,4 +307,60 @@ fn a_bare_code_without_an_exchange() {
 #[test]
 fn missing_market_column_names_the_prefixed_flag() {
     insta::assert_snapshot!(message_for("market", "dates,close\n2022-01-04,1\n"));
+}
+
+/// #15: prices off the tick grid in a limit study (what back-adjusted files look like) are
+/// one warning with the count of days and tickers and the first day, from `run` and from
+/// `limits`; prices on the grid give none.
+#[test]
+fn back_adjusted_prices_are_an_off_grid_warning() {
+    let text = std::fs::read_to_string(demo("prices.csv")).unwrap();
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let mut c: Vec<String> = l.split(',').map(str::to_string).collect();
+        if i > 0 && c[1] == "002103.SZ" {
+            // A back-adjustment factor: every price of this ticker leaves the cent grid.
+            for v in &mut c[2..7] {
+                let x: f64 = v.parse().unwrap();
+                *v = format!("{:.4}", x * 0.987_654);
+            }
+        }
+        out.push_str(&c.join(","));
+        out.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prices.csv");
+    std::fs::write(&file, out).unwrap();
+    let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
+    let clean = evstudy::run(&cfg).unwrap();
+    assert!(
+        !clean.warnings.iter().any(|w| w.contains("tick grid")),
+        "{:?}",
+        clean.warnings
+    );
+    cfg.prices = file.clone();
+    let study = evstudy::run(&cfg).unwrap();
+    let found: Vec<String> = study
+        .warnings
+        .iter()
+        .filter(|w| w.contains("tick grid"))
+        .map(|w| w.replace(&dir.path().display().to_string(), "<tmp>"))
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", study.warnings);
+    assert!(found[0].contains("in 1 ticker "), "{}", found[0]);
+    assert!(found[0].contains("002103.SZ"), "{}", found[0]);
+    insta::assert_snapshot!(found[0]);
+
+    let scan = evstudy::limits::scan_limits(&evstudy::limits::ScanConfig {
+        prices: file,
+        ..evstudy::limits::ScanConfig::default()
+    })
+    .unwrap();
+    let w: Vec<&String> = scan
+        .warnings
+        .iter()
+        .filter(|w| w.contains("tick grid"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", scan.warnings);
+    assert!(w[0].contains("in 1 ticker "), "{}", w[0]);
 }

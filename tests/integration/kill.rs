@@ -65,27 +65,40 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
     let full = start.elapsed();
     let (old, new) = (tree(&old_dir), tree(&new_dir));
     assert!(old.len() > 20 && new.len() > 20);
-    // Kill moments from 40% to 115% of a full run, denser towards the end where the files
-    // are written (a fixed sequence: the test is deterministic in what it checks, not in
-    // when the kernel schedules the child).
-    let trials = 16;
-    let (mut killed, mut some_new) = (0, 0);
+    // The writes start when the first temp file appears: the test watches the folder
+    // and kills the child 0, 1, 2, ... ms after that (the rendering before it is in memory
+    // and cannot leave a file). Deterministic in what it checks; when the kernel schedules
+    // the child is not, so it also requires that enough kills landed while files were
+    // being written, and says how many did.
+    let is_tmp = |p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".evstudy-tmp."))
+    };
+    let (mut before, mut during, mut after) = (0, 0, 0);
+    let trials: u32 = 16;
     for k in 0..trials {
         let dir = tmp.path().join(format!("trial{k}"));
         copy(&old, &dir);
         let mut child = command("market", &dir).spawn().unwrap();
-        std::thread::sleep(
-            full.mul_f64(0.4 + 0.75 * (f64::from(k) / f64::from(trials - 1)).sqrt()),
-        );
-        if child.try_wait().unwrap().is_none() {
-            killed += 1;
+        let watch = Instant::now();
+        loop {
+            let writing = std::fs::read_dir(&dir)
+                .map(|rd| rd.flatten().any(|e| is_tmp(&e.path())))
+                .unwrap_or(false);
+            if writing || child.try_wait().unwrap().is_some() || watch.elapsed() > full * 20 {
+                break;
+            }
+            std::thread::yield_now();
         }
+        std::thread::sleep(std::time::Duration::from_micros(700 * u64::from(k)));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        let (mut n_new, mut n_old, mut n_tmp) = (0, 0, 0);
         for (rel, bytes) in tree(&dir) {
             let name = rel.file_name().unwrap().to_string_lossy().to_string();
             if name.starts_with(".evstudy-tmp.") {
-                continue; // a temp file of the killed run: removed by the next run
+                n_tmp += 1; // a temp file of the killed run: removed by the next run
+                continue;
             }
             let is_old = old.get(&rel) == Some(&bytes);
             let is_new = new.get(&rel) == Some(&bytes);
@@ -96,8 +109,17 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
                 bytes.len()
             );
             if is_new && !is_old {
-                some_new += 1;
+                n_new += 1;
+            } else if is_old && !is_new {
+                n_old += 1;
             }
+        }
+        if n_new == 0 && n_tmp == 0 {
+            before += 1;
+        } else if n_old == 0 && n_tmp == 0 && tree(&dir).len() == new.len() {
+            after += 1;
+        } else {
+            during += 1;
         }
         // A rerun completes and removes the killed run's temp files.
         assert!(command("market", &dir).status().unwrap().success());
@@ -108,6 +130,10 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
         );
     }
     eprintln!(
-        "kill -9: {killed} of {trials} runs killed while running ({some_new} new files seen), full run {full:?}"
+        "kill -9: {trials} trials: {before} before the first write, {during} while writing, {after} after the last; full run {full:?}"
+    );
+    assert!(
+        during >= 3,
+        "only {during} of {trials} kills landed while writing ({before} before, {after} after)"
     );
 }
