@@ -115,7 +115,7 @@ fn study(c: &mut Criterion) {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if shared.join("prices_sanctioned.csv").exists() {
         let real = StudyConfig {
-            prices: shared.join("prices_sanctioned.csv"),
+            prices: shared.join("prices_sanctioned.csv").into(),
             market: shared.join("index_csi300.csv"),
             events: shared.join("events_sanctions_cn_day0.csv"),
             ..StudyConfig::default()

@@ -168,9 +168,10 @@ pub enum ScanFormat {
 /// `evstudy limits`.
 #[derive(Debug, Args)]
 pub struct LimitsArgs {
-    /// Price CSV with raw OHLC and (ideally) the exchange prev_close.
-    #[arg(long, value_name = "CSV")]
-    pub prices: PathBuf,
+    /// Price CSV with raw OHLC and (ideally) the exchange prev_close; repeat it, or give a
+    /// pattern ('data/stocks/*.csv') or a folder, to read several files as one.
+    #[arg(long, value_name = "CSV", required = true)]
+    pub prices: Vec<PathBuf>,
     /// Market index CSV whose dates are the trading calendar (suspended days show against it).
     #[arg(long, value_name = "CSV")]
     pub market: Option<PathBuf>,
@@ -245,9 +246,11 @@ impl LimitsArgs {
             }
         });
         let cfg = ScanConfig {
-            prices: self.prices,
+            prices: crate::config::Paths(self.prices),
             market: self.market,
             columns,
+            date_format: self.shared.date_format,
+            ticker: self.shared.ticker,
             from: self.from,
             to: self.to,
             limits: LimitSettings {
@@ -357,9 +360,11 @@ pub struct RunArgs {
     /// TOML study file; its relative paths are relative to its folder. Flags override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Price CSV, one row per ticker and day: date,ticker,close [open,high,low,prev_close,adj_close,volume].
+    /// Price CSV, one row per ticker and day: date,ticker,close [open,high,low,prev_close,adj_close,volume];
+    /// repeat it, or give a pattern ('data/stocks/*.csv') or a folder, to read several
+    /// files as one.
     #[arg(long, value_name = "CSV")]
-    pub prices: Option<PathBuf>,
+    pub prices: Vec<PathBuf>,
     /// Market index CSV: date,close (its dates are the trading calendar).
     #[arg(long, value_name = "CSV")]
     pub market: Option<PathBuf>,
@@ -527,8 +532,8 @@ impl RunArgs {
             Some(path) => StudyConfig::from_toml_file(path)?,
             None => StudyConfig::default(),
         };
-        if let Some(p) = self.prices {
-            cfg.prices = p;
+        if !self.prices.is_empty() {
+            cfg.prices = crate::config::Paths(self.prices);
         }
         if let Some(p) = self.market {
             cfg.market = p;

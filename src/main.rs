@@ -325,7 +325,7 @@ fn rerender(
     // The study.json read may sit in the output folder; it is never replaced (`report
     // --format json` there would rewrite the very file it reads). See #15.
     for (name, _) in &files {
-        report::guard::check_not_input(&out.join(name), &[("study", path)])?;
+        report::guard::check_not_input(&out.join(name), &[("study", path.into())])?;
     }
     let written = report::write::write_all(out, &files)?;
     print_stdout(|w| writeln!(w, "wrote {} files into {}", written.len(), out.display()))?;

@@ -4,6 +4,7 @@
 //! (METHODS-SPEC §2).
 
 mod formats;
+mod paths;
 mod progress;
 mod significance;
 mod window;
@@ -17,6 +18,7 @@ use crate::error::{Error, Result, SettingsError};
 pub use formats::{
     ChartFormat, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, TexForm, check_chart_size,
 };
+pub use paths::{FOLDER_EXTENSIONS, Paths};
 pub use progress::Step;
 pub use significance::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
 pub use window::{MAX_REL_DAY, Window};
@@ -150,8 +152,9 @@ pub type ColumnMap = BTreeMap<String, String>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StudyConfig {
-    /// Long price file: one row per ticker and day.
-    pub prices: PathBuf,
+    /// Long price file(s): one row per ticker and day; several files, patterns or folders
+    /// are read as one concatenated file (#11).
+    pub prices: Paths,
     /// Market index file: `date,close`.
     pub market: PathBuf,
     /// Events file: `ticker,date[,event_id,label,timing,group]`.
@@ -234,7 +237,7 @@ pub struct StudyConfig {
 impl Default for StudyConfig {
     fn default() -> Self {
         StudyConfig {
-            prices: PathBuf::new(),
+            prices: Paths::default(),
             market: PathBuf::new(),
             events: PathBuf::new(),
             out: None,
@@ -311,8 +314,10 @@ impl StudyConfig {
             message: e.to_string().trim_end().replace('\n', "\n  "),
         })?;
         let base = path.parent().unwrap_or_else(|| Path::new(""));
-        for p in [&mut cfg.prices, &mut cfg.market, &mut cfg.events]
-            .into_iter()
+        for p in cfg
+            .prices
+            .iter_mut()
+            .chain([&mut cfg.market, &mut cfg.events])
             .chain(cfg.limit_rules.as_mut())
             .chain(cfg.instruments.as_mut())
             .chain(cfg.factors.iter_mut())
@@ -332,11 +337,10 @@ impl StudyConfig {
     /// # Errors
     /// [`Error::Settings`] naming the rule that is broken.
     pub fn validate(&self) -> Result<()> {
-        for (role, p) in [
-            ("prices", &self.prices),
-            ("market", &self.market),
-            ("events", &self.events),
-        ] {
+        if self.prices.is_empty() {
+            return Err(SettingsError::MissingInput { role: "prices" }.into());
+        }
+        for (role, p) in [("market", &self.market), ("events", &self.events)] {
             if p.as_os_str().is_empty() {
                 return Err(SettingsError::MissingInput { role }.into());
             }
@@ -472,7 +476,7 @@ mod template_tests {
         std::fs::write(&path, STUDY_TEMPLATE).unwrap();
         let cfg = StudyConfig::from_toml_file(&path).unwrap();
         let want = StudyConfig {
-            prices: dir.path().join("prices.csv"),
+            prices: Paths::one(dir.path().join("prices.csv")),
             market: dir.path().join("index.csv"),
             events: dir.path().join("events.csv"),
             ..StudyConfig::default()

@@ -68,6 +68,9 @@ pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
             path: src.path.clone(),
         });
     }
+    // Structure first: polars must never see an unbalanced or misplaced quote (one in a
+    // number field can panic inside its parser, found by fuzzing).
+    check_structure(src)?;
     let (df, trimmed) = if let Ok(df) = polars_read(src, cols, true) {
         (df, false)
     } else {
@@ -82,7 +85,6 @@ pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
             path: src.path.clone(),
         });
     }
-    check_structure(src)?;
     let trimmed = trimmed || text_padded(&df, cols);
     Ok(Frame { df, trimmed })
 }
@@ -99,27 +101,40 @@ fn text_padded(df: &DataFrame, cols: &[Col]) -> bool {
     })
 }
 
-/// The structure polars does not check (#15): every record has as many fields as the header
-/// and every quote is closed — a stray `"` would otherwise swallow the rest of the file, and
-/// an extra field be dropped without a word. One pass over the bytes from the header on.
+/// The structure polars does not check (#15): every record has as many fields as the header,
+/// every quote is closed, and quotes stand where RFC 4180 allows them (a quoted field is
+/// quoted whole) — a stray `"` would otherwise swallow the rest of the file, an extra field
+/// be dropped without a word, and a quote inside a number field panic polars' parser. One
+/// pass over the bytes from the header on.
 ///
 /// # Errors
-/// `RaggedRow` naming the first record with another field count, `UnterminatedQuote` naming
-/// where the unclosed quote opens.
+/// `RaggedRow` naming the first record with another field count, `MisplacedQuote` the
+/// first quote inside a field, `UnterminatedQuote` where the unclosed quote opens.
 pub fn check_structure(src: &Source) -> Result<()> {
     let mut s = Scan {
         delimiter: src.delimiter,
         ..Scan::default()
     };
     let first = src.header_line;
-    let ragged = |(line, fields, expected): (u64, usize, usize)| Error::RaggedRow {
-        path: src.path.clone(),
-        line: line + first - 1,
-        fields,
-        expected,
+    let problem = |p: Problem| match p {
+        Problem::Ragged {
+            line,
+            fields,
+            expected,
+        } => Error::RaggedRow {
+            path: src.path.clone(),
+            line: line + first - 1,
+            fields,
+            expected,
+        },
+        Problem::Misplaced { line, offset } => Error::MisplacedQuote {
+            path: src.path.clone(),
+            line: line + first - 1,
+            offset,
+        },
     };
     if let Some(bad) = s.feed(src.from_header()) {
-        return Err(ragged(bad));
+        return Err(problem(bad));
     }
     if s.quoted {
         return Err(Error::UnterminatedQuote {
@@ -129,9 +144,22 @@ pub fn check_structure(src: &Source) -> Result<()> {
         });
     }
     if let Some(bad) = s.end_record() {
-        return Err(ragged(bad));
+        return Err(problem(bad));
     }
     Ok(())
+}
+
+/// What [`Scan`] found (lines counted from the header, offsets from its first byte).
+enum Problem {
+    Ragged {
+        line: u64,
+        fields: usize,
+        expected: usize,
+    },
+    Misplaced {
+        line: u64,
+        offset: u64,
+    },
 }
 
 /// The state of [`check_structure`]'s pass: RFC 4180 quoting (`""` inside quotes is a
@@ -140,6 +168,10 @@ pub fn check_structure(src: &Source) -> Result<()> {
 struct Scan {
     delimiter: u8,
     quoted: bool,
+    /// Inside a field that has a byte (so a quote here is misplaced).
+    in_field: bool,
+    /// Just after a quoted field's closing quote (or a `""` pair's first quote).
+    closed: bool,
     fields: usize,
     nonempty: bool,
     expected: Option<usize>,
@@ -152,35 +184,54 @@ struct Scan {
 }
 
 impl Scan {
-    /// Scan bytes; the first record with another field count (line, fields, expected).
-    fn feed(&mut self, bytes: &[u8]) -> Option<(u64, usize, usize)> {
+    /// Scan bytes; the first problem.
+    fn feed(&mut self, bytes: &[u8]) -> Option<Problem> {
         if self.line == 0 {
             (self.line, self.record_line, self.fields) = (1, 1, 1);
         }
         for &b in bytes {
-            match b {
-                b'"' => {
-                    if !self.quoted {
-                        (self.quote_line, self.quote_offset) = (self.line, self.offset);
-                    }
-                    self.quoted = !self.quoted;
-                    self.nonempty = true;
+            if self.quoted {
+                match b {
+                    b'"' => (self.quoted, self.closed) = (false, true),
+                    b'\n' => self.line += 1,
+                    _ => {}
                 }
-                b if b == self.delimiter && !self.quoted => {
+                self.offset += 1;
+                continue;
+            }
+            match b {
+                // `""` inside a quoted field: the field goes on.
+                b'"' if self.closed => (self.quoted, self.closed) = (true, false),
+                b'"' if !self.in_field => {
+                    (self.quote_line, self.quote_offset) = (self.line, self.offset);
+                    (self.quoted, self.in_field, self.nonempty) = (true, true, true);
+                }
+                b'"' => {
+                    return Some(Problem::Misplaced {
+                        line: self.line,
+                        offset: self.offset,
+                    });
+                }
+                b if b == self.delimiter => {
                     self.fields += 1;
-                    self.nonempty = true;
+                    (self.nonempty, self.in_field, self.closed) = (true, false, false);
                 }
                 b'\n' => {
                     self.line += 1;
-                    if !self.quoted {
-                        if let Some(bad) = self.end_record() {
-                            return Some(bad);
-                        }
-                        (self.fields, self.nonempty, self.record_line) = (1, false, self.line);
+                    if let Some(bad) = self.end_record() {
+                        return Some(bad);
                     }
+                    (self.fields, self.nonempty, self.record_line) = (1, false, self.line);
+                    (self.in_field, self.closed) = (false, false);
                 }
                 b'\r' => {}
-                _ => self.nonempty = true,
+                _ if self.closed => {
+                    return Some(Problem::Misplaced {
+                        line: self.line,
+                        offset: self.offset,
+                    });
+                }
+                _ => (self.nonempty, self.in_field) = (true, true),
             }
             self.offset += 1;
         }
@@ -188,7 +239,7 @@ impl Scan {
     }
 
     /// Close the current record: the header sets the field count, a blank line is skipped.
-    fn end_record(&mut self) -> Option<(u64, usize, usize)> {
+    fn end_record(&mut self) -> Option<Problem> {
         if !self.nonempty {
             return None;
         }
@@ -197,59 +248,20 @@ impl Scan {
                 self.expected = Some(self.fields);
                 None
             }
-            Some(n) if n != self.fields => Some((self.record_line, self.fields, n)),
+            Some(n) if n != self.fields => Some(Problem::Ragged {
+                line: self.record_line,
+                fields: self.fields,
+                expected: n,
+            }),
             Some(_) => None,
         }
     }
 }
 
-/// Explain a CSV polars could not tokenize: the first record whose field count differs
-/// from the header's, else polars' own message.
+/// Explain a CSV polars could not read though its structure is sound: polars' message, with
+/// the first line holding the value it names.
 fn structure_error(src: &Source, e: &PolarsError) -> Error {
-    if let Err(err) = check_structure(src) {
-        return err;
-    }
-    if let Some((line, offset)) = misplaced_quote(src.from_header(), src.delimiter) {
-        return Error::MisplacedQuote {
-            path: src.path.clone(),
-            line: line + src.header_line - 1,
-            offset,
-        };
-    }
     located_csv_error(src, e)
-}
-
-/// The first quote that RFC 4180 does not allow (line from the header, byte offset): one
-/// inside an unquoted field, or a closing quote followed by more text. Only asked once
-/// polars has refused the file: polars itself reads some such quotes literally.
-fn misplaced_quote(bytes: &[u8], delimiter: u8) -> Option<(u64, u64)> {
-    #[derive(PartialEq)]
-    enum At {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let mut at = At::FieldStart;
-    let mut line = 1u64;
-    for (i, &b) in bytes.iter().enumerate() {
-        let end = b == delimiter || b == b'\n' || b == b'\r';
-        at = match (at, b) {
-            (At::FieldStart, b'"') => At::Quoted,
-            (At::FieldStart | At::Unquoted, _) if end => At::FieldStart,
-            (At::Unquoted, b'"') => return Some((line, i as u64)),
-            (At::FieldStart | At::Unquoted, _) => At::Unquoted,
-            (At::Quoted, b'"') => At::QuoteInQuoted,
-            (At::Quoted, _) => At::Quoted,
-            (At::QuoteInQuoted, b'"') => At::Quoted,
-            (At::QuoteInQuoted, _) if end => At::FieldStart,
-            (At::QuoteInQuoted, _) => return Some((line, i as u64)),
-        };
-        if b == b'\n' {
-            line += 1;
-        }
-    }
-    None
 }
 
 /// polars' message for a file it could not read, with the first line holding the value it

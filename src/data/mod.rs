@@ -8,6 +8,7 @@ pub mod dates;
 pub mod events;
 pub mod factors;
 pub mod instruments;
+pub mod many;
 pub mod market;
 pub mod prices;
 pub mod rows;

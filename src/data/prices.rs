@@ -30,8 +30,12 @@ pub enum ReturnSource {
 /// All tickers' daily rows, sorted by ticker then date.
 #[derive(Debug, Clone)]
 pub struct PricePanel {
-    /// The file read.
+    /// The file read (the first of several, #11).
     pub path: PathBuf,
+    /// Every file read, in the order given (one for a single file).
+    pub files: Vec<PathBuf>,
+    /// Index into `files` of each row's file; empty for a single file.
+    pub file: Vec<u16>,
     /// Tickers in ascending order.
     pub tickers: Vec<String>,
     /// Row range of each ticker (same order as `tickers`).
@@ -58,7 +62,7 @@ pub struct PricePanel {
     pub notices: Vec<String>,
     /// What the loader dropped that changes the data (suspension rows).
     pub warnings: Vec<String>,
-    index: HashMap<String, usize>,
+    pub(super) index: HashMap<String, usize>,
 }
 
 impl PricePanel {
@@ -103,7 +107,7 @@ impl PricePanel {
                 let &i = rows.first()?;
                 Some(format!(
                     "{}: {} {} with {what} (first: line {}, {} {}: low {}, high {}, close {}); check the file's columns",
-                    self.path.display(),
+                    self.file_of(i).display(),
                     rows.len(),
                     if rows.len() == 1 { "row" } else { "rows" },
                     self.line[i],
@@ -275,6 +279,8 @@ impl PricePanel {
         };
         let mut panel = PricePanel {
             path: path.to_path_buf(),
+            files: vec![path.to_path_buf()],
+            file: Vec::new(),
             tickers: by_name
                 .iter()
                 .map(|&id| names[id as usize].clone())
@@ -316,13 +322,43 @@ impl PricePanel {
                 start = r;
             }
         }
-        panel.index = panel
+        panel.reindex();
+        Ok(panel)
+    }
+
+    /// Rebuild the ticker index from `tickers`.
+    pub(super) fn reindex(&mut self) {
+        self.index = self
             .tickers
             .iter()
             .enumerate()
             .map(|(i, t)| (t.clone(), i))
             .collect();
-        Ok(panel)
+    }
+
+    /// The file row `row` was read from.
+    pub fn file_of(&self, row: usize) -> &Path {
+        self.file
+            .get(row)
+            .and_then(|&f| self.files.get(usize::from(f)))
+            .unwrap_or(&self.path)
+    }
+
+    /// The files read, for a message: `a.csv` or `a.csv, b.csv (2 files)`.
+    pub fn files_display(&self) -> String {
+        match self.files.as_slice() {
+            [one] => one.display().to_string(),
+            many if many.len() <= 3 => many
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            many => format!(
+                "{} and {} more price files",
+                many[0].display(),
+                many.len() - 1
+            ),
+        }
     }
 
     /// Position of `ticker` in `tickers`.

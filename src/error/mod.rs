@@ -138,6 +138,18 @@ pub enum Error {
         ticker: String,
         date: String,
     },
+    /// The same (ticker, date) in two price files with different values (#11).
+    #[error(
+        "{path}: line {line}: ticker {ticker:?} on {date} is also in {other} (line {other_line}) with other values; keep one row per ticker and date across the price files"
+    )]
+    DuplicateAcrossFiles {
+        path: PathBuf,
+        line: u64,
+        other: PathBuf,
+        other_line: u64,
+        ticker: String,
+        date: String,
+    },
     /// The market file has two rows for one date.
     #[error(
         "{path}: line {line}: duplicate date {date} in the market index (first seen on line {first_line}); keep one row per date"
@@ -329,6 +341,14 @@ pub enum SettingsError {
     /// A required input file is not given.
     #[error("no {role} file given (use --{role} or `{role} = \"...\"` in the study file)")]
     MissingInput { role: &'static str },
+    /// A pattern or folder of input files that holds no file (#11).
+    #[error(
+        "no {role} file matches {pattern:?}: check the pattern or folder (a folder contributes its .csv, .txt, .tsv and .parquet files)"
+    )]
+    NoFiles { role: &'static str, pattern: String },
+    /// A malformed file pattern.
+    #[error("{pattern:?} is not a valid file pattern: {reason}")]
+    BadPattern { pattern: String, reason: String },
     /// No output folder.
     #[error("no output folder: give --out DIR")]
     MissingOutput,

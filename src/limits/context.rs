@@ -178,7 +178,7 @@ impl LimitContext {
         let line = panel.line.get(row).copied().unwrap_or(0);
         Some(format!(
             "{}: prices off the tick grid on {days} {} checked for price limits, in {} {} (first: line {line}, {} {date}, close {close}): they look back-adjusted; price limits need the unadjusted prices the exchange traded at, so the limit states of these days are unreliable",
-            panel.path.display(),
+            panel.file_of(row).display(),
             if days == 1 { "day" } else { "days" },
             self.off_grid.len(),
             if self.off_grid.len() == 1 {

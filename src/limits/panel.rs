@@ -19,12 +19,18 @@ use crate::error::Result;
 /// Settings of a scan.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ScanConfig {
-    /// Price panel.
-    pub prices: PathBuf,
+    /// Price file(s), patterns or folders (#11).
+    pub prices: crate::config::Paths,
     /// Optional market file (its dates are the calendar; suspensions show against it).
     pub market: Option<PathBuf>,
     /// Column mapping of the price file.
     pub columns: ColumnMap,
+    /// `--date-format` (#11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// `--ticker` of a price file without a ticker column (#11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticker: Option<String>,
     /// First date reported.
     pub from: Option<NaiveDate>,
     /// Last date reported.
@@ -62,9 +68,15 @@ pub struct LimitScan {
 /// # Errors
 /// Input errors of the price or market file, or a bad rule/instruments file.
 pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
-    let panel = PricePanel::load(&cfg.prices, &cfg.columns)?;
+    let files = cfg.prices.expand("prices")?;
+    let opts = crate::data::ReadOptions {
+        columns: &cfg.columns,
+        date_format: cfg.date_format.as_deref(),
+        ticker: cfg.ticker.as_deref(),
+    };
+    let panel = PricePanel::load_many(&files, &opts)?;
     let dates = if let Some(m) = &cfg.market {
-        MarketIndex::load(m, &cfg.columns)?.dates
+        MarketIndex::load_with(m, &opts)?.dates
     } else {
         let mut d = panel.date.clone();
         d.sort_unstable();
@@ -143,7 +155,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
     if fallback_ref > 0 {
         out.warnings.push(format!(
             "{}: no prev_close for {fallback_ref} days: limits computed from the previous raw close, which is wrong on ex-dividend days",
-            cfg.prices.display()
+            panel.files_display()
         ));
     }
     Ok(out)

@@ -12,39 +12,58 @@ use crate::config::{ReportFormat, StudyConfig};
 use crate::error::{Error, Result, SettingsError};
 use crate::limits::ScanConfig;
 
-/// An input file of a run and its role (`prices`, `market`, …), as given.
-pub type Input<'a> = (&'static str, &'a Path);
+/// An input file of a run and its role (`prices`, `market`, …), as given (price patterns
+/// and folders expanded to their files, #11).
+pub type Input<'a> = (&'static str, std::borrow::Cow<'a, Path>);
+
+/// The price files of `prices` as inputs (a pattern that matches nothing stays as given:
+/// the load reports it).
+fn price_inputs(prices: &crate::config::Paths) -> Vec<Input<'_>> {
+    match prices.expand("prices") {
+        Ok(files) => files.into_iter().map(|f| ("prices", f.into())).collect(),
+        Err(_) => prices
+            .iter()
+            .map(|f| ("prices", f.as_path().into()))
+            .collect(),
+    }
+}
 
 /// The input files of `evstudy run`: prices, market, events, and instruments, limit
 /// rules and factor files when given.
 pub fn run_inputs(cfg: &StudyConfig) -> Vec<Input<'_>> {
-    let mut v: Vec<Input<'_>> = vec![
-        ("prices", &cfg.prices),
-        ("market", &cfg.market),
-        ("events", &cfg.events),
-    ];
-    v.extend(cfg.instruments.as_deref().map(|p| ("instruments", p)));
-    v.extend(cfg.limit_rules.as_deref().map(|p| ("limit rules", p)));
-    v.extend(cfg.factors.iter().map(|p| ("factors", p.as_path())));
+    let mut v = price_inputs(&cfg.prices);
+    v.push(("market", cfg.market.as_path().into()));
+    v.push(("events", cfg.events.as_path().into()));
+    v.extend(
+        cfg.instruments
+            .as_deref()
+            .map(|p| ("instruments", p.into())),
+    );
+    v.extend(
+        cfg.limit_rules
+            .as_deref()
+            .map(|p| ("limit rules", p.into())),
+    );
+    v.extend(cfg.factors.iter().map(|p| ("factors", p.as_path().into())));
     v
 }
 
 /// The input files of `evstudy limits`: prices, and market, instruments and limit rules
 /// when given.
 pub fn scan_inputs(cfg: &ScanConfig) -> Vec<Input<'_>> {
-    let mut v: Vec<Input<'_>> = vec![("prices", &cfg.prices)];
-    v.extend(cfg.market.as_deref().map(|p| ("market", p)));
+    let mut v = price_inputs(&cfg.prices);
+    v.extend(cfg.market.as_deref().map(|p| ("market", p.into())));
     v.extend(
         cfg.limits
             .instruments
             .as_deref()
-            .map(|p| ("instruments", p)),
+            .map(|p| ("instruments", p.into())),
     );
     v.extend(
         cfg.limits
             .limit_rules
             .as_deref()
-            .map(|p| ("limit rules", p)),
+            .map(|p| ("limit rules", p.into())),
     );
     v
 }
@@ -114,7 +133,8 @@ pub fn check_out_dir(out: &Path, inputs: &[Input<'_>]) -> Result<()> {
         .iter()
         .filter_map(|d| d.canonicalize().ok())
         .collect();
-    for &(role, input) in inputs {
+    for (role, input) in inputs {
+        let role = *role;
         let parent = input
             .canonicalize()
             .ok()

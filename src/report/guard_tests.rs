@@ -28,7 +28,7 @@ fn an_absent_or_plain_output_folder_without_inputs_is_accepted() {
     std::fs::create_dir(&inputs).unwrap();
     std::fs::write(inputs.join("prices.csv"), "x").unwrap();
     let prices = inputs.join("prices.csv");
-    let list = [("prices", prices.as_path())];
+    let list = [("prices", prices.as_path().into())];
     assert!(check_out_dir(&tmp.path().join("new"), &list).is_ok());
     std::fs::create_dir(tmp.path().join("out")).unwrap();
     assert!(check_out_dir(&tmp.path().join("out"), &list).is_ok());
@@ -74,7 +74,10 @@ fn an_output_folder_holding_an_input_directly_or_in_charts_is_refused() {
     let prices = tmp.path().join("p/prices.csv");
     std::fs::create_dir(tmp.path().join("p")).unwrap();
     std::fs::write(&prices, "x").unwrap();
-    let list = [("prices", prices.as_path()), ("events", events.as_path())];
+    let list = [
+        ("prices", prices.as_path().into()),
+        ("events", events.as_path().into()),
+    ];
     // Spelled differently (`dir/.`) it is still the folder of events.csv.
     let out = tmp.path().join(".");
     match settings(check_out_dir(&out, &list)) {
@@ -87,7 +90,7 @@ fn an_output_folder_holding_an_input_directly_or_in_charts_is_refused() {
     std::fs::create_dir_all(out.join("charts")).unwrap();
     let rules = out.join("charts/rules.toml");
     std::fs::write(&rules, "").unwrap();
-    let list = [("limit rules", rules.as_path())];
+    let list = [("limit rules", rules.as_path().into())];
     assert!(matches!(
         settings(check_out_dir(&out, &list)),
         SettingsError::OutHoldsInput {
@@ -103,7 +106,7 @@ fn an_output_file_may_be_new_or_regular_but_not_an_input() {
     let prices = tmp.path().join("prices.csv");
     std::fs::write(&prices, "x").unwrap();
     let hits = tmp.path().join("hits.csv");
-    let list = [("prices", prices.as_path())];
+    let list = [("prices", prices.as_path().into())];
     assert!(check_out_file(&hits, &list).is_ok());
     std::fs::write(&hits, "old").unwrap();
     assert!(check_out_file(&hits, &list).is_ok());

@@ -100,7 +100,7 @@ fn locate(inputs: &Inputs, cfg: &StudyConfig, ev: &EventRow) -> Result<Frame, Bo
             format!(
                 "column \"ticker\": unknown ticker {:?} (not in {})",
                 ev.ticker,
-                inputs.panel.path.display()
+                inputs.panel.files_display()
             ),
         ));
     };

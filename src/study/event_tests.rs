@@ -79,7 +79,7 @@ fn write_study(dir: &std::path::Path) -> StudyConfig {
         writeln!(prices, "{date},BBB,{}", bbb[k]).unwrap();
     }
     let cfg = StudyConfig {
-        prices: dir.join("prices.csv"),
+        prices: dir.join("prices.csv").into(),
         market: dir.join("index.csv"),
         events: dir.join("events.csv"),
         estimation: Window { from: -110, to: -6 },
@@ -91,7 +91,7 @@ fn write_study(dir: &std::path::Path) -> StudyConfig {
         ],
         ..StudyConfig::default()
     };
-    std::fs::write(&cfg.prices, prices).unwrap();
+    std::fs::write(&cfg.prices.0[0], prices).unwrap();
     std::fs::write(&cfg.market, index).unwrap();
     std::fs::write(&cfg.events, EVENTS).unwrap();
     cfg

@@ -34,13 +34,16 @@ pub(super) struct Inputs {
 /// # Errors
 /// File-level input errors.
 pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
+    let price_files = config.prices.expand("prices")?;
     let (loaded, digests) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| -> Result<Vec<InputFile>> {
             let mut files = vec![
-                digest("prices", &config.prices)?,
                 digest("market", &config.market)?,
                 digest("events", &config.events)?,
             ];
+            for (i, f) in price_files.iter().enumerate() {
+                files.insert(i, digest("prices", f)?);
+            }
             for f in &config.factors {
                 files.push(digest("factors", f)?);
             }
@@ -48,7 +51,7 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
         });
         let loaded = (|| -> Result<_> {
             let opts = ReadOptions::of(config);
-            let panel = PricePanel::load_with(&config.prices, &opts)?;
+            let panel = PricePanel::load_many(&price_files, &opts)?;
             let market = MarketIndex::load_with(&config.market, &opts)?;
             let events = EventFile::load_with(&config.events, &opts)?;
             Ok((panel, market, events))
@@ -66,7 +69,7 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     if panel.return_source() == ReturnSource::Close {
         warnings.push(format!(
             "{}: no adj_close or prev_close column: returns are close-to-close, so payouts on ex-dates are not accounted for",
-            config.prices.display()
+            panel.files_display()
         ));
     }
     let calendar = Calendar::new(market.dates.clone());
@@ -143,7 +146,7 @@ fn warn_off_calendar(inputs: &Inputs, warnings: &mut Vec<String>) {
     if let Some(i) = first {
         warnings.push(format!(
             "{}: {count} rows fall on dates that are not trading days of the market file (first: line {}, {} {}); they are ignored",
-            p.path.display(),
+            p.file_of(i).display(),
             p.line[i],
             p.tickers[p.ranges.iter().position(|r| r.contains(&i)).unwrap_or(0)],
             p.date[i]

@@ -170,7 +170,7 @@ pub fn sanctions_config(model: evstudy::ModelKind) -> evstudy::StudyConfig {
 /// The same study with the default trade-to-trade returns (`span_reference.py`).
 pub fn sanctions_span_config(model: evstudy::ModelKind) -> evstudy::StudyConfig {
     evstudy::StudyConfig {
-        prices: shared("prices_sanctioned.csv"),
+        prices: shared("prices_sanctioned.csv").into(),
         market: shared("index_csi300.csv"),
         events: shared("events_sanctions_cn_day0.csv"),
         model,

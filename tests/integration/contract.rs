@@ -204,7 +204,7 @@ fn every_study_the_engine_writes_passes_the_check() {
         ] {
             for allow_partial_car in [false, true] {
                 configs.push(evstudy::StudyConfig {
-                    prices: prices.clone(),
+                    prices: prices.clone().into(),
                     market: crate::common::shared("index_csi300.csv"),
                     events: crate::common::shared("events_sanctions.csv"),
                     gaps,

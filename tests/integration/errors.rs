@@ -14,7 +14,7 @@ fn message_for(role: &str, text: &str) -> String {
     std::fs::write(&file, text).unwrap();
     let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
     match role {
-        "prices" => cfg.prices = file,
+        "prices" => cfg.prices = file.into(),
         "market" => cfg.market = file,
         _ => cfg.events = file,
     }
@@ -213,7 +213,7 @@ fn spaces_around_fields_are_trimmed() {
     std::fs::write(&file, spaced).unwrap();
     let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
     let plain = evstudy::run(&cfg).unwrap();
-    cfg.prices = file;
+    cfg.prices = file.into();
     let trimmed = evstudy::run(&cfg).unwrap();
     assert_eq!(plain.events.len(), trimmed.events.len());
     for (a, b) in plain.events.iter().zip(&trimmed.events) {
@@ -245,7 +245,7 @@ fn implausible_bars_are_warnings_with_count_and_first_row() {
     let file = dir.path().join("prices.csv");
     std::fs::write(&file, out).unwrap();
     let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
-    cfg.prices = file;
+    cfg.prices = file.into();
     let study = evstudy::run(&cfg).unwrap();
     let found: Vec<String> = study
         .warnings
@@ -263,7 +263,7 @@ fn message_for_bytes(role: &str, bytes: &[u8]) -> String {
     let file = dir.path().join(format!("{role}.csv"));
     std::fs::write(&file, bytes).unwrap();
     let mut cfg = StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
-    cfg.prices = file;
+    cfg.prices = file.into();
     let e = evstudy::run(&cfg).unwrap_err();
     assert_eq!(e.class(), evstudy::error::ErrorClass::Input);
     e.to_string()
@@ -338,7 +338,7 @@ fn back_adjusted_prices_are_an_off_grid_warning() {
         "{:?}",
         clean.warnings
     );
-    cfg.prices = file.clone();
+    cfg.prices = file.clone().into();
     let study = evstudy::run(&cfg).unwrap();
     let found: Vec<String> = study
         .warnings
@@ -352,7 +352,7 @@ fn back_adjusted_prices_are_an_off_grid_warning() {
     insta::assert_snapshot!(found[0]);
 
     let scan = evstudy::limits::scan_limits(&evstudy::limits::ScanConfig {
-        prices: file,
+        prices: file.into(),
         ..evstudy::limits::ScanConfig::default()
     })
     .unwrap();

@@ -13,7 +13,7 @@ type Key = (String, String);
 
 fn scan(market: bool) -> evstudy::limits::LimitScan {
     scan_limits(&ScanConfig {
-        prices: shared("prices_sanctioned.csv"),
+        prices: shared("prices_sanctioned.csv").into(),
         market: market.then(|| shared("index_csi300.csv")),
         // 601360.SH's rows start after its listing, ZTE's first row is its listing day (the
         // file starts there, which evstudy otherwise reads as "listed earlier"); 300367.SZ is
@@ -257,7 +257,7 @@ fn st_flag_column_switches_main_board_limit_to_five_percent() {
     let prices = dir.path().join("prices.csv");
     std::fs::write(&prices, out).unwrap();
     let mut cfg = evstudy::StudyConfig::from_toml_file(&crate::common::demo("study.toml")).unwrap();
-    cfg.prices = prices;
+    cfg.prices = prices.into();
     cfg.chart.clear();
     let study = evstudy::run(&cfg).unwrap();
     let e = study

@@ -19,6 +19,7 @@ mod kill;
 mod latex;
 mod layers;
 mod limits;
+mod many_files;
 mod outputs;
 mod properties;
 mod readme;

@@ -71,7 +71,7 @@ proptest! {
         std::fs::write(&scaled, out).unwrap();
         let base_cfg = evstudy::StudyConfig::from_toml_file(&demo("study.toml")).unwrap();
         let mut cfg = base_cfg.clone();
-        cfg.prices = scaled;
+        cfg.prices = scaled.into();
         let (a, b) = (evstudy::run(&base_cfg).unwrap(), evstudy::run(&cfg).unwrap());
         for (ea, eb) in a.events.iter().zip(&b.events) {
             for (da, db) in ea.days.iter().zip(&eb.days) {
@@ -145,7 +145,7 @@ fn random_study(
         std::fs::write(dir.join(name), text).unwrap();
     }
     evstudy::StudyConfig {
-        prices: dir.join("p.csv"),
+        prices: dir.join("p.csv").into(),
         market: dir.join("m.csv"),
         events: dir.join("e.csv"),
         estimation: evstudy::Window {
@@ -193,7 +193,7 @@ proptest! {
         let halts: Vec<usize> = (halt_start..halt_start + halt_len).collect();
         let cfg = random_study(dir.path(), &rets, &halts, &[120]);
         let a = evstudy::run(&cfg).unwrap();
-        let text = std::fs::read_to_string(&cfg.prices).unwrap();
+        let text = std::fs::read_to_string(&cfg.prices.0[0]).unwrap();
         let mut scaled = String::new();
         for (i, line) in text.lines().enumerate() {
             let f: Vec<&str> = line.split(',').collect();
@@ -205,7 +205,7 @@ proptest! {
             }
             scaled.push('\n');
         }
-        std::fs::write(&cfg.prices, scaled).unwrap();
+        std::fs::write(&cfg.prices.0[0], scaled).unwrap();
         let b = evstudy::run(&cfg).unwrap();
         let mut n_span = 0;
         for (da, db) in a.events[0].days.iter().zip(&b.events[0].days) {

@@ -35,7 +35,7 @@ fn hs300_study(rbar: RbarMethod) -> Study {
         .collect();
     std::fs::write(&events, format!("ticker,date\n{body}")).unwrap();
     let mut cfg = sanctions_config(ModelKind::Market);
-    cfg.prices = shared("panel_hs300_baostock.csv");
+    cfg.prices = shared("panel_hs300_baostock.csv").into();
     cfg.events = events;
     cfg.rbar = rbar;
     evstudy::run(&with_all_tests(cfg)).unwrap()

@@ -11,7 +11,7 @@ fn v(name: &str) -> std::path::PathBuf {
 
 fn ar(prices: &str, market: &str, events: &str, edit: impl FnOnce(&mut StudyConfig)) -> String {
     let mut cfg = StudyConfig {
-        prices: v(prices),
+        prices: v(prices).into(),
         market: v(market),
         events: v(events),
         estimation: evstudy::config::Window { from: -80, to: -11 },
