@@ -353,6 +353,15 @@ pub enum ReturnsArg {
     Log,
 }
 
+/// Units of a returns column on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReturnUnitsArg {
+    /// 0.0123 is 1.23% (CRSP RET).
+    Decimal,
+    /// 1.23 is 1.23% (baostock pctChg, tushare pct_chg).
+    Percent,
+}
+
 /// `evstudy run`.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
@@ -415,6 +424,14 @@ pub struct RunArgs {
     /// Simple or log returns for the model (BHAR always uses simple returns) [default: simple].
     #[arg(long, value_enum)]
     pub returns: Option<ReturnsArg>,
+    /// Read each day's simple return from this column of the price file (CRSP RET, a vendor's
+    /// pctChg) instead of computing it from prices; the price column (its absolute value)
+    /// is then used only for price limits.
+    #[arg(long, value_name = "COL")]
+    pub returns_column: Option<String>,
+    /// Units of --returns-column [default: decimal].
+    #[arg(long, value_enum, requires = "returns_column")]
+    pub returns_units: Option<ReturnUnitsArg>,
     /// Minimum estimation returns per event [default: 100].
     #[arg(long, value_name = "N")]
     pub min_estimation_obs: Option<usize>,
@@ -594,6 +611,15 @@ impl RunArgs {
             cfg.returns = match r {
                 ReturnsArg::Simple => ReturnKind::Simple,
                 ReturnsArg::Log => ReturnKind::Log,
+            };
+        }
+        if self.returns_column.is_some() {
+            cfg.returns_column = self.returns_column;
+        }
+        if let Some(u) = self.returns_units {
+            cfg.returns_units = match u {
+                ReturnUnitsArg::Decimal => crate::config::ReturnUnits::Decimal,
+                ReturnUnitsArg::Percent => crate::config::ReturnUnits::Percent,
             };
         }
         if let Some(n) = self.min_estimation_obs {

@@ -140,6 +140,22 @@ pub enum ReturnKind {
     Log,
 }
 
+/// Units of a returns column (`--returns-units`, #11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnUnits {
+    /// `0.0123` is 1.23% (CRSP `RET`).
+    #[default]
+    Decimal,
+    /// `1.23` is 1.23% (baostock `pctChg`, tushare `pct_chg`).
+    Percent,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_decimal(u: &ReturnUnits) -> bool {
+    *u == ReturnUnits::Decimal
+}
+
 /// Most lags (and leads) the Dimson model takes.
 pub const MAX_DIMSON_LAGS: u32 = 5;
 
@@ -199,6 +215,14 @@ pub struct StudyConfig {
     /// Ticker of a price file without a ticker column (`--ticker`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticker: Option<String>,
+    /// A column of the price file holding each day's simple return (`--returns-column RET`,
+    /// #11): the returns are read, not computed from prices; the price column (its absolute
+    /// value, for CRSP's negative bid/ask midpoints) is then only used for price limits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returns_column: Option<String>,
+    /// Units of `returns_column`.
+    #[serde(skip_serializing_if = "is_decimal")]
+    pub returns_units: ReturnUnits,
     /// Fail (exit code 4) when any event was skipped.
     pub strict: bool,
     /// Test statistics to compute across events.
@@ -260,6 +284,8 @@ impl Default for StudyConfig {
             columns: ColumnMap::new(),
             date_format: None,
             ticker: None,
+            returns_column: None,
+            returns_units: ReturnUnits::Decimal,
             strict: false,
             tests: TestKind::DEFAULT.to_vec(),
             alternative: Alternative::TwoSided,

@@ -240,6 +240,24 @@ pub fn find(src: &Source, role: Role, field: Field, map: &ColumnMap) -> Result<O
         .find_map(|a| norm.iter().position(|h| h == a)))
 }
 
+/// The column `name` given by a flag such as `--returns-column` (exact, or the same
+/// normalized spelling).
+///
+/// # Errors
+/// `ReturnsColumnAbsent` with the header and the closest name.
+pub fn require_named(src: &Source, name: &str) -> Result<usize> {
+    let headers = &src.headers;
+    headers
+        .iter()
+        .position(|h| h == name || normalize(h) == normalize(name))
+        .ok_or_else(|| Error::ReturnsColumnAbsent {
+            path: src.path.clone(),
+            line: src.header_line,
+            name: name.to_string(),
+            found: list(headers) + &closest_hint(headers, name),
+        })
+}
+
 /// Like [`find`], but the field is required.
 ///
 /// # Errors

@@ -165,6 +165,7 @@ enum Problem {
 /// The state of [`check_structure`]'s pass: RFC 4180 quoting (`""` inside quotes is a
 /// quote), blank lines skipped, `\r` before `\n` ignored.
 #[derive(Default)]
+#[allow(clippy::struct_excessive_bools)] // the states of one byte-level automaton
 struct Scan {
     delimiter: u8,
     quoted: bool,

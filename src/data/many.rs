@@ -25,7 +25,7 @@ impl PricePanel {
         match files {
             [] => Err(Error::Internal("no price file to read".into())),
             [one] => PricePanel::load_with(one, opts),
-            many => merge(read_parallel(many, opts)?),
+            many => merge(&read_parallel(many, opts)?),
         }
     }
 }
@@ -76,28 +76,33 @@ fn read_parallel(files: &[PathBuf], opts: &ReadOptions<'_>) -> Result<Vec<PriceP
 /// One row's place: panel, row.
 type Row = (usize, usize);
 
-fn merge(panels: Vec<PricePanel>) -> Result<PricePanel> {
+/// An optional column of a panel.
+type Get = fn(&PricePanel) -> Option<&[f64]>;
+fn open(p: &PricePanel) -> Option<&[f64]> {
+    p.open.as_deref()
+}
+fn high(p: &PricePanel) -> Option<&[f64]> {
+    p.high.as_deref()
+}
+fn low(p: &PricePanel) -> Option<&[f64]> {
+    p.low.as_deref()
+}
+fn prev_close(p: &PricePanel) -> Option<&[f64]> {
+    p.prev_close.as_deref()
+}
+fn adj_close(p: &PricePanel) -> Option<&[f64]> {
+    p.adj_close.as_deref()
+}
+fn st(p: &PricePanel) -> Option<&[f64]> {
+    p.st.as_deref()
+}
+fn ret(p: &PricePanel) -> Option<&[f64]> {
+    p.ret.as_deref()
+}
+
+fn merge(panels: &[PricePanel]) -> Result<PricePanel> {
     let names: BTreeSet<&String> = panels.iter().flat_map(|p| &p.tickers).collect();
-    type Get = fn(&PricePanel) -> &Option<Vec<f64>>;
-    fn open(p: &PricePanel) -> &Option<Vec<f64>> {
-        &p.open
-    }
-    fn high(p: &PricePanel) -> &Option<Vec<f64>> {
-        &p.high
-    }
-    fn low(p: &PricePanel) -> &Option<Vec<f64>> {
-        &p.low
-    }
-    fn prev_close(p: &PricePanel) -> &Option<Vec<f64>> {
-        &p.prev_close
-    }
-    fn adj_close(p: &PricePanel) -> &Option<Vec<f64>> {
-        &p.adj_close
-    }
-    fn st(p: &PricePanel) -> &Option<Vec<f64>> {
-        &p.st
-    }
-    let getters: [Get; 6] = [open, high, low, prev_close, adj_close, st];
+    let getters: [Get; 7] = [open, high, low, prev_close, adj_close, st, ret];
     let optional: Vec<(Get, bool)> = getters
         .iter()
         .map(|&f| (f, panels.iter().any(|p| f(p).is_some())))
@@ -155,7 +160,7 @@ fn merge(panels: Vec<PricePanel>) -> Result<PricePanel> {
     let file_of = |p: usize| u16::try_from(p).unwrap_or(u16::MAX);
     let mut notices: Vec<String> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
-    for p in &panels {
+    for p in panels {
         notices.extend(p.notices.iter().cloned());
         warnings.extend(p.warnings.iter().cloned());
     }
@@ -193,6 +198,8 @@ fn merge(panels: Vec<PricePanel>) -> Result<PricePanel> {
         ranges,
         date: rows.iter().map(|&(p, r)| panels[p].date[r]).collect(),
         close: column(0),
+        ret: None,
+        ret_column: panels[0].ret_column.clone(),
         open: None,
         high: None,
         low: None,
@@ -202,12 +209,12 @@ fn merge(panels: Vec<PricePanel>) -> Result<PricePanel> {
         line: rows.iter().map(|&(p, r)| panels[p].line[r]).collect(),
         notices,
         warnings,
-        index: Default::default(),
+        index: std::collections::HashMap::default(),
     };
     let cols: Vec<Option<Vec<f64>>> = (0..optional.len())
         .map(|k| optional[k].1.then(|| column(k + 1)))
         .collect();
-    let [open, high, low, prev_close, adj_close, st]: [Option<Vec<f64>>; 6] = cols
+    let [open, high, low, prev_close, adj_close, st, ret]: [Option<Vec<f64>>; 7] = cols
         .try_into()
         .map_err(|_| Error::Internal("optional price columns".into()))?;
     (
@@ -217,7 +224,8 @@ fn merge(panels: Vec<PricePanel>) -> Result<PricePanel> {
         merged.prev_close,
         merged.adj_close,
         merged.st,
-    ) = (open, high, low, prev_close, adj_close, st);
+        merged.ret,
+    ) = (open, high, low, prev_close, adj_close, st, ret);
     merged.reindex();
     Ok(merged)
 }

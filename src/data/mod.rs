@@ -34,6 +34,8 @@ pub struct ReadOptions<'a> {
     pub date_format: Option<&'a str>,
     /// `--ticker`: the ticker of a price file without a ticker column.
     pub ticker: Option<&'a str>,
+    /// `--returns-column` and whether it is in percent.
+    pub returns_column: Option<(&'a str, crate::config::ReturnUnits)>,
 }
 
 impl Default for ReadOptions<'_> {
@@ -42,6 +44,7 @@ impl Default for ReadOptions<'_> {
             columns: &NO_COLUMNS,
             date_format: None,
             ticker: None,
+            returns_column: None,
         }
     }
 }
@@ -61,6 +64,10 @@ impl<'a> ReadOptions<'a> {
             columns: &config.columns,
             date_format: config.date_format.as_deref(),
             ticker: config.ticker.as_deref(),
+            returns_column: config
+                .returns_column
+                .as_deref()
+                .map(|c| (c, config.returns_units)),
         }
     }
 }

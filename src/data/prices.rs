@@ -25,6 +25,8 @@ pub enum ReturnSource {
     PrevClose,
     /// `close_t / close_{t-1} - 1` (price-only: ex-date returns include the payout drop).
     Close,
+    /// Read from the file's returns column (`--returns-column`, #11).
+    ReturnsColumn,
 }
 
 /// All tickers' daily rows, sorted by ticker then date.
@@ -56,6 +58,10 @@ pub struct PricePanel {
     pub adj_close: Option<Vec<f64>>,
     /// Optional ST flag per row (`1` special treatment, `0` not, `NaN` unknown).
     pub st: Option<Vec<f64>>,
+    /// Each row's simple return read from `--returns-column` (`NaN` missing), #11.
+    pub ret: Option<Vec<f64>>,
+    /// The header of the returns column read.
+    pub ret_column: Option<String>,
     /// File line of each row (for messages).
     pub line: Vec<u32>,
     /// What the loader did to read the file (decoding, title lines, dropped duplicates…).
@@ -163,6 +169,13 @@ impl PricePanel {
         if let Some(i) = suspended_i {
             cols.push(col(h, i, Kind::Text));
         }
+        let ret_i = opts
+            .returns_column
+            .map(|(name, _)| columns::require_named(&src, name))
+            .transpose()?;
+        if let Some(i) = ret_i.filter(|i| !cols.iter().any(|c| c.index == *i)) {
+            cols.push(col(h, i, Kind::Text));
+        }
         let frame = csv::read(&src, &cols)?;
         notices.extend(src.notices(frame.trimmed));
         let df = &frame.df;
@@ -173,7 +186,35 @@ impl PricePanel {
             csv::text_column(path, df, &h[date_i])?.iter(),
             opts.date_format,
         )?;
-        let close = required_prices(&src, df, &h[close_i])?;
+        let close = if ret_i.is_some() {
+            let (close, negative) = prices_beside_returns(&src, df, &h[close_i])?;
+            if let Some(row) = negative.first() {
+                notices.push(format!(
+                    "{}: {} negative {} read as their absolute value, as CRSP's bid/ask midpoints are (first: line {})",
+                    src.path.display(),
+                    negative.len(),
+                    h[close_i],
+                    src.line_of(*row)
+                ));
+            }
+            close
+        } else {
+            required_prices(&src, df, &h[close_i])?
+        };
+        let ret = match (ret_i, opts.returns_column) {
+            (Some(i), Some((_, units))) => {
+                let (ret, missing) = returns_cells(&src, df, &h[i], units)?;
+                if missing > 0 {
+                    notices.push(format!(
+                        "{}: {missing} empty or CRSP-coded (A-E) cells of returns column {} read as missing returns",
+                        src.path.display(),
+                        h[i]
+                    ));
+                }
+                Some(ret)
+            }
+            _ => None,
+        };
         let (ids, names) = match ticker_i {
             Some(i) => intern(&src, &h[i], csv::text_column(path, df, &h[i])?)?,
             None => (vec![0; n], vec![fixed.unwrap_or_default()]),
@@ -220,6 +261,7 @@ impl PricePanel {
             ids: &ids,
             dates: &dates,
             numbers: std::iter::once(close.as_slice())
+                .chain(ret.as_deref())
                 .chain(values.iter().map(|(_, v)| v.as_slice()))
                 .collect(),
             ohl: ["open", "high", "low"]
@@ -292,6 +334,8 @@ impl PricePanel {
                 keep.iter().map(|&i| dates[i]).collect()
             },
             close: gather(close),
+            ret: ret.map(gather),
+            ret_column: ret_i.map(|i| h[i].clone()),
             open: None,
             high: None,
             low: None,
@@ -378,7 +422,9 @@ impl PricePanel {
 
     /// The return source this panel supports (METHODS-SPEC §1.3).
     pub fn return_source(&self) -> ReturnSource {
-        if self.adj_close.is_some() {
+        if self.ret.is_some() {
+            ReturnSource::ReturnsColumn
+        } else if self.adj_close.is_some() {
             ReturnSource::AdjClose
         } else if self.prev_close.is_some() {
             ReturnSource::PrevClose
@@ -572,6 +618,80 @@ fn check_all_positive(src: &Source, name: &str, values: &[f64]) -> Result<()> {
         Some(row) => Err(non_positive(src, row, name, values[row])),
         None => Ok(()),
     }
+}
+
+/// The price column of a file whose returns are read from a column: empty or zero cells
+/// are missing prices, negative ones (CRSP's bid/ask midpoints) their absolute value; the
+/// rows of the negative ones.
+fn prices_beside_returns(
+    src: &Source,
+    df: &polars::prelude::DataFrame,
+    name: &str,
+) -> Result<(Vec<f64>, Vec<usize>)> {
+    let (mut values, _) = csv::float_values(&src.path, df, name)?;
+    let mut negative = Vec::new();
+    for (row, v) in values.iter_mut().enumerate() {
+        if *v < 0.0 {
+            negative.push(row);
+            *v = -*v;
+        } else if *v == 0.0 || !v.is_finite() {
+            *v = f64::NAN;
+        }
+    }
+    Ok((values, negative))
+}
+
+/// The returns column as decimal simple returns (`NaN` missing) and the count of missing
+/// cells: empty, or one of CRSP's letter codes `A`–`E`.
+///
+/// # Errors
+/// `BadReturn` for a cell that is not a number, or a return below -100% (CRSP's numeric
+/// missing codes -66, -77, -88, -99 among them).
+fn returns_cells(
+    src: &Source,
+    df: &polars::prelude::DataFrame,
+    name: &str,
+    units: crate::config::ReturnUnits,
+) -> Result<(Vec<f64>, usize)> {
+    let scale = match units {
+        crate::config::ReturnUnits::Decimal => 1.0,
+        crate::config::ReturnUnits::Percent => 0.01,
+    };
+    let cells = csv::text_column(&src.path, df, name)?;
+    let mut missing = 0;
+    let mut out = Vec::with_capacity(cells.len());
+    for (row, cell) in cells.iter().enumerate() {
+        let t = cell.map_or("", str::trim);
+        let (t, scale) = match t.strip_suffix('%') {
+            Some(t) => (t.trim_end(), 0.01),
+            None => (t, scale),
+        };
+        if t.is_empty() || matches!(t, "A" | "B" | "C" | "D" | "E") {
+            missing += 1;
+            out.push(f64::NAN);
+            continue;
+        }
+        let bad = |why| Error::BadReturn {
+            path: src.path.clone(),
+            line: src.line_of(row),
+            column: name.to_string(),
+            value: t.to_string(),
+            why,
+        };
+        let r = t
+            .parse::<f64>()
+            .ok()
+            .filter(|r| r.is_finite())
+            .ok_or_else(|| bad("not a number"))?
+            * scale;
+        if r < -1.0 {
+            return Err(bad(
+                "below -100%; CRSP's missing codes -66, -77, -88, -99 must be empty cells, and a percent column needs --returns-units percent",
+            ));
+        }
+        out.push(r);
+    }
+    Ok((out, missing))
 }
 
 fn non_positive(src: &Source, row: usize, name: &str, value: f64) -> Error {

@@ -47,6 +47,28 @@ pub enum Error {
         /// The header, and the closest name when one is near.
         found: String,
     },
+    /// `--returns-column` names a header that is not in the price file (#11).
+    #[error(
+        "{path}: line {line}: --returns-column {name:?} is not a column of the price file (header has {found}); give the header of the returns column"
+    )]
+    ReturnsColumnAbsent {
+        path: PathBuf,
+        line: u64,
+        name: String,
+        /// The header, and the closest name when one is near.
+        found: String,
+    },
+    /// A returns-column cell that is not a return (#11).
+    #[error(
+        "{path}: line {line}: column {column:?}: {value:?} is not a daily return ({why}); leave the cell empty when the return is missing"
+    )]
+    BadReturn {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+        why: &'static str,
+    },
     /// Bytes that are neither UTF-8 nor GBK/GB18030 (#11).
     #[error(
         "{path}: line {line} (byte {offset}): byte 0x{byte:02X} is neither UTF-8 nor GBK; save the file as UTF-8 (in Excel: Save As, CSV UTF-8)"

@@ -73,6 +73,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         columns: &cfg.columns,
         date_format: cfg.date_format.as_deref(),
         ticker: cfg.ticker.as_deref(),
+        returns_column: None,
     };
     let panel = PricePanel::load_many(&files, &opts)?;
     let dates = if let Some(m) = &cfg.market {

@@ -94,9 +94,15 @@ fn notes(study: &Study) -> Vec<String> {
             crate::config::ReturnKind::Log => "log",
         },
         match study.return_source {
-            crate::data::ReturnSource::AdjClose => "adj_close",
-            crate::data::ReturnSource::PrevClose => "close / prev_close",
-            crate::data::ReturnSource::Close => "close-to-close (payouts not accounted for)",
+            crate::data::ReturnSource::AdjClose => "adj_close".to_string(),
+            crate::data::ReturnSource::PrevClose => "close / prev_close".to_string(),
+            crate::data::ReturnSource::Close => {
+                "close-to-close (payouts not accounted for)".to_string()
+            }
+            crate::data::ReturnSource::ReturnsColumn => format!(
+                "the file's returns column {}",
+                c.returns_column.as_deref().unwrap_or("?")
+            ),
         },
         study.events.len(),
         study.skipped.len(),

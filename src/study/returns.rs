@@ -104,6 +104,14 @@ pub(super) fn stock_days(
 }
 
 fn row_return(p: &PricePanel, row: usize, prev: usize, kind: ReturnKind) -> Option<f64> {
+    if let Some(r) = &p.ret {
+        // A return read from the file: exactly as given (simple), `ln(1 + r)` (log).
+        let r = r[row];
+        return r.is_finite().then(|| match kind {
+            ReturnKind::Simple => r,
+            ReturnKind::Log => r.ln_1p(),
+        });
+    }
     let gross = if let Some(adj) = &p.adj_close {
         adj[row] / adj[prev]
     } else if let Some(pc) = p.prev_close.as_ref().filter(|pc| pc[row].is_finite()) {

@@ -83,8 +83,7 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
         let watch = Instant::now();
         loop {
             let writing = std::fs::read_dir(&dir)
-                .map(|rd| rd.flatten().any(|e| is_tmp(&e.path())))
-                .unwrap_or(false);
+                .is_ok_and(|mut rd| rd.any(|e| e.is_ok_and(|e| is_tmp(&e.path()))));
             if writing || child.try_wait().unwrap().is_some() || watch.elapsed() > full * 20 {
                 break;
             }

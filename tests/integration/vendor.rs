@@ -54,3 +54,118 @@ fn a_one_stock_file_takes_its_ticker_from_the_file_name() {
     let first: Vec<&str> = want.lines().filter(|l| !l.contains("600519")).collect();
     assert_eq!(got.lines().collect::<Vec<_>>(), first);
 }
+
+/// Columns `names` of a CSV table, row by row.
+fn columns(csv: &str, names: &[&str]) -> Vec<Vec<String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let idx: Vec<usize> = names
+        .iter()
+        .map(|n| header.iter().position(|h| h == n).unwrap())
+        .collect();
+    lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            idx.iter().map(|&i| c[i].to_string()).collect()
+        })
+        .collect()
+}
+
+const AR_NUMBERS: [&str; 9] = [
+    "rel_day",
+    "date",
+    "ret",
+    "market_ret",
+    "normal_ret",
+    "ar",
+    "car",
+    "sar",
+    "car_se",
+];
+
+/// #11: CRSP's `PERMNO,date,RET,PRC` with `--returns-column RET` gives the canonical file's
+/// returns and ARs exactly (RET is written in full precision), negative PRC read as its
+/// absolute value, RET "C" a missing return; the source is recorded in study.json.
+#[test]
+fn crsp_returns_column_gives_the_canonical_ars() {
+    let want = ar("canonical.csv", "market.csv", "events.csv", |_| {});
+    let mut cfg = StudyConfig {
+        prices: v("crsp.csv").into(),
+        market: v("market.csv"),
+        events: v("events_crsp.csv"),
+        estimation: evstudy::config::Window { from: -80, to: -11 },
+        min_estimation_obs: 50,
+        returns_column: Some("RET".into()),
+        ..StudyConfig::default()
+    };
+    let study = evstudy::run(&cfg).unwrap();
+    let got = String::from_utf8(evstudy::report::csv::ar_csv(&study).unwrap()).unwrap();
+    assert_eq!(columns(&got, &AR_NUMBERS), columns(&want, &AR_NUMBERS));
+    assert_eq!(
+        study.return_source,
+        evstudy::data::ReturnSource::ReturnsColumn
+    );
+    let notes = study.notes.join("\n");
+    assert!(
+        notes.contains("negative PRC read as their absolute value"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("2 empty or CRSP-coded (A-E) cells of returns column RET"),
+        "{notes}"
+    );
+    let json = serde_json::to_value(&study).unwrap();
+    assert_eq!(json["return_source"], "returns_column");
+    assert_eq!(json["config"]["returns_column"], "RET");
+    // Without the flag the same file's prices give returns (|PRC| is refused as a close).
+    cfg.returns_column = None;
+    assert!(evstudy::run(&cfg).is_err());
+}
+
+/// #11: a vendor's percent change (`pctChg`, `--returns-units percent`) gives the canonical
+/// ARs to 1e-12 (the percent is the return × 100, rounded once more).
+#[test]
+fn percent_returns_column_gives_the_canonical_ars() {
+    let want = ar("canonical.csv", "market.csv", "events.csv", |_| {});
+    let got = ar("pctchg.csv", "market.csv", "events.csv", |c| {
+        c.returns_column = Some("pctChg".into());
+        c.returns_units = evstudy::config::ReturnUnits::Percent;
+    });
+    let (g, w) = (columns(&got, &AR_NUMBERS), columns(&want, &AR_NUMBERS));
+    assert_eq!(g.len(), w.len());
+    for (a, b) in g.iter().zip(&w) {
+        assert_eq!(a[..2], b[..2]);
+        for (x, y) in a[2..].iter().zip(&b[2..]) {
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!((x - y).abs() <= 1e-12 * y.abs().max(1e-3), "{x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn a_returns_column_that_is_absent_or_not_returns_is_located() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |prices: std::path::PathBuf, col: &str| -> String {
+        let cfg = StudyConfig {
+            prices: prices.into(),
+            market: v("market.csv"),
+            events: v("events_crsp.csv"),
+            returns_column: Some(col.into()),
+            ..StudyConfig::default()
+        };
+        let e = evstudy::run(&cfg).unwrap_err();
+        assert_eq!(e.class(), evstudy::error::ErrorClass::Input);
+        e.to_string()
+            .replace(&fixture("").display().to_string(), "<fixtures>/")
+            .replace(&tmp.path().display().to_string(), "<tmp>")
+    };
+    let absent = run(v("crsp.csv"), "RETX");
+    let text = std::fs::read_to_string(v("crsp.csv")).unwrap();
+    let coded = tmp.path().join("coded.csv");
+    std::fs::write(&coded, text.replacen(",C,", ",-99,", 1)).unwrap();
+    let numeric_code = run(coded, "RET");
+    let junk = tmp.path().join("junk.csv");
+    std::fs::write(&junk, text.replacen(",C,", ",n/a,", 1)).unwrap();
+    let not_a_number = run(junk, "RET");
+    insta::assert_snapshot!(format!("{absent}\n{numeric_code}\n{not_a_number}"));
+}
