@@ -37,6 +37,9 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// List every daily price-limit hit of a price panel (CSV or JSON).
     Limits(LimitsArgs),
+    /// Show what evstudy sees in input files: encoding, delimiter, header, the column each
+    /// field is read from, tickers, dates, and every note, warning and error a run would give.
+    Inspect(InspectArgs),
     /// Redraw the charts of a saved study.json (computes nothing).
     Chart(ChartArgs),
     /// Re-render the tables and reports (md, tex, html, xlsx) of a saved study.json (computes nothing).
@@ -49,6 +52,68 @@ pub enum Command {
     Man,
     /// Print the help of evstudy or of a subcommand (`evstudy help run`).
     Help(HelpArgs),
+}
+
+/// What `inspect` reads a file as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectRole {
+    /// A price file (--prices).
+    Prices,
+    /// A market index file (--market).
+    Market,
+    /// An events file (--events).
+    Events,
+}
+
+/// `inspect` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// A readable report per file.
+    Text,
+    /// One JSON array, an object per file.
+    Json,
+}
+
+/// `evstudy inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The files to look at (each read on its own).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Read the files as this kind of input.
+    #[arg(long = "as", value_enum, default_value = "prices")]
+    pub role: InspectRole,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: InspectFormat,
+    /// Read each day's return from this column (as `run --returns-column`).
+    #[arg(long, value_name = "COL")]
+    pub returns_column: Option<String>,
+    /// Units of --returns-column [default: decimal].
+    #[arg(long, value_enum, requires = "returns_column")]
+    pub returns_units: Option<ReturnUnitsArg>,
+    /// Column mapping, date format and ticker, as for `run`.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+impl InspectArgs {
+    /// The column mapping, checked.
+    ///
+    /// # Errors
+    /// `Settings` for a malformed `--columns` entry or `--date-format`.
+    pub fn columns(&self) -> Result<ColumnMap> {
+        check_date_format(self.shared.date_format.as_deref())?;
+        parse_columns(&self.shared.columns)
+    }
+
+    /// The units of `--returns-column`.
+    pub fn units(&self) -> crate::config::ReturnUnits {
+        match self.returns_units {
+            Some(ReturnUnitsArg::Percent) => crate::config::ReturnUnits::Percent,
+            _ => crate::config::ReturnUnits::Decimal,
+        }
+    }
 }
 
 /// `evstudy help`.

@@ -55,6 +55,7 @@ fn run() -> Result<Exit, Error> {
     match cli.command {
         Command::Run(args) => run_study(*args),
         Command::Limits(args) => limits(args),
+        Command::Inspect(args) => inspect(&args),
         Command::Chart(args) => rerender(&args.study, &args.out, |study| {
             if !args.chart.is_empty() {
                 study.config.chart.clone_from(&args.chart);
@@ -245,6 +246,45 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
         None => print_stdout(|w| w.write_all(&bytes))?,
     }
     Ok(Exit::Success)
+}
+
+/// `evstudy inspect`: a report per file on stdout; exit 3 when a file would stop a run.
+fn inspect(args: &evstudy::cli::InspectArgs) -> Result<Exit, Error> {
+    use evstudy::cli::{InspectFormat, InspectRole};
+    use evstudy::data::inspect::{FileRole, inspect};
+    let columns = args.columns()?;
+    let opts = evstudy::data::ReadOptions {
+        columns: &columns,
+        date_format: args.shared.date_format.as_deref(),
+        ticker: args.shared.ticker.as_deref(),
+        returns_column: args.returns_column.as_deref().map(|c| (c, args.units())),
+    };
+    let role = match args.role {
+        InspectRole::Prices => FileRole::Prices,
+        InspectRole::Market => FileRole::Market,
+        InspectRole::Events => FileRole::Events,
+    };
+    let found: Vec<_> = args.files.iter().map(|f| inspect(f, role, &opts)).collect();
+    match args.format {
+        InspectFormat::Text => {
+            let text: Vec<String> = found
+                .iter()
+                .map(evstudy::data::inspect::Inspection::to_text)
+                .collect();
+            print_stdout(|w| w.write_all(text.join("\n").as_bytes()))?;
+        }
+        InspectFormat::Json => {
+            let mut bytes = serde_json::to_vec_pretty(&found)
+                .map_err(|e| Error::Internal(format!("inspect JSON: {e}")))?;
+            bytes.push(b'\n');
+            print_stdout(|w| w.write_all(&bytes))?;
+        }
+    }
+    Ok(if found.iter().any(|i| i.error.is_some()) {
+        Exit::BadInput
+    } else {
+        Exit::Success
+    })
 }
 
 /// `wrote N files to DIR (a, b, ...; charts/: K files)`: the top-level files by name, each

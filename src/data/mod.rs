@@ -7,6 +7,7 @@ pub mod csv;
 pub mod dates;
 pub mod events;
 pub mod factors;
+pub mod inspect;
 pub mod instruments;
 pub mod many;
 pub mod market;

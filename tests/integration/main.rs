@@ -15,6 +15,7 @@ mod errors;
 mod factors;
 mod fuzz_harness;
 mod fuzz_regressions;
+mod inspect;
 mod kill;
 mod latex;
 mod layers;
