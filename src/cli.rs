@@ -54,6 +54,27 @@ pub enum Command {
     Help(HelpArgs),
 }
 
+/// `--layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// A row per ticker and day.
+    Long,
+    /// Date and one close column per ticker.
+    Wide,
+    /// yfinance's three-line header, or Yahoo's classic download (ticker from the file name).
+    Yahoo,
+}
+
+impl From<LayoutArg> for crate::data::layout::Layout {
+    fn from(l: LayoutArg) -> Self {
+        match l {
+            LayoutArg::Long => Self::Long,
+            LayoutArg::Wide => Self::Wide,
+            LayoutArg::Yahoo => Self::Yahoo,
+        }
+    }
+}
+
 /// What `inspect` reads a file as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectRole {
@@ -274,6 +295,10 @@ pub struct SharedArgs {
     /// code, such as 002415.csv or sz.002415.csv].
     #[arg(long, value_name = "CODE")]
     pub ticker: Option<String>,
+    /// Layout of the price files [default: detected]: long (a row per ticker and day), wide
+    /// (date and a close column per ticker), yahoo (yfinance's Price/Ticker/Date header).
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
     /// One custom daily price limit for every ticker, e.g. 10% (overrides the dated rules).
     #[arg(long, value_name = "PCT")]
     pub limit_rule: Option<String>,
@@ -316,6 +341,7 @@ impl LimitsArgs {
             columns,
             date_format: self.shared.date_format,
             ticker: self.shared.ticker,
+            layout: self.shared.layout.map(Into::into),
             from: self.from,
             to: self.to,
             limits: LimitSettings {
@@ -723,6 +749,7 @@ impl RunArgs {
             columns,
             date_format,
             ticker,
+            layout,
             limit_rule,
             limit_rules,
             instruments,
@@ -733,6 +760,9 @@ impl RunArgs {
         check_date_format(cfg.date_format.as_deref())?;
         if ticker.is_some() {
             cfg.ticker = ticker;
+        }
+        if let Some(l) = layout {
+            cfg.layout = Some(l.into());
         }
         if limit_rule.is_some() {
             cfg.limit_rule = limit_rule;

@@ -258,6 +258,7 @@ fn inspect(args: &evstudy::cli::InspectArgs) -> Result<Exit, Error> {
         date_format: args.shared.date_format.as_deref(),
         ticker: args.shared.ticker.as_deref(),
         returns_column: args.returns_column.as_deref().map(|c| (c, args.units())),
+        layout: args.shared.layout.map(Into::into),
     };
     let role = match args.role {
         InspectRole::Prices => FileRole::Prices,

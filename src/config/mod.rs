@@ -220,6 +220,9 @@ pub struct StudyConfig {
     /// value, for CRSP's negative bid/ask midpoints) is then only used for price limits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returns_column: Option<String>,
+    /// Layout of the price files (`--layout long|wide|yahoo`, #11); detected when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<crate::data::layout::Layout>,
     /// Units of `returns_column`.
     #[serde(skip_serializing_if = "is_decimal")]
     pub returns_units: ReturnUnits,
@@ -285,6 +288,7 @@ impl Default for StudyConfig {
             date_format: None,
             ticker: None,
             returns_column: None,
+            layout: None,
             returns_units: ReturnUnits::Decimal,
             strict: false,
             tests: TestKind::DEFAULT.to_vec(),

@@ -9,6 +9,7 @@ pub mod events;
 pub mod factors;
 pub mod inspect;
 pub mod instruments;
+pub mod layout;
 pub mod many;
 pub mod market;
 pub mod prices;
@@ -37,6 +38,8 @@ pub struct ReadOptions<'a> {
     pub ticker: Option<&'a str>,
     /// `--returns-column` and whether it is in percent.
     pub returns_column: Option<(&'a str, crate::config::ReturnUnits)>,
+    /// `--layout` of the price files (`None`: detected).
+    pub layout: Option<layout::Layout>,
 }
 
 impl Default for ReadOptions<'_> {
@@ -46,6 +49,7 @@ impl Default for ReadOptions<'_> {
             date_format: None,
             ticker: None,
             returns_column: None,
+            layout: None,
         }
     }
 }
@@ -69,6 +73,7 @@ impl<'a> ReadOptions<'a> {
                 .returns_column
                 .as_deref()
                 .map(|c| (c, config.returns_units)),
+            layout: config.layout,
         }
     }
 }

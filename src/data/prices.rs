@@ -141,7 +141,8 @@ impl PricePanel {
     /// As [`PricePanel::load`]; `MissingTicker` without a ticker column, `--ticker` or a
     /// file name that is a code; `AmbiguousCode`.
     pub fn load_with(path: &Path, opts: &ReadOptions<'_>) -> Result<Self> {
-        let src = Source::open(path)?;
+        let (src, layout_note) =
+            super::layout::to_long(Source::open(path)?, opts.layout, opts.columns)?;
         let map = opts.columns;
         let role = Role::Prices;
         let date_i = columns::require(&src, role, columns::DATE, map)?;
@@ -178,6 +179,7 @@ impl PricePanel {
         }
         let frame = csv::read(&src, &cols)?;
         notices.extend(src.notices(frame.trimmed));
+        notices.extend(layout_note);
         let df = &frame.df;
         let n = df.height();
         let dates = dates::parse_column(
@@ -507,6 +509,26 @@ fn ticker_of_file(src: &Source, opts: &ReadOptions<'_>) -> Result<(String, Optio
         return Ok((t, None));
     }
     let stem = src.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    // Yahoo's classic download names no ticker: the file name (AAPL.csv) is it.
+    let yahoo = opts.layout == Some(super::layout::Layout::Yahoo)
+        || src.headers
+            == [
+                "Date",
+                "Open",
+                "High",
+                "Low",
+                "Close",
+                "Adj Close",
+                "Volume",
+            ];
+    if yahoo && !stem.trim().is_empty() && !codes::is_code(stem) {
+        let t = stem.trim().to_string();
+        let note = format!(
+            "{}: Yahoo download without a ticker column: every row is {t}, from the file name (pass --ticker to choose)",
+            src.path.display()
+        );
+        return Ok((t, Some(note)));
+    }
     match codes::canonical(stem) {
         Ok(c) if codes::is_code(stem) => {
             let note = format!(

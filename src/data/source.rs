@@ -60,6 +60,10 @@ pub struct Source {
     pub headers: Vec<String>,
     /// Whether some header name had spaces around it.
     pub padded_headers: bool,
+    /// yfinance's three-line header (`Price,…` / `Ticker,…` / `Date,,…`) starts here.
+    pub yahoo_header: bool,
+    /// File line of each data row when the text is a reshaped file's (#11 layouts).
+    row_lines: Option<Vec<u64>>,
 }
 
 impl Source {
@@ -105,7 +109,13 @@ impl Source {
             .iter()
             .map(|h| h.trim().trim_matches('"').trim().to_string())
             .collect();
-        check_unique(path, header_line, &headers)?;
+        // yfinance repeats the field names (`Close,Close` for two tickers): their second
+        // line says which ticker each is; checked when the file is reshaped.
+        let yahoo_header =
+            headers.first().is_some_and(|h| h == "Price") && text[end..].starts_with(b"Ticker");
+        if !yahoo_header {
+            check_unique(path, header_line, &headers)?;
+        }
         Ok(Source {
             path: path.to_path_buf(),
             text,
@@ -117,7 +127,50 @@ impl Source {
             bom,
             headers,
             padded_headers,
+            yahoo_header,
+            row_lines: None,
         })
+    }
+
+    /// The same file as long text (#11 layouts): `text` is a header line and data rows,
+    /// `row_lines` the file line each data row comes from.
+    pub(super) fn reshaped(&self, text: Vec<u8>, row_lines: Vec<u64>) -> Source {
+        let body = text
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| i + 1);
+        let header = String::from_utf8_lossy(&text[..body]);
+        let headers = split_fields(header.trim_end_matches(['\r', '\n']), self.delimiter)
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        Source {
+            path: self.path.clone(),
+            text,
+            start: 0,
+            body,
+            header_line: self.header_line,
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+            bom: self.bom,
+            headers,
+            padded_headers: self.padded_headers,
+            yahoo_header: false,
+            row_lines: Some(row_lines),
+        }
+    }
+
+    /// The data lines as text, one per line (for reshaping), with their file lines.
+    pub(super) fn data_lines(&self) -> impl Iterator<Item = (u64, &str)> {
+        let text = std::str::from_utf8(self.data()).unwrap_or("");
+        text.lines()
+            .enumerate()
+            .map(move |(i, l)| (self.header_line + 1 + i as u64, l.trim_end_matches('\r')))
+    }
+
+    /// The fields of one line.
+    pub(super) fn fields<'a>(&self, line: &'a str) -> Vec<&'a str> {
+        split_fields(line, self.delimiter)
     }
 
     /// The text from the header line on (what the structure check scans).
@@ -132,7 +185,10 @@ impl Source {
 
     /// The file line of data row `row` (0-based).
     pub fn line_of(&self, row: usize) -> u64 {
-        self.header_line + 1 + row as u64
+        match &self.row_lines {
+            Some(lines) => lines.get(row).copied().unwrap_or(0),
+            None => self.header_line + 1 + row as u64,
+        }
     }
 
     /// Title lines skipped above the header.

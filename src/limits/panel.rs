@@ -31,6 +31,9 @@ pub struct ScanConfig {
     /// `--ticker` of a price file without a ticker column (#11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticker: Option<String>,
+    /// `--layout` (#11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<crate::data::layout::Layout>,
     /// First date reported.
     pub from: Option<NaiveDate>,
     /// Last date reported.
@@ -74,6 +77,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         date_format: cfg.date_format.as_deref(),
         ticker: cfg.ticker.as_deref(),
         returns_column: None,
+        layout: cfg.layout,
     };
     let panel = PricePanel::load_many(&files, &opts)?;
     let dates = if let Some(m) = &cfg.market {

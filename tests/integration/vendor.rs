@@ -169,3 +169,81 @@ fn a_returns_column_that_is_absent_or_not_returns_is_located() {
     let not_a_number = run(junk, "RET");
     insta::assert_snapshot!(format!("{absent}\n{numeric_code}\n{not_a_number}"));
 }
+
+/// #11: a wide table (date and a close column per ticker, detected or `--layout wide`) and
+/// yfinance's three-line header give the canonical file's returns and ARs exactly.
+#[test]
+fn wide_and_yahoo_layouts_give_the_canonical_ars() {
+    let want = columns(
+        &ar("canonical.csv", "market.csv", "events.csv", |_| {}),
+        &AR_NUMBERS,
+    );
+    let wide = ar("wide.csv", "market.csv", "events.csv", |_| {});
+    assert_eq!(columns(&wide, &AR_NUMBERS), want, "wide, detected");
+    let forced = ar("wide.csv", "market.csv", "events.csv", |c| {
+        c.layout = Some(evstudy::data::layout::Layout::Wide);
+    });
+    assert_eq!(forced, wide, "--layout wide");
+    let yahoo = ar("yahoo_multi.csv", "market.csv", "events.csv", |_| {});
+    assert_eq!(columns(&yahoo, &AR_NUMBERS), want, "yfinance header");
+    // The layout is said, and the file's own lines are named in messages.
+    let mut cfg = StudyConfig {
+        prices: v("wide.csv").into(),
+        market: v("market.csv"),
+        events: v("events.csv"),
+        ..StudyConfig::default()
+    };
+    cfg.estimation = evstudy::config::Window { from: -80, to: -11 };
+    cfg.min_estimation_obs = 50;
+    let study = evstudy::run(&cfg).unwrap();
+    assert!(
+        study
+            .notes
+            .iter()
+            .any(|n| n.contains("wide layout") && n.contains("2 tickers")),
+        "{:?}",
+        study.notes
+    );
+}
+
+/// #11: Yahoo's classic download has no ticker column; the file name (`MOUTAI.csv`) is the
+/// ticker, with a notice, though it is not an A-share code.
+#[test]
+fn yahoo_classic_download_takes_its_ticker_from_the_file_name() {
+    let want = ar("canonical.csv", "market.csv", "events.csv", |_| {});
+    let want: Vec<Vec<String>> = columns(&want, &["ticker", "rel_day", "ar", "car"])
+        .into_iter()
+        .filter(|r| r[0] == "600519.SH")
+        .map(|r| r[1..].to_vec())
+        .collect();
+    let got = ar("MOUTAI.csv", "market.csv", "events_moutai.csv", |_| {});
+    assert_eq!(columns(&got, &["rel_day", "ar", "car"]), want);
+}
+
+/// #11: a reshaped file's messages name the file's own lines: a bad close in row 5 of a
+/// wide table, and a yfinance header without its `Ticker` line.
+#[test]
+fn reshaped_files_name_their_own_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(v("wide.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[4] = lines[4].replacen(',', ",abc", 2).replacen(",abc", ",", 1);
+    let bad = tmp.path().join("wide.csv");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let load = |p: &std::path::Path, layout| {
+        let opts = evstudy::data::ReadOptions {
+            layout,
+            ..evstudy::data::ReadOptions::default()
+        };
+        evstudy::data::PricePanel::load_with(p, &opts)
+            .unwrap_err()
+            .to_string()
+            .replace(&tmp.path().display().to_string(), "<tmp>")
+    };
+    let wide = load(&bad, None);
+    assert!(wide.contains("line 5"), "{wide}");
+    let yahoo = tmp.path().join("y.csv");
+    std::fs::write(&yahoo, "Price,Close\nDate,\n2022-01-03,1.5\n").unwrap();
+    let no_ticker_line = load(&yahoo, Some(evstudy::data::layout::Layout::Yahoo));
+    insta::assert_snapshot!(format!("{wide}\n{no_ticker_line}"));
+}
