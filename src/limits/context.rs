@@ -54,11 +54,16 @@ pub struct LimitContext {
 }
 
 impl LimitContext {
-    /// Build from the settings.
+    /// Build from the settings; the instruments file is read with `opts` (its
+    /// `--columns instruments.…` mapping and `--date-format`).
     ///
     /// # Errors
     /// A bad `--limit-rule`, rules file or instruments file.
-    pub fn new(cfg: &LimitSettings, panel: &PricePanel) -> Result<Self> {
+    pub fn new(
+        cfg: &LimitSettings,
+        panel: &PricePanel,
+        opts: &crate::data::ReadOptions<'_>,
+    ) -> Result<Self> {
         let custom = cfg
             .limit_rule
             .as_deref()
@@ -77,7 +82,7 @@ impl LimitContext {
             (None, None) => RuleSet::builtin(),
         };
         let instruments = match &cfg.instruments {
-            Some(path) => instruments(&InstrumentFile::load(path)?)?,
+            Some(path) => instruments(&InstrumentFile::load_with(path, opts)?)?,
             None => HashMap::new(),
         };
         Ok(LimitContext {

@@ -89,7 +89,7 @@ pub fn scan_limits(cfg: &ScanConfig) -> Result<LimitScan> {
         d
     };
     let cal = Calendar::new(dates);
-    let mut lctx = LimitContext::new(&cfg.limits, &panel)?;
+    let mut lctx = LimitContext::new(&cfg.limits, &panel, &opts)?;
     let mut out = LimitScan {
         n_rows: panel.len(),
         n_tickers: panel.tickers.len(),

@@ -55,7 +55,11 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
             message: format!("{}; event skipped", p.message),
         })
         .collect();
-    let mut lctx = LimitContext::new(&LimitSettings::from(config), &inputs.panel)?;
+    let mut lctx = LimitContext::new(
+        &LimitSettings::from(config),
+        &inputs.panel,
+        &crate::data::ReadOptions::of(config),
+    )?;
     let mut computed = Vec::new();
     let mut seen = event::Seen::default();
     let total = events.rows.len();

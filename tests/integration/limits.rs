@@ -282,3 +282,35 @@ fn st_flag_column_switches_main_board_limit_to_five_percent() {
         .unwrap();
     assert_eq!(before.limit_pct, Some(10.0), "2022-04-29 is not flagged");
 }
+
+/// #11: `--columns instruments.…` maps the instruments file's headers in `limits` (and
+/// `run`); without the mapping the error names the flag that fixes it.
+#[test]
+fn instruments_columns_are_mapped_in_a_limit_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inst = tmp.path().join("inst.csv");
+    std::fs::write(
+        &inst,
+        "sec,brd\n000102.SZ,szse_main\n000108.SZ,szse_main\n002103.SZ,szse_main\n300104.SZ,chinext\n600101.SH,sse_main\n688105.SH,star\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str], code: i32| -> String {
+        let out = assert_cmd::Command::cargo_bin("evstudy")
+            .unwrap()
+            .args(["limits", "--prices"])
+            .arg(crate::common::demo("prices.csv"))
+            .arg("--instruments")
+            .arg(&inst)
+            .args(extra)
+            .assert()
+            .code(code)
+            .get_output()
+            .clone();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let mapped = run(&["--columns", "instruments.ticker=sec,instruments.board=brd"], 0);
+    // The demo has 8 tickers: the 6 of the file are mapped, 2 inferred from their codes.
+    assert!(mapped.contains("inferred from the A-share code for 2 tickers"), "{mapped}");
+    let unmapped = run(&[], 3);
+    assert!(unmapped.contains("--columns instruments.ticker="), "{unmapped}");
+}
