@@ -64,6 +64,8 @@ pub struct Source {
     pub yahoo_header: bool,
     /// File line of each data row when the text is a reshaped file's (#11 layouts).
     row_lines: Option<Vec<u64>>,
+    /// Read from a Parquet file: "line N" in messages is its N-th row.
+    pub parquet: bool,
 }
 
 impl Source {
@@ -77,7 +79,37 @@ impl Source {
             path: path.to_path_buf(),
             source,
         })?;
+        if bytes.starts_with(b"PAR1") {
+            return Self::from_parquet(path, bytes);
+        }
         Self::from_bytes(path, bytes)
+    }
+
+    /// A Parquet file (#11: same columns as a CSV, read by polars' Parquet reader) as CSV
+    /// text for the same loaders: dates and datetimes written `YYYY-MM-DD`, floats in
+    /// shortest round-trip form (the same `f64` back), nulls as empty cells.
+    ///
+    /// # Errors
+    /// `Parquet` when polars cannot read the file.
+    fn from_parquet(path: &Path, bytes: Vec<u8>) -> Result<Self> {
+        use polars::prelude::{CsvWriter, ParquetReader, SerReader, SerWriter};
+        let bad = |e: polars::prelude::PolarsError| Error::Parquet {
+            path: path.to_path_buf(),
+            message: e.to_string().lines().next().unwrap_or("").to_string(),
+        };
+        let mut df = ParquetReader::new(std::io::Cursor::new(bytes))
+            .finish()
+            .map_err(bad)?;
+        let mut csv = Vec::new();
+        CsvWriter::new(&mut csv)
+            .include_header(true)
+            .with_date_format(Some("%Y-%m-%d".into()))
+            .with_datetime_format(Some("%Y-%m-%d".into()))
+            .finish(&mut df)
+            .map_err(bad)?;
+        let mut src = Self::from_bytes(path, csv)?;
+        src.parquet = true;
+        Ok(src)
     }
 
     /// [`Source::open`] on bytes already read.
@@ -129,6 +161,7 @@ impl Source {
             padded_headers,
             yahoo_header,
             row_lines: None,
+            parquet: false,
         })
     }
 
@@ -157,6 +190,7 @@ impl Source {
             padded_headers: self.padded_headers,
             yahoo_header: false,
             row_lines: Some(row_lines),
+            parquet: self.parquet,
         }
     }
 
@@ -201,6 +235,11 @@ impl Source {
     pub fn notices(&self, trimmed: bool) -> Vec<String> {
         let file = self.path.display();
         let mut out = Vec::new();
+        if self.parquet {
+            out.push(format!(
+                "{file}: read as Parquet; messages count its rows as lines after a header line (line 2 is the first row)"
+            ));
+        }
         if self.encoding == Encoding::Gbk {
             out.push(format!(
                 "{file}: decoded as GBK (the file is not UTF-8); save it as UTF-8 to skip this step"

@@ -69,6 +69,9 @@ pub enum Error {
         value: String,
         why: &'static str,
     },
+    /// A Parquet file polars cannot read (#11).
+    #[error("{path}: cannot read as Parquet: {message}")]
+    Parquet { path: PathBuf, message: String },
     /// Bytes that are neither UTF-8 nor GBK/GB18030 (#11).
     #[error(
         "{path}: line {line} (byte {offset}): byte 0x{byte:02X} is neither UTF-8 nor GBK; save the file as UTF-8 (in Excel: Save As, CSV UTF-8)"

@@ -308,9 +308,18 @@ fn instruments_columns_are_mapped_in_a_limit_scan() {
             .clone();
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let mapped = run(&["--columns", "instruments.ticker=sec,instruments.board=brd"], 0);
+    let mapped = run(
+        &["--columns", "instruments.ticker=sec,instruments.board=brd"],
+        0,
+    );
     // The demo has 8 tickers: the 6 of the file are mapped, 2 inferred from their codes.
-    assert!(mapped.contains("inferred from the A-share code for 2 tickers"), "{mapped}");
+    assert!(
+        mapped.contains("inferred from the A-share code for 2 tickers"),
+        "{mapped}"
+    );
     let unmapped = run(&[], 3);
-    assert!(unmapped.contains("--columns instruments.ticker="), "{unmapped}");
+    assert!(
+        unmapped.contains("--columns instruments.ticker="),
+        "{unmapped}"
+    );
 }

@@ -247,3 +247,48 @@ fn reshaped_files_name_their_own_lines() {
     let no_ticker_line = load(&yahoo, Some(evstudy::data::layout::Layout::Yahoo));
     insta::assert_snapshot!(format!("{wide}\n{no_ticker_line}"));
 }
+
+/// #11: Parquet input (written by pyarrow, `make_parquet.py`: typed columns, a date32 and a
+/// millisecond-timestamp date, snappy and zstd) goes through the same loaders and gives the
+/// canonical CSV's tables byte for byte.
+#[test]
+fn parquet_files_give_the_tables_of_the_csv() {
+    let want = ar("canonical.csv", "market.csv", "events.csv", |_| {});
+    assert_eq!(
+        ar("canonical.parquet", "market.csv", "events.csv", |_| {}),
+        want
+    );
+    assert_eq!(
+        ar("canonical.parquet", "market.parquet", "events.csv", |_| {}),
+        want
+    );
+    let cfg = StudyConfig {
+        prices: v("canonical.parquet").into(),
+        market: v("market.parquet"),
+        events: v("events.csv"),
+        estimation: evstudy::config::Window { from: -80, to: -11 },
+        min_estimation_obs: 50,
+        ..StudyConfig::default()
+    };
+    let study = evstudy::run(&cfg).unwrap();
+    assert!(
+        study.notes.iter().any(|n| n.contains("read as Parquet")),
+        "{:?}",
+        study.notes
+    );
+}
+
+#[test]
+fn a_file_that_starts_as_parquet_but_is_not_is_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("cut.parquet");
+    let bytes = std::fs::read(v("canonical.parquet")).unwrap();
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    let e = evstudy::data::PricePanel::load(&p, &evstudy::config::ColumnMap::new()).unwrap_err();
+    assert_eq!(e.class(), evstudy::error::ErrorClass::Input);
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!("{}: cannot read as Parquet", p.display())),
+        "{msg}"
+    );
+}
