@@ -40,6 +40,7 @@ impl Encoding {
 
 /// A file's text from its header line on, with what the front end found.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // independent facts about one file
 pub struct Source {
     /// The file read.
     pub path: PathBuf,
