@@ -292,3 +292,13 @@ fn a_file_that_starts_as_parquet_but_is_not_is_bad_input() {
         "{msg}"
     );
 }
+
+/// #11: one file per stock in a folder, by pattern: the canonical ARs.
+#[test]
+fn a_folder_of_one_file_per_stock_gives_the_canonical_ars() {
+    let want = ar("canonical.csv", "market.csv", "events.csv", |_| {});
+    let got = ar("canonical.csv", "market.csv", "events.csv", |c| {
+        c.prices = evstudy::config::Paths::one(v("stocks/*.csv"));
+    });
+    assert_eq!(got, want);
+}
