@@ -65,7 +65,7 @@ pub enum LayoutArg {
     Yahoo,
 }
 
-impl From<LayoutArg> for crate::data::layout::Layout {
+impl From<LayoutArg> for crate::config::Layout {
     fn from(l: LayoutArg) -> Self {
         match l {
             LayoutArg::Long => Self::Long,

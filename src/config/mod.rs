@@ -140,6 +140,18 @@ pub enum ReturnKind {
     Log,
 }
 
+/// The layout of a price file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// One row per ticker and day.
+    Long,
+    /// `date` plus one close column per ticker.
+    Wide,
+    /// yfinance's three-line header (or Yahoo's classic single-ticker download).
+    Yahoo,
+}
+
 /// Units of a returns column (`--returns-units`, #11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -222,7 +234,7 @@ pub struct StudyConfig {
     pub returns_column: Option<String>,
     /// Layout of the price files (`--layout long|wide|yahoo`, #11); detected when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub layout: Option<crate::data::layout::Layout>,
+    pub layout: Option<crate::config::Layout>,
     /// Units of `returns_column`.
     #[serde(skip_serializing_if = "is_decimal")]
     pub returns_units: ReturnUnits,

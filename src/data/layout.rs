@@ -11,24 +11,10 @@
 //! Detected (a wide file when every column after `date` is an A-share code; a yahoo file by
 //! its header) or forced with `--layout long|wide|yahoo`.
 
-use serde::{Deserialize, Serialize};
-
 use super::columns::{self, Role};
 use super::source::Source;
-use crate::config::ColumnMap;
+use crate::config::{ColumnMap, Layout};
 use crate::error::{Error, Result};
-
-/// The layout of a price file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Layout {
-    /// One row per ticker and day.
-    Long,
-    /// `date` plus one close column per ticker.
-    Wide,
-    /// yfinance's three-line header (or Yahoo's classic single-ticker download).
-    Yahoo,
-}
 
 /// The file in long form and a note saying what was done (`None` for a long file).
 ///

@@ -39,7 +39,7 @@ pub struct ReadOptions<'a> {
     /// `--returns-column` and whether it is in percent.
     pub returns_column: Option<(&'a str, crate::config::ReturnUnits)>,
     /// `--layout` of the price files (`None`: detected).
-    pub layout: Option<layout::Layout>,
+    pub layout: Option<crate::config::Layout>,
 }
 
 impl Default for ReadOptions<'_> {

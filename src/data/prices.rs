@@ -510,7 +510,7 @@ fn ticker_of_file(src: &Source, opts: &ReadOptions<'_>) -> Result<(String, Optio
     }
     let stem = src.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     // Yahoo's classic download names no ticker: the file name (AAPL.csv) is it.
-    let yahoo = opts.layout == Some(super::layout::Layout::Yahoo)
+    let yahoo = opts.layout == Some(crate::config::Layout::Yahoo)
         || src.headers
             == [
                 "Date",

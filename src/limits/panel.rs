@@ -33,7 +33,7 @@ pub struct ScanConfig {
     pub ticker: Option<String>,
     /// `--layout` (#11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout: Option<crate::data::layout::Layout>,
+    pub layout: Option<crate::config::Layout>,
     /// First date reported.
     pub from: Option<NaiveDate>,
     /// Last date reported.

@@ -181,7 +181,7 @@ fn wide_and_yahoo_layouts_give_the_canonical_ars() {
     let wide = ar("wide.csv", "market.csv", "events.csv", |_| {});
     assert_eq!(columns(&wide, &AR_NUMBERS), want, "wide, detected");
     let forced = ar("wide.csv", "market.csv", "events.csv", |c| {
-        c.layout = Some(evstudy::data::layout::Layout::Wide);
+        c.layout = Some(evstudy::config::Layout::Wide);
     });
     assert_eq!(forced, wide, "--layout wide");
     let yahoo = ar("yahoo_multi.csv", "market.csv", "events.csv", |_| {});
@@ -244,7 +244,7 @@ fn reshaped_files_name_their_own_lines() {
     assert!(wide.contains("line 5"), "{wide}");
     let yahoo = tmp.path().join("y.csv");
     std::fs::write(&yahoo, "Price,Close\nDate,\n2022-01-03,1.5\n").unwrap();
-    let no_ticker_line = load(&yahoo, Some(evstudy::data::layout::Layout::Yahoo));
+    let no_ticker_line = load(&yahoo, Some(evstudy::config::Layout::Yahoo));
     insta::assert_snapshot!(format!("{wide}\n{no_ticker_line}"));
 }
 
