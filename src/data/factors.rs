@@ -113,15 +113,14 @@ fn read_text(path: &Path) -> Result<String> {
         bytes
     };
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let (line, col) = crate::error::text_position(e.as_bytes(), at);
         bad(
             path,
-            0,
+            usize::try_from(line).unwrap_or(usize::MAX),
             "",
             "",
-            &format!(
-                "not UTF-8 text (byte {}); save it as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
+            &format!("not UTF-8 text at column {col} (byte {at}); save it as UTF-8"),
         )
     })
 }
