@@ -33,6 +33,8 @@ pub struct Inspection {
     pub role: FileRole,
     /// `UTF-8` or `GBK`, with `+BOM` when a byte-order mark was removed.
     pub encoding: Option<String>,
+    /// The layout (`long`, `wide`, `yahoo`), detected or given (prices).
+    pub layout: Option<String>,
     /// The delimiter, in words (`comma`, `semicolon`, `tab`, `pipe`).
     pub delimiter: Option<&'static str>,
     /// File line of the header.
@@ -68,6 +70,7 @@ pub fn inspect(path: &Path, role: FileRole, opts: &ReadOptions<'_>) -> Inspectio
         path: path.to_path_buf(),
         role,
         encoding: None,
+        layout: None,
         delimiter: None,
         header_line: None,
         headers: Vec::new(),
@@ -97,14 +100,31 @@ pub fn inspect(path: &Path, role: FileRole, opts: &ReadOptions<'_>) -> Inspectio
             out.header_line = Some(src.header_line);
             out.headers.clone_from(&src.headers);
             if role == FileRole::Prices {
+                out.layout = super::layout::detect(&src, opts.layout, opts.columns)
+                    .ok()
+                    .map(|l| {
+                        match l {
+                            crate::config::Layout::Long => "long (a row per ticker and day)",
+                            crate::config::Layout::Wide => "wide (a close column per ticker)",
+                            crate::config::Layout::Yahoo if src.yahoo_header => {
+                                "yahoo (yfinance's Price/Ticker/Date header)"
+                            }
+                            crate::config::Layout::Yahoo => "yahoo (classic download)",
+                        }
+                        .to_string()
+                    });
+                // The mapping of what the loader reads: a reshaped file's long columns.
+                let long = super::layout::to_long(src.clone(), opts.layout, opts.columns)
+                    .map_or(src, |(s, _)| s);
+                let src = &long;
                 for f in columns::PRICE_FIELDS {
-                    if let Ok(Some(i)) = columns::find(&src, Role::Prices, f, opts.columns) {
+                    if let Ok(Some(i)) = columns::find(src, Role::Prices, f, opts.columns) {
                         out.columns
                             .push((f.name.to_string(), src.headers[i].clone()));
                     }
                 }
                 if let Some((name, _)) = opts.returns_column
-                    && let Ok(i) = columns::require_named(&src, name)
+                    && let Ok(i) = columns::require_named(src, name)
                 {
                     out.columns.push(("returns".into(), src.headers[i].clone()));
                 }
@@ -190,6 +210,9 @@ impl Inspection {
         }
         if let Some(d) = self.delimiter {
             kv("delimiter", d.to_string());
+        }
+        if let Some(l) = &self.layout {
+            kv("layout", l.clone());
         }
         if let Some(h) = self.header_line {
             kv("header", format!("line {h}: {}", self.headers.join(", ")));

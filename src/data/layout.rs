@@ -26,18 +26,25 @@ pub fn to_long(
     forced: Option<Layout>,
     map: &ColumnMap,
 ) -> Result<(Source, Option<String>)> {
-    let layout = match forced {
-        Some(l) => l,
-        None if src.yahoo_header => Layout::Yahoo,
-        None if looks_wide(&src, map)? => Layout::Wide,
-        None => Layout::Long,
-    };
-    match layout {
+    match detect(&src, forced, map)? {
         Layout::Long => Ok((src, None)),
         Layout::Yahoo if !src.yahoo_header => Ok((src, None)), // the classic download
         Layout::Yahoo => yahoo(&src),
         Layout::Wide => wide(&src, map),
     }
+}
+
+/// The layout of `src`: `forced`, else detected.
+///
+/// # Errors
+/// A `--columns` mapping that names an absent header.
+pub fn detect(src: &Source, forced: Option<Layout>, map: &ColumnMap) -> Result<Layout> {
+    Ok(match forced {
+        Some(l) => l,
+        None if src.yahoo_header => Layout::Yahoo,
+        None if looks_wide(src, map)? => Layout::Wide,
+        None => Layout::Long,
+    })
 }
 
 /// A date column, no ticker or close column, and only A-share codes besides.

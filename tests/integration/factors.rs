@@ -312,6 +312,12 @@ fn factor_file_cell_errors_are_located() {
     let monthly = "Monthly\r\n\r\n,Mkt-RF,SMB,HML,RF\r\n202101,   1.00,   0.20,  -0.10,   0.01\r\n";
     std::fs::write(&f, monthly).unwrap();
     insta::assert_snapshot!("monthly_file", message(&cfg, dir.path()));
+    // Found by fuzzing (#15): bytes that are not UTF-8 named no line.
+    let mut bytes = text.into_bytes();
+    let at = bytes.windows(9).position(|w| w == b"20210105,").unwrap() + 9;
+    bytes.insert(at, 0xFF);
+    std::fs::write(&f, bytes).unwrap();
+    insta::assert_snapshot!("not_utf8", message(&cfg, dir.path()));
 }
 
 #[test]
