@@ -192,3 +192,24 @@ fn a_pattern_that_matches_nothing_is_usage() {
     let err = String::from_utf8_lossy(&out).replace(&tmp.path().display().to_string(), "<tmp>");
     insta::assert_snapshot!(err);
 }
+
+/// #15 with #11: `--out` may not be the folder the price files come from, however given.
+#[test]
+fn out_into_the_folder_of_the_price_files_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stocks = tmp.path().join("stocks");
+    split_by_ticker(&stocks);
+    for prices in [stocks.clone(), stocks.join("*.csv")] {
+        evstudy()
+            .args(["run", "--prices"])
+            .arg(&prices)
+            .arg("--market")
+            .arg(demo("index.csv"))
+            .arg("--events")
+            .arg(demo("events.csv"))
+            .arg("--out")
+            .arg(&stocks)
+            .assert()
+            .code(2);
+    }
+}
