@@ -132,6 +132,11 @@ pub fn check_structure(src: &Source) -> Result<()> {
             line: line + first - 1,
             offset,
         },
+        Problem::HeaderQuote { line, offset } => Error::HeaderQuote {
+            path: src.path.clone(),
+            line: line + first - 1,
+            offset,
+        },
     };
     if let Some(bad) = s.feed(src.from_header()) {
         return Err(problem(bad));
@@ -157,6 +162,11 @@ enum Problem {
         expected: usize,
     },
     Misplaced {
+        line: u64,
+        offset: u64,
+    },
+    /// A quoted field of the header holds a line break.
+    HeaderQuote {
         line: u64,
         offset: u64,
     },
@@ -194,6 +204,12 @@ impl Scan {
             if self.quoted {
                 match b {
                     b'"' => (self.quoted, self.closed) = (false, true),
+                    b'\n' if self.expected.is_none() => {
+                        return Some(Problem::HeaderQuote {
+                            line: self.quote_line,
+                            offset: self.quote_offset,
+                        });
+                    }
                     b'\n' => self.line += 1,
                     _ => {}
                 }

@@ -214,6 +214,16 @@ pub enum Error {
         line: u64,
         offset: u64,
     },
+    /// A quoted header field that runs past the end of the header line (#15): the loader
+    /// reads the header as one line, so the file's columns would be miscounted.
+    #[error(
+        "{path}: line {line} (byte {offset}): a quote in the header opens a field that runs past the end of the line; header names cannot span lines: close the quote or remove it"
+    )]
+    HeaderQuote {
+        path: PathBuf,
+        line: u64,
+        offset: u64,
+    },
     /// A quote inside a field, or text after a quoted field's closing quote (#15): the CSV
     /// reader cannot tell where the field ends.
     #[error(

@@ -166,6 +166,15 @@ fn text_after_a_closing_quote() {
     insta::assert_snapshot!(message_for("prices", &t));
 }
 
+/// #15 (found by the `prices` fuzz target): a quoted header field running onto the next
+/// line made the header's column count and polars' disagree, with no line in the message.
+#[test]
+fn a_header_quote_that_runs_past_the_line() {
+    let mut t = "date,ticker,close,\"high\nlow\"\n".to_string();
+    t.push_str("2021-01-06,600101.SH,1,1\n");
+    insta::assert_snapshot!(message_for("prices", &t));
+}
+
 /// #15: one row with an extra trailing field was accepted without a word.
 #[test]
 fn extra_trailing_field() {
