@@ -40,6 +40,9 @@ pub enum Command {
     /// Show what evstudy sees in input files: encoding, delimiter, header, the column each
     /// field is read from, tickers, dates, and every note, warning and error a run would give.
     Inspect(InspectArgs),
+    /// Read price files as `run` does (any layout, vendor or encoding) and write one canonical
+    /// long Parquet file: sorted by ticker and date, one row group per ticker.
+    Convert(ConvertArgs),
     /// Redraw the charts of a saved study.json (computes nothing).
     Chart(ChartArgs),
     /// Re-render the tables and reports (md, tex, html, xlsx) of a saved study.json (computes nothing).
@@ -93,6 +96,54 @@ pub enum InspectFormat {
     Text,
     /// One JSON array, an object per file.
     Json,
+}
+
+/// `evstudy convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Price files, patterns or folders (read as one, as `run --prices`).
+    #[arg(value_name = "PRICES", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The Parquet file to write (whole or not at all).
+    #[arg(long, value_name = "FILE.parquet")]
+    pub to: PathBuf,
+    /// Read each day's return from this column (kept as `ret`).
+    #[arg(long, value_name = "COL")]
+    pub returns_column: Option<String>,
+    /// Units of --returns-column [default: decimal].
+    #[arg(long, value_enum, requires = "returns_column")]
+    pub returns_units: Option<ReturnUnitsArg>,
+    /// Map headers, as `run --columns` (price-file fields).
+    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Date layout, as `run --date-format`.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Ticker of a file without a ticker column, as `run --ticker`.
+    #[arg(long, value_name = "CODE")]
+    pub ticker: Option<String>,
+    /// Layout of the files, as `run --layout` [default: detected].
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
+}
+
+impl ConvertArgs {
+    /// The column mapping, checked.
+    ///
+    /// # Errors
+    /// `Settings` for a malformed `--columns` entry or `--date-format`.
+    pub fn columns(&self) -> Result<ColumnMap> {
+        check_date_format(self.date_format.as_deref())?;
+        parse_columns(&self.columns)
+    }
+
+    /// The units of `--returns-column`.
+    pub fn units(&self) -> crate::config::ReturnUnits {
+        match self.returns_units {
+            Some(ReturnUnitsArg::Percent) => crate::config::ReturnUnits::Percent,
+            _ => crate::config::ReturnUnits::Decimal,
+        }
+    }
 }
 
 /// `evstudy inspect`.

@@ -56,6 +56,7 @@ fn run() -> Result<Exit, Error> {
         Command::Run(args) => run_study(*args),
         Command::Limits(args) => limits(args),
         Command::Inspect(args) => inspect(&args),
+        Command::Convert(args) => convert(&args),
         Command::Chart(args) => rerender(&args.study, &args.out, |study| {
             if !args.chart.is_empty() {
                 study.config.chart.clone_from(&args.chart);
@@ -245,6 +246,41 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
         }
         None => print_stdout(|w| w.write_all(&bytes))?,
     }
+    Ok(Exit::Success)
+}
+
+/// `evstudy convert`: the price files as one canonical long Parquet file.
+fn convert(args: &evstudy::cli::ConvertArgs) -> Result<Exit, Error> {
+    let columns = args.columns()?;
+    let opts = evstudy::data::ReadOptions {
+        columns: &columns,
+        date_format: args.date_format.as_deref(),
+        ticker: args.ticker.as_deref(),
+        returns_column: args.returns_column.as_deref().map(|c| (c, args.units())),
+        layout: args.layout.map(Into::into),
+    };
+    let paths = evstudy::config::Paths(args.files.clone());
+    let files = paths.expand("prices")?;
+    let inputs: Vec<report::guard::Input<'_>> = files
+        .iter()
+        .map(|f| ("prices", f.as_path().into()))
+        .collect();
+    report::guard::check_out_file(&args.to, &inputs)?;
+    let panel = evstudy::data::PricePanel::load_many(&files, &opts)?;
+    for n in &panel.notices {
+        say(format_args!("note: {n}"));
+    }
+    for w in panel.warnings.iter().chain(&panel.plausibility()) {
+        say(format_args!("warning: {w}"));
+    }
+    let bytes = evstudy::data::convert::panel_to_parquet(&panel)?;
+    report::write::write_file(&args.to, &bytes)?;
+    say(format_args!(
+        "wrote {} ({} rows, {} tickers, one row group per ticker)",
+        args.to.display(),
+        panel.len(),
+        panel.tickers.len()
+    ));
     Ok(Exit::Success)
 }
 

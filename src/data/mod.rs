@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod columns;
+pub mod convert;
 pub mod csv;
 pub mod dates;
 pub mod events;

@@ -149,6 +149,7 @@ fn every_readme_command_runs_as_written() {
         "vendor/crsp/ar.csv",
         "vendor/wide/ar.csv",
         "vendor/parquet/ar.csv",
+        "vendor/akshare.parquet",
     ]
     .into_iter()
     .filter(|&f| with_shared || f != "hits.csv")

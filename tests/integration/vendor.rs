@@ -301,3 +301,49 @@ fn a_folder_of_one_file_per_stock_gives_the_canonical_ars() {
     });
     assert_eq!(got, want);
 }
+
+/// #11/#13: `evstudy convert` writes any accepted layout as one canonical long Parquet file
+/// that gives the same tables as its source; `--to` may not be an input.
+#[test]
+fn convert_writes_parquet_that_gives_the_same_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (source, extra) in [
+        ("akshare_gbk.csv", vec![]),
+        ("baostock.csv", vec![]),
+        ("wide.csv", vec![]),
+        ("crsp.csv", vec!["--returns-column", "RET"]),
+    ] {
+        let to = tmp.path().join(format!("{source}.parquet"));
+        assert_cmd::Command::cargo_bin("evstudy")
+            .unwrap()
+            .arg("convert")
+            .arg(v(source))
+            .arg("--to")
+            .arg(&to)
+            .args(&extra)
+            .assert()
+            .success();
+        assert!(std::fs::read(&to).unwrap().starts_with(b"PAR1"));
+        let (events, col) = if source == "crsp.csv" {
+            ("events_crsp.csv", Some("ret"))
+        } else {
+            ("events.csv", None)
+        };
+        let want = ar(source, "market.csv", events, |c| {
+            c.returns_column = extra.get(1).map(|s| (*s).to_string());
+        });
+        let got = ar("canonical.csv", "market.csv", events, |c| {
+            c.prices = evstudy::config::Paths::one(&to);
+            c.returns_column = col.map(str::to_string);
+        });
+        assert_eq!(got, want, "{source}");
+    }
+    assert_cmd::Command::cargo_bin("evstudy")
+        .unwrap()
+        .arg("convert")
+        .arg(v("canonical.csv"))
+        .arg("--to")
+        .arg(v("canonical.csv"))
+        .assert()
+        .code(2);
+}
