@@ -65,31 +65,42 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
     let full = start.elapsed();
     let (old, new) = (tree(&old_dir), tree(&new_dir));
     assert!(old.len() > 20 && new.len() > 20);
-    // The writes start when the first temp file appears: the test watches the folder
-    // and kills the child 0, 1, 2, ... ms after that (the rendering before it is in memory
-    // and cannot leave a file). Deterministic in what it checks; when the kernel schedules
-    // the child is not, so it also requires that enough kills landed while files were
-    // being written, and says how many did.
+    // The writes start when the first temp file appears (the rendering before it is in
+    // memory and cannot leave a file). One watched run measures the write phase, from that
+    // moment to the exit; the trials kill the child at moments spread evenly over it (and a
+    // little past it). Deterministic in what it checks; when the kernel schedules the child
+    // is not, so it also requires that enough kills landed while files were being written,
+    // and says how many did.
     let is_tmp = |p: &Path| {
         p.file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with(".evstudy-tmp."))
     };
-    let (mut before, mut during, mut after) = (0, 0, 0);
-    let trials: u32 = 16;
-    for k in 0..trials {
-        let dir = tmp.path().join(format!("trial{k}"));
-        copy(&old, &dir);
-        let mut child = command("market", &dir).spawn().unwrap();
+    // Spawn into `dir`, return once a temp file is there (or the child ended).
+    let spawn_until_writing = |dir: &Path| {
+        let mut child = command("market", dir).spawn().unwrap();
         let watch = Instant::now();
         loop {
-            let writing = std::fs::read_dir(&dir)
+            let writing = std::fs::read_dir(dir)
                 .is_ok_and(|mut rd| rd.any(|e| e.is_ok_and(|e| is_tmp(&e.path()))));
             if writing || child.try_wait().unwrap().is_some() || watch.elapsed() > full * 20 {
                 break;
             }
             std::thread::yield_now();
         }
-        std::thread::sleep(std::time::Duration::from_micros(700 * u64::from(k)));
+        (child, Instant::now())
+    };
+    let probe = tmp.path().join("probe");
+    copy(&old, &probe);
+    let (mut child, t0) = spawn_until_writing(&probe);
+    assert!(child.wait().unwrap().success());
+    let writes = t0.elapsed();
+    let (mut before, mut during, mut after, mut mixed) = (0, 0, 0, 0);
+    let trials: u32 = 16;
+    for k in 0..trials {
+        let dir = tmp.path().join(format!("trial{k}"));
+        copy(&old, &dir);
+        let (mut child, _) = spawn_until_writing(&dir);
+        std::thread::sleep(writes.mul_f64(1.1 * f64::from(k) / f64::from(trials - 1)));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         let (mut n_new, mut n_old, mut n_tmp) = (0, 0, 0);
@@ -119,6 +130,8 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
             after += 1;
         } else {
             during += 1;
+            // Killed between two renames: some files already new, others still old.
+            mixed += usize::from(n_new > 0 && n_old > 0);
         }
         // A rerun completes and removes the killed run's temp files.
         assert!(command("market", &dir).status().unwrap().success());
@@ -129,7 +142,7 @@ fn a_run_killed_while_writing_leaves_old_or_new_files_never_partial() {
         );
     }
     eprintln!(
-        "kill -9: {trials} trials: {before} before the first write, {during} while writing, {after} after the last; full run {full:?}"
+        "kill -9: {trials} trials: {before} before the first write, {during} while writing ({mixed} with old and new files side by side), {after} after the last; full run {full:?}, write phase {writes:?}"
     );
     assert!(
         during >= 3,
