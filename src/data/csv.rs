@@ -137,6 +137,11 @@ pub fn check_structure(src: &Source) -> Result<()> {
             line: line + first - 1,
             offset,
         },
+        Problem::LoneCr { line, offset } => Error::LoneCarriageReturn {
+            path: src.path.clone(),
+            line: line + first - 1,
+            offset,
+        },
     };
     if let Some(bad) = s.feed(src.from_header()) {
         return Err(problem(bad));
@@ -170,6 +175,11 @@ enum Problem {
         line: u64,
         offset: u64,
     },
+    /// A `\r` outside quotes that is not followed by `\n`.
+    LoneCr {
+        line: u64,
+        offset: u64,
+    },
 }
 
 /// The state of [`check_structure`]'s pass: RFC 4180 quoting (`""` inside quotes is a
@@ -192,6 +202,8 @@ struct Scan {
     offset: u64,
     quote_line: u64,
     quote_offset: u64,
+    /// A `\r` outside quotes just seen (a line ending only when `\n` follows).
+    cr: bool,
 }
 
 impl Scan {
@@ -201,6 +213,13 @@ impl Scan {
             (self.line, self.record_line, self.fields) = (1, 1, 1);
         }
         for &b in bytes {
+            if self.cr && b != b'\n' {
+                return Some(Problem::LoneCr {
+                    line: self.line,
+                    offset: self.offset - 1,
+                });
+            }
+            self.cr = false;
             if self.quoted {
                 match b {
                     b'"' => (self.quoted, self.closed) = (false, true),
@@ -241,7 +260,7 @@ impl Scan {
                     (self.fields, self.nonempty, self.record_line) = (1, false, self.line);
                     (self.in_field, self.closed) = (false, false);
                 }
-                b'\r' => {}
+                b'\r' => self.cr = true,
                 _ if self.closed => {
                     return Some(Problem::Misplaced {
                         line: self.line,

@@ -214,6 +214,16 @@ pub enum Error {
         line: u64,
         offset: u64,
     },
+    /// A carriage return that does not end a line (#15): polars would split the line there
+    /// and the loader would not, so the two would disagree on the file's records.
+    #[error(
+        "{path}: line {line} (byte {offset}): a carriage return (\\r) that does not end the line; save the file with LF or CRLF line endings, or remove the stray character"
+    )]
+    LoneCarriageReturn {
+        path: PathBuf,
+        line: u64,
+        offset: u64,
+    },
     /// A quoted header field that runs past the end of the header line (#15): the loader
     /// reads the header as one line, so the file's columns would be miscounted.
     #[error(

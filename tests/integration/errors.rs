@@ -175,6 +175,15 @@ fn a_header_quote_that_runs_past_the_line() {
     insta::assert_snapshot!(message_for("prices", &t));
 }
 
+/// #15 (found by the `prices` fuzz target): a carriage return inside a line made polars
+/// split the line where the loader did not, with no line in the message.
+#[test]
+fn a_carriage_return_that_does_not_end_the_line() {
+    let mut t = demo_rows(2);
+    t.push_str("2021-01-06,600101.SH,1,1\r1,1,1,1,1\n");
+    insta::assert_snapshot!(message_for("prices", &t));
+}
+
 /// #15: one row with an extra trailing field was accepted without a word.
 #[test]
 fn extra_trailing_field() {
