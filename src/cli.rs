@@ -98,6 +98,80 @@ pub enum InspectFormat {
     Json,
 }
 
+/// How to read input files: `run`, `limits`, `inspect` and `convert` share these.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Map headers: --columns date=trade_date,ticker=ts_code (the price file; also
+    /// prices.close=…) and market.close=px_last, events.date=event_date,
+    /// instruments.ticker=code for the other files.
+    #[arg(long, value_name = "[FILE.]FIELD=HEADER,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Layout of the date columns as a chrono strftime pattern (e.g. %d.%m.%Y), for dates
+    /// that are not YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY/M/D or an unambiguous M/D/YYYY.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Ticker of a price file without a ticker column [default: the file name when it is a
+    /// code, such as 002415.csv or sz.002415.csv].
+    #[arg(long, value_name = "CODE")]
+    pub ticker: Option<String>,
+    /// Layout of the price files [default: detected]: long (a row per ticker and day), wide
+    /// (date and a close column per ticker), yahoo (yfinance's Price/Ticker/Date header).
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
+}
+
+impl ReadArgs {
+    /// The column mapping, checked with `--date-format`.
+    ///
+    /// # Errors
+    /// `Settings` for a malformed `--columns` entry or `--date-format`.
+    pub fn columns(&self) -> Result<ColumnMap> {
+        check_date_format(self.date_format.as_deref())?;
+        parse_columns(&self.columns)
+    }
+
+    /// The reading options, with `columns` (from [`ReadArgs::columns`]) and a returns column.
+    pub fn options<'a>(
+        &'a self,
+        columns: &'a ColumnMap,
+        returns: &'a ReturnsColumnArgs,
+    ) -> crate::data::ReadOptions<'a> {
+        crate::data::ReadOptions {
+            columns,
+            date_format: self.date_format.as_deref(),
+            ticker: self.ticker.as_deref(),
+            returns_column: returns
+                .returns_column
+                .as_deref()
+                .map(|c| (c, returns.units())),
+            layout: self.layout.map(Into::into),
+        }
+    }
+}
+
+/// `--returns-column` and its units (`run`, `inspect`, `convert`).
+#[derive(Debug, Args)]
+pub struct ReturnsColumnArgs {
+    /// Read each day's simple return from this column of the price file (CRSP RET, a vendor's
+    /// pctChg) instead of computing it from prices; the price column (its absolute value)
+    /// is then used only for price limits.
+    #[arg(long, value_name = "COL")]
+    pub returns_column: Option<String>,
+    /// Units of --returns-column [default: decimal].
+    #[arg(long, value_enum, requires = "returns_column")]
+    pub returns_units: Option<ReturnUnitsArg>,
+}
+
+impl ReturnsColumnArgs {
+    /// The units of `--returns-column`.
+    pub fn units(&self) -> crate::config::ReturnUnits {
+        match self.returns_units {
+            Some(ReturnUnitsArg::Percent) => crate::config::ReturnUnits::Percent,
+            _ => crate::config::ReturnUnits::Decimal,
+        }
+    }
+}
+
 /// `evstudy convert`.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
@@ -107,43 +181,12 @@ pub struct ConvertArgs {
     /// The Parquet file to write (whole or not at all).
     #[arg(long, value_name = "FILE.parquet")]
     pub to: PathBuf,
-    /// Read each day's return from this column (kept as `ret`).
-    #[arg(long, value_name = "COL")]
-    pub returns_column: Option<String>,
-    /// Units of --returns-column [default: decimal].
-    #[arg(long, value_enum, requires = "returns_column")]
-    pub returns_units: Option<ReturnUnitsArg>,
-    /// Map headers, as `run --columns` (price-file fields).
-    #[arg(long, value_name = "FIELD=HEADER,...", value_delimiter = ',')]
-    pub columns: Vec<String>,
-    /// Date layout, as `run --date-format`.
-    #[arg(long, value_name = "FORMAT")]
-    pub date_format: Option<String>,
-    /// Ticker of a file without a ticker column, as `run --ticker`.
-    #[arg(long, value_name = "CODE")]
-    pub ticker: Option<String>,
-    /// Layout of the files, as `run --layout` [default: detected].
-    #[arg(long, value_enum)]
-    pub layout: Option<LayoutArg>,
-}
-
-impl ConvertArgs {
-    /// The column mapping, checked.
-    ///
-    /// # Errors
-    /// `Settings` for a malformed `--columns` entry or `--date-format`.
-    pub fn columns(&self) -> Result<ColumnMap> {
-        check_date_format(self.date_format.as_deref())?;
-        parse_columns(&self.columns)
-    }
-
-    /// The units of `--returns-column`.
-    pub fn units(&self) -> crate::config::ReturnUnits {
-        match self.returns_units {
-            Some(ReturnUnitsArg::Percent) => crate::config::ReturnUnits::Percent,
-            _ => crate::config::ReturnUnits::Decimal,
-        }
-    }
+    /// The returns column (kept as `ret`).
+    #[command(flatten)]
+    pub returns: ReturnsColumnArgs,
+    /// How to read the files.
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// `evstudy inspect`.
@@ -158,34 +201,12 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: InspectFormat,
-    /// Read each day's return from this column (as `run --returns-column`).
-    #[arg(long, value_name = "COL")]
-    pub returns_column: Option<String>,
-    /// Units of --returns-column [default: decimal].
-    #[arg(long, value_enum, requires = "returns_column")]
-    pub returns_units: Option<ReturnUnitsArg>,
-    /// Column mapping, date format and ticker, as for `run`.
+    /// The returns column, as for `run`.
     #[command(flatten)]
-    pub shared: SharedArgs,
-}
-
-impl InspectArgs {
-    /// The column mapping, checked.
-    ///
-    /// # Errors
-    /// `Settings` for a malformed `--columns` entry or `--date-format`.
-    pub fn columns(&self) -> Result<ColumnMap> {
-        check_date_format(self.shared.date_format.as_deref())?;
-        parse_columns(&self.shared.columns)
-    }
-
-    /// The units of `--returns-column`.
-    pub fn units(&self) -> crate::config::ReturnUnits {
-        match self.returns_units {
-            Some(ReturnUnitsArg::Percent) => crate::config::ReturnUnits::Percent,
-            _ => crate::config::ReturnUnits::Decimal,
-        }
-    }
+    pub returns: ReturnsColumnArgs,
+    /// How to read the files, as for `run`.
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// `evstudy help`.
@@ -333,23 +354,9 @@ pub struct LimitsArgs {
 /// Flags `run` and `limits` share: how to read the price file and which limit rules apply.
 #[derive(Debug, Args)]
 pub struct SharedArgs {
-    /// Map headers: --columns date=trade_date,ticker=ts_code (the price file; also
-    /// prices.close=…) and market.close=px_last, events.date=event_date,
-    /// instruments.ticker=code for the other files.
-    #[arg(long, value_name = "[FILE.]FIELD=HEADER,...", value_delimiter = ',')]
-    pub columns: Vec<String>,
-    /// Layout of the date columns as a chrono strftime pattern (e.g. %d.%m.%Y), for dates
-    /// that are not YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY/M/D or an unambiguous M/D/YYYY.
-    #[arg(long, value_name = "FORMAT")]
-    pub date_format: Option<String>,
-    /// Ticker of a price file without a ticker column [default: the file name when it is a
-    /// code, such as 002415.csv or sz.002415.csv].
-    #[arg(long, value_name = "CODE")]
-    pub ticker: Option<String>,
-    /// Layout of the price files [default: detected]: long (a row per ticker and day), wide
-    /// (date and a close column per ticker), yahoo (yfinance's Price/Ticker/Date header).
-    #[arg(long, value_enum)]
-    pub layout: Option<LayoutArg>,
+    /// How to read the files.
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// One custom daily price limit for every ticker, e.g. 10% (overrides the dated rules).
     #[arg(long, value_name = "PCT")]
     pub limit_rule: Option<String>,
@@ -373,8 +380,7 @@ impl LimitsArgs {
     /// # Errors
     /// `Settings` for a malformed `--columns` entry.
     pub fn into_config(self) -> Result<(ScanConfig, ScanFormat, Option<PathBuf>)> {
-        let columns = parse_columns(&self.shared.columns)?;
-        check_date_format(self.shared.date_format.as_deref())?;
+        let columns = self.shared.read.columns()?;
         let format = self.format.unwrap_or_else(|| {
             match self
                 .out
@@ -390,9 +396,9 @@ impl LimitsArgs {
             prices: crate::config::Paths(self.prices),
             market: self.market,
             columns,
-            date_format: self.shared.date_format,
-            ticker: self.shared.ticker,
-            layout: self.shared.layout.map(Into::into),
+            date_format: self.shared.read.date_format,
+            ticker: self.shared.read.ticker,
+            layout: self.shared.read.layout.map(Into::into),
             from: self.from,
             to: self.to,
             limits: LimitSettings {
@@ -566,14 +572,9 @@ pub struct RunArgs {
     /// Simple or log returns for the model (BHAR always uses simple returns) [default: simple].
     #[arg(long, value_enum)]
     pub returns: Option<ReturnsArg>,
-    /// Read each day's simple return from this column of the price file (CRSP RET, a vendor's
-    /// pctChg) instead of computing it from prices; the price column (its absolute value)
-    /// is then used only for price limits.
-    #[arg(long, value_name = "COL")]
-    pub returns_column: Option<String>,
-    /// Units of --returns-column [default: decimal].
-    #[arg(long, value_enum, requires = "returns_column")]
-    pub returns_units: Option<ReturnUnitsArg>,
+    /// The returns column.
+    #[command(flatten)]
+    pub returns_col: ReturnsColumnArgs,
     /// Minimum estimation returns per event [default: 100].
     #[arg(long, value_name = "N")]
     pub min_estimation_obs: Option<usize>,
@@ -755,14 +756,11 @@ impl RunArgs {
                 ReturnsArg::Log => ReturnKind::Log,
             };
         }
-        if self.returns_column.is_some() {
-            cfg.returns_column = self.returns_column;
+        if self.returns_col.returns_units.is_some() {
+            cfg.returns_units = self.returns_col.units();
         }
-        if let Some(u) = self.returns_units {
-            cfg.returns_units = match u {
-                ReturnUnitsArg::Decimal => crate::config::ReturnUnits::Decimal,
-                ReturnUnitsArg::Percent => crate::config::ReturnUnits::Percent,
-            };
+        if self.returns_col.returns_column.is_some() {
+            cfg.returns_column = self.returns_col.returns_column;
         }
         if let Some(n) = self.min_estimation_obs {
             cfg.min_estimation_obs = n;
@@ -797,10 +795,13 @@ impl RunArgs {
             cfg.tex_form = crate::config::TexForm::Fragment;
         }
         let SharedArgs {
-            columns,
-            date_format,
-            ticker,
-            layout,
+            read:
+                ReadArgs {
+                    columns,
+                    date_format,
+                    ticker,
+                    layout,
+                },
             limit_rule,
             limit_rules,
             instruments,

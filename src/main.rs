@@ -251,14 +251,8 @@ fn limits(args: evstudy::cli::LimitsArgs) -> Result<Exit, Error> {
 
 /// `evstudy convert`: the price files as one canonical long Parquet file.
 fn convert(args: &evstudy::cli::ConvertArgs) -> Result<Exit, Error> {
-    let columns = args.columns()?;
-    let opts = evstudy::data::ReadOptions {
-        columns: &columns,
-        date_format: args.date_format.as_deref(),
-        ticker: args.ticker.as_deref(),
-        returns_column: args.returns_column.as_deref().map(|c| (c, args.units())),
-        layout: args.layout.map(Into::into),
-    };
+    let columns = args.read.columns()?;
+    let opts = args.read.options(&columns, &args.returns);
     let paths = evstudy::config::Paths(args.files.clone());
     let files = paths.expand("prices")?;
     let inputs: Vec<report::guard::Input<'_>> = files
@@ -288,14 +282,8 @@ fn convert(args: &evstudy::cli::ConvertArgs) -> Result<Exit, Error> {
 fn inspect(args: &evstudy::cli::InspectArgs) -> Result<Exit, Error> {
     use evstudy::cli::{InspectFormat, InspectRole};
     use evstudy::data::inspect::{FileRole, inspect};
-    let columns = args.columns()?;
-    let opts = evstudy::data::ReadOptions {
-        columns: &columns,
-        date_format: args.shared.date_format.as_deref(),
-        ticker: args.shared.ticker.as_deref(),
-        returns_column: args.returns_column.as_deref().map(|c| (c, args.units())),
-        layout: args.shared.layout.map(Into::into),
-    };
+    let columns = args.read.columns()?;
+    let opts = args.read.options(&columns, &args.returns);
     let role = match args.role {
         InspectRole::Prices => FileRole::Prices,
         InspectRole::Market => FileRole::Market,

@@ -151,6 +151,23 @@ fn a_history_split_across_files_with_overlapping_rows_is_one_history() {
     );
 }
 
+/// `evstudy limits` on `prices` (each a `--prices`): stderr with `tmp` as `<tmp>`, after
+/// checking the exit code.
+fn limits_stderr(prices: &[&Path], tmp: &Path, code: i32) -> String {
+    let mut cmd = evstudy();
+    cmd.arg("limits");
+    for p in prices {
+        cmd.arg("--prices").arg(p);
+    }
+    let out = cmd
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    String::from_utf8_lossy(&out.stderr).replace(&tmp.display().to_string(), "<tmp>")
+}
+
 #[test]
 fn a_conflicting_row_in_two_files_names_both() {
     let tmp = tempfile::tempdir().unwrap();
@@ -162,35 +179,15 @@ fn a_conflicting_row_in_two_files_names_both() {
     let b = format!("{}\n{}\n", lines[0], changed.join(","));
     std::fs::write(tmp.path().join("a.csv"), a).unwrap();
     std::fs::write(tmp.path().join("b.csv"), b).unwrap();
-    let out = evstudy()
-        .args(["limits", "--prices"])
-        .arg(tmp.path().join("a.csv"))
-        .arg("--prices")
-        .arg(tmp.path().join("b.csv"))
-        .env("NO_COLOR", "1")
-        .assert()
-        .code(3)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out).replace(&tmp.path().display().to_string(), "<tmp>");
-    insta::assert_snapshot!(err);
+    let (a, b) = (tmp.path().join("a.csv"), tmp.path().join("b.csv"));
+    insta::assert_snapshot!(limits_stderr(&[&a, &b], tmp.path(), 3));
 }
 
 #[test]
 fn a_pattern_that_matches_nothing_is_usage() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = evstudy()
-        .args(["limits", "--prices"])
-        .arg(tmp.path().join("stocks/*.csv"))
-        .env("NO_COLOR", "1")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out).replace(&tmp.path().display().to_string(), "<tmp>");
-    insta::assert_snapshot!(err);
+    let pattern = tmp.path().join("stocks/*.csv");
+    insta::assert_snapshot!(limits_stderr(&[&pattern], tmp.path(), 2));
 }
 
 /// #15 with #11: `--out` may not be the folder the price files come from, however given.
