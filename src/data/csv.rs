@@ -74,7 +74,7 @@ pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
     let (df, trimmed) = if let Ok(df) = polars_read(src, cols, true) {
         (df, false)
     } else {
-        let text = polars_read(src, cols, false).map_err(|e| structure_error(src, &e))?;
+        let text = polars_read(src, cols, false).map_err(|e| located_csv_error(src, &e))?;
         locate_bad_number(src, &text, cols)?;
         // Every cell parses once trimmed: spaces around the fields (`1, 12.5`), which
         // polars' typed read refuses (#15). Read the numbers from the trimmed text.
@@ -292,12 +292,6 @@ impl Scan {
             Some(_) => None,
         }
     }
-}
-
-/// Explain a CSV polars could not read though its structure is sound: polars' message, with
-/// the first line holding the value it names.
-fn structure_error(src: &Source, e: &PolarsError) -> Error {
-    located_csv_error(src, e)
 }
 
 /// polars' message for a file it could not read, with the first line holding the value it
