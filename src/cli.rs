@@ -28,6 +28,11 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Threads for the per-event and cross-event work [default: all cores]; the results are
+    /// the same, byte for byte, on any number. (Polars' file reader sizes its own pool:
+    /// POLARS_MAX_THREADS.)
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// Subcommands.
@@ -597,6 +602,11 @@ pub struct RunArgs {
     /// [default: overlap].
     #[arg(long, value_name = "METHOD")]
     pub rbar: Option<RbarMethod>,
+    /// Largest number of events whose rbar is the exact average over their pairs; above it,
+    /// rbar comes from day-0 groups at a cost linear in events (METHODS.md 4.9)
+    /// [default: 2000].
+    #[arg(long, value_name = "N")]
+    pub rbar_exact_max: Option<usize>,
     /// Limit rules, instruments and column mapping.
     #[command(flatten)]
     pub shared: SharedArgs,
@@ -620,6 +630,10 @@ pub struct RunArgs {
     /// document that compiles on its own.
     #[arg(long)]
     pub tex_fragment: bool,
+    /// Indent study.json for reading (default: compact, one line; charts and reports
+    /// re-render from either).
+    #[arg(long)]
+    pub pretty_json: bool,
     /// Chart width in pixels [default: 1200].
     #[arg(long, value_name = "PX")]
     pub chart_width: Option<u32>,
@@ -777,8 +791,12 @@ impl RunArgs {
         if let Some(m) = self.rbar {
             cfg.rbar = m;
         }
+        if let Some(n) = self.rbar_exact_max {
+            cfg.rbar_exact_max = n;
+        }
         cfg.allow_partial_car |= self.allow_partial_car;
         cfg.drop_limit_days_in_estimation |= self.drop_limit_days_in_estimation;
+        cfg.pretty_json |= self.pretty_json;
         if !self.format.is_empty() {
             cfg.format = self.format;
         }

@@ -52,6 +52,12 @@ fn run() -> Result<Exit, Error> {
             });
         }
     };
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()
+            .map_err(|e| Error::Internal(format!("cannot start {n} threads: {e}")))?;
+    }
     match cli.command {
         Command::Run(args) => run_study(*args),
         Command::Limits(args) => limits(args),

@@ -174,20 +174,32 @@ pub struct HaltInfo {
     pub car_to_resumption: Option<f64>,
 }
 
-/// SHA-256 of an input file, recorded for reproducibility.
+/// The fingerprint of an input file, recorded for reproducibility.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputFile {
-    /// `prices`, `market` or `events`.
+    /// `prices`, `market`, `events` or `factors`.
     pub role: String,
     /// Path as given.
     pub path: String,
-    /// Lowercase hex digest.
-    pub sha256: String,
+    /// Lowercase hex digest (`sha256` in files of format 1).
+    #[serde(alias = "sha256")]
+    pub hash: String,
+    /// The hash function: [`HASH_ALGORITHM`] (`sha256` in files of format 1).
+    #[serde(default = "sha256_name")]
+    pub algorithm: String,
+}
+
+/// The hash of input fingerprints and of the manifest: BLAKE3 (256-bit), multi-threaded.
+pub const HASH_ALGORITHM: &str = "blake3";
+
+fn sha256_name() -> String {
+    "sha256".to_string()
 }
 
 /// The `study.json` format this evstudy writes: raised whenever a field is removed or
 /// changes meaning, so an older evstudy refuses a file it would misread (#15).
-pub const STUDY_FORMAT: u32 = 1;
+/// Format 2 (#13): input and manifest hashes are BLAKE3, in `hash` with an `algorithm`.
+pub const STUDY_FORMAT: u32 = 2;
 
 /// A finished study: everything reports and charts need (they compute nothing).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -216,7 +228,7 @@ pub struct Study {
     pub skipped: Vec<Skip>,
     /// Cross-event results: `all` first, then each group.
     pub groups: Vec<GroupResults>,
-    /// The files the run wrote, with their SHA-256 (set when `study.json` is written; the
+    /// The files the run wrote, with their hashes (set when `study.json` is written; the
     /// next run into the folder removes those it does not rewrite). See #14.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<Vec<ManifestEntry>>,
@@ -227,8 +239,12 @@ pub struct Study {
 pub struct ManifestEntry {
     /// Path relative to the output folder, `/`-separated (`charts/aar_all.png`).
     pub file: String,
-    /// SHA-256 of its bytes, hex; empty for `study.json` itself.
-    pub sha256: String,
+    /// The hash of its bytes, hex; empty for `study.json` itself (`sha256` in format 1).
+    #[serde(alias = "sha256")]
+    pub hash: String,
+    /// The hash function ([`HASH_ALGORITHM`]; `sha256` in files of format 1).
+    #[serde(default = "sha256_name")]
+    pub algorithm: String,
 }
 
 /// The limit columns of one event (METHODS-SPEC §7.3).

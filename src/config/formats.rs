@@ -24,6 +24,8 @@ pub enum ReportFormat {
     Html,
     /// `results.xlsx`: one sheet per table, typed cells.
     Xlsx,
+    /// `ar.parquet`, `events.parquet`: the two big tables, typed and compressed (#13).
+    Parquet,
 }
 
 impl ReportFormat {
@@ -36,6 +38,7 @@ impl ReportFormat {
             ReportFormat::Tex => "tex",
             ReportFormat::Html => "html",
             ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Parquet => "parquet",
         }
     }
 }
@@ -50,8 +53,9 @@ impl FromStr for ReportFormat {
             "tex" | "latex" => Ok(ReportFormat::Tex),
             "html" => Ok(ReportFormat::Html),
             "xlsx" | "excel" => Ok(ReportFormat::Xlsx),
+            "parquet" => Ok(ReportFormat::Parquet),
             _ => Err(format!(
-                "unknown format {s:?} (use csv, json, md, tex, html or xlsx)"
+                "unknown format {s:?} (use csv, json, md, tex, html, xlsx or parquet)"
             )),
         }
     }

@@ -79,6 +79,9 @@ pub const STUDY_TEMPLATE: &str = include_str!("template.toml");
 /// Most factor columns a factor model takes (`p = 1 + k`).
 pub const MAX_FACTORS: usize = 10;
 
+/// Default [`StudyConfig::rbar_exact_max`]: the exact pairwise `rbar` up to this many events.
+pub const RBAR_EXACT_MAX: usize = 2000;
+
 /// Units of a factor file's values (`--factor-units`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -249,6 +252,9 @@ pub struct StudyConfig {
     /// `rbar` of the Kolari–Pynnönen tests: `overlap` (Kolari–Pape–Pynnönen 2018, default)
     /// or `calendar` (Kolari–Pynnönen 2010).
     pub rbar: RbarMethod,
+    /// Largest number of events whose `rbar` is the exact average over their pairs; above
+    /// it, the day-0 grouped estimate, linear in events (default 2000; METHODS.md §4.9).
+    pub rbar_exact_max: usize,
     /// One custom daily limit for every ticker, e.g. `10%` (overrides the dated rules).
     pub limit_rule: Option<String>,
     /// A TOML rules file extending the compiled-in dated rules (`src/limits/rules.toml`).
@@ -261,6 +267,8 @@ pub struct StudyConfig {
     pub post_free_days: u32,
     /// Drop limit-close days from the estimation window (their returns are truncated).
     pub drop_limit_days_in_estimation: bool,
+    /// `study.json` indented for reading (default: compact, one line).
+    pub pretty_json: bool,
     /// Table formats written by `run` (default `csv, json`).
     pub format: Vec<ReportFormat>,
     /// Chart formats written by `run` (default none).
@@ -307,12 +315,14 @@ impl Default for StudyConfig {
             alternative: Alternative::TwoSided,
             grank_variant: GrankVariant::Paper,
             rbar: RbarMethod::Overlap,
+            rbar_exact_max: crate::config::RBAR_EXACT_MAX,
             limit_rule: None,
             limit_rules: None,
             instruments: None,
             max_limit_run: 20,
             post_free_days: 5,
             drop_limit_days_in_estimation: false,
+            pretty_json: false,
             format: vec![ReportFormat::Csv, ReportFormat::Json],
             chart: Vec::new(),
             tex_form: TexForm::Document,

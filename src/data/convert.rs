@@ -82,3 +82,91 @@ pub fn panel_to_parquet(panel: &PricePanel) -> Result<Vec<u8>> {
     writer.finish().map_err(internal)?;
     Ok(out)
 }
+
+/// The Parquet type of one column of evstudy's own tables, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableType {
+    Text,
+    Date,
+    Int,
+    Bool,
+    Float,
+}
+
+/// One of evstudy's own CSV tables (`ar.csv`, `events.csv`) as Parquet (`--format parquet`,
+/// #13): the same columns in the same order, each typed by `type_of(name)` so that the
+/// schema does not depend on the rows (a column of nulls keeps its type). Floats are the
+/// CSV's shortest round-trip decimals, so they come back as the same `f64` bits; empty cells
+/// are nulls.
+///
+/// # Errors
+/// `Internal` when the table cannot be read back or written (it is evstudy's own output, so
+/// a cell that does not parse as its column's type is a bug).
+pub fn table_to_parquet(csv_bytes: &[u8], type_of: impl Fn(&str) -> TableType) -> Result<Vec<u8>> {
+    let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("parquet table: {e}"));
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv_bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| internal(&e))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); header.len()];
+    for record in reader.records() {
+        let record = record.map_err(|e| internal(&e))?;
+        for (col, v) in cells.iter_mut().zip(record.iter()) {
+            col.push(v.to_string());
+        }
+    }
+    let rows = cells.first().map_or(0, Vec::len);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let columns: Vec<Column> = header
+        .iter()
+        .zip(&cells)
+        .map(|(name, col)| -> Result<Column> {
+            fn typed<T>(
+                name: &str,
+                col: &[String],
+                parse: impl Fn(&str) -> Option<T>,
+            ) -> Result<Vec<Option<T>>> {
+                col.iter()
+                    .map(|v| {
+                        if v.is_empty() {
+                            return Ok(None);
+                        }
+                        parse(v).map(Some).ok_or_else(|| {
+                            Error::Internal(format!("parquet table: column {name}: cell {v:?}"))
+                        })
+                    })
+                    .collect()
+            }
+            let series = match type_of(name) {
+                TableType::Text => Series::new(name.into(), typed(name, col, |v| Some(v.to_string()))?),
+                TableType::Bool => Series::new(name.into(), typed(name, col, |v| match v {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                })?),
+                TableType::Date => Series::new(
+                    name.into(),
+                    typed(name, col, |v| {
+                        let d = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()?;
+                        i32::try_from((d - epoch).num_days()).ok()
+                    })?,
+                )
+                .cast(&DataType::Date)
+                .map_err(|e| internal(&e))?,
+                TableType::Int => Series::new(name.into(), typed(name, col, |v| v.parse::<i64>().ok())?),
+                TableType::Float => Series::new(name.into(), typed(name, col, |v| v.parse::<f64>().ok())?),
+            };
+            Ok(Column::from(series))
+        })
+        .collect::<Result<_>>()?;
+    let mut df = DataFrame::new(rows, columns).map_err(|e| internal(&e))?;
+    let mut out = Vec::new();
+    ParquetWriter::new(&mut out)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(&mut df)
+        .map_err(|e| internal(&e))?;
+    Ok(out)
+}

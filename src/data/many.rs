@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::ReadOptions;
 use super::prices::PricePanel;
@@ -33,44 +32,12 @@ impl PricePanel {
 /// Each file's panel, in the order given; the error of the first file (in that order) that
 /// fails.
 fn read_parallel(files: &[PathBuf], opts: &ReadOptions<'_>) -> Result<Vec<PricePanel>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len());
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<PricePanel>>> = (0..files.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break };
-                        done.push((i, PricePanel::load_with(f, opts)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for h in handles {
-            // A reader that panicked leaves its slots empty: reported below.
-            for (i, r) in h.join().unwrap_or_default() {
-                slots[i] = Some(r);
-            }
-        }
-    });
-    slots
-        .into_iter()
-        .zip(files)
-        .map(|(s, f)| {
-            s.unwrap_or_else(|| {
-                Err(Error::Internal(format!(
-                    "the reader of {} stopped",
-                    f.display()
-                )))
-            })
-        })
-        .collect()
+    use rayon::prelude::*;
+    let read: Vec<Result<PricePanel>> = files
+        .par_iter()
+        .map(|f| PricePanel::load_with(f, opts))
+        .collect();
+    read.into_iter().collect()
 }
 
 /// One row's place: panel, row.

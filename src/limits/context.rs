@@ -95,17 +95,33 @@ impl LimitContext {
         })
     }
 
-    /// The instrument of `ticker`, or `None` when no rule can apply to it.
+    /// The instrument of `ticker`, or `None` when no rule can apply to it; the board
+    /// inferred from its code is noted for [`LimitContext::inferred`].
     pub fn instrument(
         &mut self,
         panel: &PricePanel,
         ticker: usize,
     ) -> Option<(Instrument, &'static str)> {
+        let (inst, label, inferred) = self.instrument_of(panel, ticker)?;
+        if let Some(b) = inferred {
+            self.note_inferred(panel, ticker, b);
+        }
+        Some((inst, label))
+    }
+
+    /// [`LimitContext::instrument`] without noting anything (for per-event work on several
+    /// threads): also the board inferred from the code, if it was.
+    pub fn instrument_of(
+        &self,
+        panel: &PricePanel,
+        ticker: usize,
+    ) -> Option<(Instrument, &'static str, Option<Board>)> {
         let name = &panel.tickers[ticker];
         let mut inst = self.instruments.get(name).cloned().unwrap_or_default();
+        let mut inferred = None;
         if inst.board.is_none() && !self.custom {
             let b = infer_board(name)?;
-            self.inferred.insert(name.clone(), b);
+            inferred = Some(b);
             inst.board = Some(b);
         }
         if inst.st_periods.is_empty()
@@ -127,13 +143,43 @@ impl LimitContext {
         } else {
             inst.board.map_or("custom", Board::as_str)
         };
-        Some((inst, label))
+        Some((inst, label, inferred))
+    }
+
+    /// Note that `ticker`'s board was inferred from its code (one warning lists them).
+    pub fn note_inferred(&mut self, panel: &PricePanel, ticker: usize, board: Board) {
+        self.inferred.insert(panel.tickers[ticker].clone(), board);
+    }
+
+    /// Note the days of `ticker` classified with a price off the tick grid.
+    pub fn note_off_grid(&mut self, ticker: usize, dates: &[NaiveDate]) {
+        if !dates.is_empty() {
+            self.off_grid
+                .entry(ticker)
+                .or_default()
+                .extend(dates.iter().copied());
+        }
     }
 
     /// Classify calendar days `lo..=hi` of a ticker (one earlier day is read for the
-    /// previous close when the file has no `prev_close`).
+    /// previous close when the file has no `prev_close`), noting off-grid days.
     pub fn classify(
         &mut self,
+        panel: &PricePanel,
+        cal: &Calendar,
+        ticker: usize,
+        inst: &Instrument,
+        lo: usize,
+        hi: usize,
+    ) -> Vec<LimitDay> {
+        let days = self.classify_days(panel, cal, ticker, inst, lo, hi);
+        self.note_off_grid(ticker, &off_grid_dates(&days));
+        days
+    }
+
+    /// [`LimitContext::classify`] without noting anything.
+    pub fn classify_days(
+        &self,
         panel: &PricePanel,
         cal: &Calendar,
         ticker: usize,
@@ -158,10 +204,6 @@ impl LimitContext {
         let mut days = classify(dates, &rows, inst, &self.rules).unwrap_or_default();
         if start < lo && !days.is_empty() {
             days.remove(0);
-        }
-        let off: Vec<NaiveDate> = days.iter().filter(|d| d.off_grid).map(|d| d.date).collect();
-        if !off.is_empty() {
-            self.off_grid.entry(ticker).or_default().extend(off);
         }
         days
     }
@@ -194,6 +236,11 @@ impl LimitContext {
             panel.tickers[t],
         ))
     }
+}
+
+/// The dates of `days` classified with a price off the tick grid.
+pub fn off_grid_dates(days: &[LimitDay]) -> Vec<NaiveDate> {
+    days.iter().filter(|d| d.off_grid).map(|d| d.date).collect()
 }
 
 /// Date ranges of consecutive rows flagged ST (`st == 1`) in the price file.

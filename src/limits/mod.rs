@@ -41,7 +41,7 @@ pub use board::{Board, Instrument, Market, infer_board};
 pub use classify::{
     Bar, Direction, LimitDay, LimitRun, LimitState, RefPriceSource, classify, limit_runs,
 };
-pub use context::{LimitContext, LimitSettings};
+pub use context::{LimitContext, LimitSettings, off_grid_dates};
 pub use event::{
     EventDay, EventLimitParams, EventLimitSummary, count_limit_closes, summarize_event,
 };

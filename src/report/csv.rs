@@ -11,6 +11,7 @@
 use csv::{ByteRecord, QuoteStyle, Terminator, WriterBuilder};
 use serde::Serialize;
 
+use crate::data::convert::TableType;
 use crate::error::{Error, Result};
 use crate::result::Study;
 
@@ -23,6 +24,58 @@ mod tests;
 use rows::{
     AarCells, ArRow, CoefCells, EventCells, HitRow, LimitCells, StatCells, TestRow, WindowCells,
 };
+
+/// The Parquet type of a column of `ar.csv` or `events.csv`, by its name (the schema of
+/// `--format parquet` does not depend on the rows).
+pub fn column_type(name: &str) -> TableType {
+    const TEXT: &[&str] = &[
+        "event_id",
+        "ticker",
+        "ticker_as_written",
+        "group",
+        "label",
+        "shift_reason",
+        "status",
+        "skip_reason",
+        "model",
+        "limit_board",
+        "limit_state",
+        "ref_price_source",
+    ];
+    const DATE: &[&str] = &["event_date", "day0", "date", "first_trade_date", "first_free_date"];
+    const INT: &[&str] = &[
+        "rel_day",
+        "span",
+        "return_span",
+        "line",
+        "shift_days",
+        "df",
+        "halt_days",
+        "first_trade_day",
+        "resumption_span",
+        "limit_run_day0",
+        "first_limit_day",
+        "first_free_day",
+    ];
+    const BOOL: &[&str] = &[
+        "censored",
+        "free_day",
+        "rule_mismatch",
+        "continuation",
+        "limit_run_censored",
+    ];
+    if TEXT.contains(&name) {
+        TableType::Text
+    } else if DATE.contains(&name) {
+        TableType::Date
+    } else if INT.contains(&name) || name.starts_with("n_") {
+        TableType::Int
+    } else if BOOL.contains(&name) {
+        TableType::Bool
+    } else {
+        TableType::Float
+    }
+}
 
 /// Format an optional number: shortest round-trip decimal, empty when missing or not finite.
 pub fn num(v: Option<f64>) -> String {

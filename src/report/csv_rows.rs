@@ -385,7 +385,17 @@ impl<'a> TestRow<'a> {
             df: Num(t.df),
             n: t.n,
             distribution: &t.distribution,
-            note: t.note.clone(),
+            note: match rho {
+                Some(c) if c.grouped => {
+                    let grouped = "rbar by day-0 groups (more events than rbar_exact_max; METHODS.md 4.9)";
+                    if t.note.is_empty() {
+                        grouped.to_string()
+                    } else {
+                        format!("{}; {grouped}", t.note)
+                    }
+                }
+                _ => t.note.clone(),
+            },
             n_excluded,
             excluded,
             rbar: Num(rho.map(|c| c.rbar)),

@@ -1,6 +1,6 @@
 //! `study.json`: the whole [`Study`] (settings, version, input digests, warnings, skipped
-//! events and every number of the CSV tables), pretty-printed with a trailing newline; and the
-//! JSON form of a limit scan.
+//! events and every number of the CSV tables), compact (one line) unless the study asks for
+//! `pretty_json`, with a trailing newline; and the JSON form of a limit scan (pretty).
 
 use serde::Serialize;
 
@@ -20,7 +20,13 @@ fn pretty(value: &impl Serialize) -> Result<Vec<u8>> {
 /// # Errors
 /// Never in practice (every field serializes); reported as `Internal` rather than panicking.
 pub fn study_json(study: &Study) -> Result<Vec<u8>> {
-    pretty(study)
+    if study.config.pretty_json {
+        return pretty(study);
+    }
+    let mut v = serde_json::to_vec(study)
+        .map_err(|e| Error::Internal(format!("cannot serialize JSON: {e}")))?;
+    v.push(b'\n');
+    Ok(v)
 }
 
 /// Serialize a limit scan (`evstudy limits --format json`).

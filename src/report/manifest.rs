@@ -1,5 +1,5 @@
 //! The output folder is evstudy's (#14): `study.json` lists every file a run wrote with its
-//! SHA-256 (the manifest), and the next run into the same folder removes the files of that
+//! BLAKE3 hash (the manifest), and the next run into the same folder removes the files of that
 //! manifest it does not write again — only those, and only while they still have the bytes
 //! evstudy wrote; a file changed since, or never listed, is never touched.
 
@@ -19,24 +19,42 @@ pub fn manifest_of(files: &[(String, Vec<u8>)]) -> Vec<ManifestEntry> {
         .iter()
         .map(|(name, bytes)| ManifestEntry {
             file: name.clone(),
-            sha256: if name == SELF {
+            hash: if name == SELF {
                 String::new()
             } else {
-                sha256_hex(bytes)
+                blake3_hex(bytes)
             },
+            algorithm: crate::result::HASH_ALGORITHM.to_string(),
         })
         .collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// BLAKE3 of `bytes`, lowercase hex (multi-threaded above a few hundred KiB).
+pub fn blake3_hex(bytes: &[u8]) -> String {
+    let mut h = blake3::Hasher::new();
+    if bytes.len() > 1 << 18 {
+        h.update_rayon(bytes);
+    } else {
+        h.update(bytes);
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// The hash of `bytes` by `algorithm` (`blake3`, or `sha256` for a manifest of format 1).
+fn hash_by(algorithm: &str, bytes: &[u8]) -> Option<String> {
     use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    match algorithm {
+        "blake3" => Some(blake3_hex(bytes)),
+        "sha256" => Some(Sha256::digest(bytes).iter().fold(
+            String::with_capacity(64),
+            |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            },
+        )),
+        _ => None,
+    }
 }
 
 /// The manifest of the `study.json` in `dir`, when there is one that evstudy wrote.
@@ -86,7 +104,8 @@ pub fn remove_stale(dir: &Path, prev: &[ManifestEntry], written: &[String]) -> R
         let unchanged = if e.file == SELF {
             previous(dir).as_deref() == Some(prev)
         } else {
-            std::fs::read(&path).is_ok_and(|b| sha256_hex(&b) == e.sha256)
+            std::fs::read(&path)
+                .is_ok_and(|b| hash_by(&e.algorithm, &b).is_some_and(|h| h == e.hash))
         };
         if !unchanged {
             out.kept_changed.push(path);
@@ -179,15 +198,18 @@ mod tests {
                     "../{}/v.csv",
                     outside.path().file_name().unwrap().to_string_lossy()
                 ),
-                sha256: sha256_hex(b"bytes of v.csv"),
+                hash: blake3_hex(b"bytes of v.csv"),
+                algorithm: "blake3".into(),
             },
             ManifestEntry {
                 file: victim.display().to_string(),
-                sha256: sha256_hex(b"bytes of v.csv"),
+                hash: blake3_hex(b"bytes of v.csv"),
+                algorithm: "blake3".into(),
             },
             ManifestEntry {
                 file: "link.csv".into(),
-                sha256: sha256_hex(b"bytes of v.csv"),
+                hash: blake3_hex(b"bytes of v.csv"),
+                algorithm: "blake3".into(),
             },
         ];
         let done = remove_stale(dir.path(), &evil, &[]).unwrap();

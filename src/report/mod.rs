@@ -29,6 +29,7 @@ pub fn table_files(format: ReportFormat) -> &'static [&'static str] {
         ReportFormat::Tex => &["report.tex"],
         ReportFormat::Html => &["report.html"],
         ReportFormat::Xlsx => &["results.xlsx"],
+        ReportFormat::Parquet => &["ar.parquet", "events.parquet"],
     }
 }
 
@@ -81,6 +82,10 @@ pub fn render_with_progress(
                 csv::tests_csv(study)?,
             ],
             ReportFormat::Json => vec![json::study_json(study)?],
+            ReportFormat::Parquet => vec![
+                crate::data::convert::table_to_parquet(&csv::ar_csv(study)?, csv::column_type)?,
+                crate::data::convert::table_to_parquet(&csv::events_csv(study)?, csv::column_type)?,
+            ],
             ReportFormat::Md => vec![tables::markdown(study)],
             ReportFormat::Tex => vec![tables::latex(study, study.config.tex_form)],
             ReportFormat::Html if charts.contains(&ChartFormat::Svg) => {
@@ -138,7 +143,8 @@ pub fn write_study_with_progress(
         let mut entries = manifest::manifest_of(&files);
         entries.push(manifest::ManifestEntry {
             file: manifest::SELF.to_string(),
-            sha256: String::new(),
+            hash: String::new(),
+            algorithm: crate::result::HASH_ALGORITHM.to_string(),
         });
         study.manifest = Some(entries);
         let json = json::study_json(study)?;

@@ -62,7 +62,8 @@ pub struct Settings<'a> {
 pub struct Input<'a> {
     pub role: &'a str,
     pub path: &'a str,
-    pub sha256: &'a str,
+    pub hash: &'a str,
+    pub algorithm: &'a str,
 }
 
 /// Event counts.
@@ -207,7 +208,8 @@ pub fn summary_json(study: &Study, dir: &std::path::Path, files: &[String]) -> R
             .map(|f| Input {
                 role: &f.role,
                 path: &f.path,
-                sha256: &f.sha256,
+                hash: &f.hash,
+                algorithm: &f.algorithm,
             })
             .collect(),
         events: Counts {

@@ -324,7 +324,7 @@ fn limits_sheet(events: &Sheet) -> Sheet {
 }
 
 /// The settings as `setting, value` rows (see [`super::settings::settings_rows`]), then
-/// `input.<role>` (path) and `input.<role>.sha256` rows.
+/// `input.<role>` (path) and `input.<role>.<algorithm>` rows.
 fn settings_sheet(study: &Study) -> Sheet {
     let mut rows: Vec<Vec<String>> = super::settings::settings_rows(study)
         .into_iter()
@@ -332,7 +332,7 @@ fn settings_sheet(study: &Study) -> Sheet {
         .collect();
     for i in &study.inputs {
         rows.push(vec![format!("input.{}", i.role), i.path.clone()]);
-        rows.push(vec![format!("input.{}.sha256", i.role), i.sha256.clone()]);
+        rows.push(vec![format!("input.{}.{}", i.role, i.algorithm), i.hash.clone()]);
     }
     Sheet {
         name: "settings".to_string(),

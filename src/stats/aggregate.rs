@@ -18,7 +18,7 @@ use super::event::DayStats;
 pub use super::group_rows::{AarRow, CaarRow, FreeRow, GroupResults};
 use super::significance::{
     CrossCorrelation, PairSums, RbarMethod, Sample, TestOptions, day_tests, map_parallel,
-    target_correlations, window_tests,
+    grouped_correlations, target_correlations, window_tests,
 };
 pub use super::test_events::Exclusion;
 use super::test_events::{Plan, WindowEvents};
@@ -144,7 +144,11 @@ fn aggregate_groups<E: EventOutcome>(
             .map(|(plan, (_, positions))| plan.targets(&sample, positions, opts.rbar))
             .collect();
         let targets: Vec<_> = per_group.iter().flatten().cloned().collect();
-        let sums = target_correlations(&sample, opts.min_common_dates, &targets);
+        let sums = if sample.len() > opts.rbar_exact_max {
+            grouped_correlations(&sample, opts.min_common_dates, &targets)
+        } else {
+            target_correlations(&sample, opts.min_common_dates, &targets)
+        };
         let mut rest = &sums[..];
         plans
             .iter()

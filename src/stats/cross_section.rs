@@ -99,6 +99,10 @@ pub struct CrossCorrelation {
     /// pair, or when `rbar` does not belong to one window).
     #[serde(default)]
     pub mean_overlap: Option<f64>,
+    /// Whether `rbar` is the day-0 grouped estimate of a large sample (METHODS.md §4.9),
+    /// not the exact average over the pairs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub grouped: bool,
 }
 
 impl CrossCorrelation {
@@ -107,6 +111,7 @@ impl CrossCorrelation {
         rbar: 0.0,
         n_pairs: 0,
         mean_overlap: None,
+        grouped: false,
     };
 
     /// The same `rbar` without a mean overlap.

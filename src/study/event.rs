@@ -14,7 +14,7 @@ use super::returns::{ReturnRules, StockDay, stock_days};
 use crate::calendar::Alignment;
 use crate::config::{GapPolicy, StudyConfig};
 use crate::data::{EventRow, PricePanel};
-use crate::limits::{Instrument, LimitContext, LimitDay};
+use crate::limits::{Board, Instrument, LimitContext, LimitDay, off_grid_dates};
 use crate::models::{Estimation, FitError, Fitted, Regressors};
 use crate::result::{DayRow, EventResult, HaltInfo, Skip, SkipReason};
 use crate::stats::EventSeries;
@@ -431,29 +431,106 @@ fn event_days(
         .collect()
 }
 
-/// Compute one event, or say why it is skipped.
+/// One event computed on its own (on any thread): its outcome, what the duplicate check
+/// needs, and what it would note in the [`LimitContext`]. [`Merge::push`] applies them in
+/// event order, so the study does not depend on the order the events were computed in.
+pub(super) struct Computed {
+    /// Once the event is located: the calendar index of its first event-window day, of its
+    /// day 0, and its ticker.
+    located: Option<(usize, usize, usize)>,
+    outcome: Result<EventResult, Box<Skip>>,
+    /// The board inferred from the ticker's code, if it was.
+    inferred: Option<(usize, Board)>,
+    /// Days classified with a price off the tick grid.
+    off_grid: Vec<NaiveDate>,
+}
+
+/// Compute one event, or say why it is skipped (the duplicate check is [`Merge::push`]'s).
 pub(super) fn compute_event(
     inputs: &Inputs,
     cfg: &StudyConfig,
     ev: &EventRow,
-    seen: &Seen,
-    lctx: &mut LimitContext,
-) -> Result<EventResult, Box<Skip>> {
-    let frame = locate(inputs, cfg, ev)?;
-    let cal = &inputs.calendar;
-    if let Some(line) = seen.duplicate_of(ev, *frame.window.start()) {
-        return Err(skip(
-            inputs,
-            ev,
-            SkipReason::DuplicateEvent,
-            format!(
-                "duplicate of line {line} (same event_id, or same ticker and day 0 {})",
-                cal.date(frame.day0())
-            ),
-        ));
+    lctx: &LimitContext,
+) -> Computed {
+    let frame = match locate(inputs, cfg, ev) {
+        Ok(f) => f,
+        Err(s) => {
+            return Computed {
+                located: None,
+                outcome: Err(s),
+                inferred: None,
+                off_grid: Vec::new(),
+            };
+        }
+    };
+    let mut out = Computed {
+        located: Some((*frame.window.start(), frame.day0(), frame.ticker)),
+        outcome: Err(skip(inputs, ev, SkipReason::BadEventRow, "not computed")),
+        inferred: None,
+        off_grid: Vec::new(),
+    };
+    out.outcome = compute_located(inputs, cfg, ev, &frame, lctx, &mut out);
+    out
+}
+
+/// The events computed so far, in event order: the results, the skips and the duplicate
+/// check (same id, or same ticker and day 0, as an earlier computed event).
+#[derive(Default)]
+pub(super) struct Merge {
+    seen: Seen,
+    pub(super) computed: Vec<EventResult>,
+    pub(super) skipped: Vec<Skip>,
+}
+
+impl Merge {
+    /// Add the next event in event order.
+    pub(super) fn push(&mut self, inputs: &Inputs, ev: &EventRow, c: Computed, lctx: &mut LimitContext) {
+        if let Some((win_lo, day0, _)) = c.located
+            && let Some(line) = self.seen.duplicate_of(ev, win_lo)
+        {
+            self.skipped.push(*skip(
+                inputs,
+                ev,
+                SkipReason::DuplicateEvent,
+                format!(
+                    "duplicate of line {line} (same event_id, or same ticker and day 0 {})",
+                    inputs.calendar.date(day0)
+                ),
+            ));
+            return;
+        }
+        if let Some((ticker, b)) = c.inferred {
+            lctx.note_inferred(&inputs.panel, ticker, b);
+        }
+        if let Some((_, _, ticker)) = c.located {
+            lctx.note_off_grid(ticker, &c.off_grid);
+        }
+        match c.outcome {
+            Ok(r) => {
+                self.seen.record(ev, &r);
+                self.computed.push(r);
+            }
+            Err(s) => self.skipped.push(*s),
+        }
     }
+}
+
+fn compute_located(
+    inputs: &Inputs,
+    cfg: &StudyConfig,
+    ev: &EventRow,
+    frame: &Frame,
+    lctx: &LimitContext,
+    out: &mut Computed,
+) -> Result<EventResult, Box<Skip>> {
+    let cal = &inputs.calendar;
     // Limit analysis may look past the window for the first free day and the days after it.
-    let instrument = lctx.instrument(&inputs.panel, frame.ticker);
+    let instrument = lctx
+        .instrument_of(&inputs.panel, frame.ticker)
+        .map(|(inst, label, inferred)| {
+            out.inferred = inferred.map(|b| (frame.ticker, b));
+            (inst, label)
+        });
     let win_hi = *frame.window.end();
     let ext_hi = if instrument.is_some() {
         (win_hi.max(frame.day0()) + cfg.max_limit_run as usize + cfg.post_free_days as usize)
@@ -474,18 +551,20 @@ pub(super) fn compute_event(
         lo: frame.lo,
         days: stock_days(&inputs.panel, cal, rules, frame.ticker, frame.lo, ext_hi),
         limit_days: instrument.as_ref().map(|(inst, _): &(Instrument, _)| {
-            lctx.classify(&inputs.panel, cal, frame.ticker, inst, frame.lo, ext_hi)
+            let days = lctx.classify_days(&inputs.panel, cal, frame.ticker, inst, frame.lo, ext_hi);
+            out.off_grid = off_grid_dates(&days);
+            days
         }),
         shifts,
         gaps: cfg.gaps,
     };
-    let n_no_factors = no_factor_days(inputs, cfg, ev, &frame)?;
-    let est = estimation_sample(&frame, &data, cfg);
+    let n_no_factors = no_factor_days(inputs, cfg, ev, frame)?;
+    let est = estimation_sample(frame, &data, cfg);
     let fit = fit(inputs, cfg, ev, &est)?;
-    no_data_in_window(inputs, ev, &frame, &data)?;
+    no_data_in_window(inputs, ev, frame, &data)?;
 
     let win: Vec<usize> = frame.window.clone().collect();
-    let inputs_days = data.day_inputs(&frame, &win);
+    let inputs_days = data.day_inputs(frame, &win);
     let stats = day_stats(&fit, &inputs_days, cfg.allow_partial_car);
     let windows = cfg
         .car_windows
@@ -501,11 +580,11 @@ pub(super) fn compute_event(
             )
         })
         .collect();
-    let series = event_series(ev, &fit, &frame, &data, &est.kept, &win, &stats);
-    let days = event_days(&frame, &data, &win, &inputs_days, &stats);
+    let series = event_series(ev, &fit, frame, &data, &est.kept, &win, &stats);
+    let days = event_days(frame, &data, &win, &inputs_days, &stats);
     let limits = instrument.map(|(_, board)| {
         let ext: Vec<usize> = (*frame.window.start()..=ext_hi).collect();
-        let ext_days = data.day_inputs(&frame, &ext);
+        let ext_days = data.day_inputs(frame, &ext);
         let ext_stats = day_stats(&fit, &ext_days, cfg.allow_partial_car);
         event_limits(
             cfg,
@@ -519,7 +598,7 @@ pub(super) fn compute_event(
         )
     });
     let ext_all: Vec<usize> = (frame.day0()..=ext_hi).collect();
-    let halt = halt_info(&frame, &data, &fit, &ext_all);
+    let halt = halt_info(frame, &data, &fit, &ext_all);
     let n_span_too_long = win.iter().filter(|&&k| data.day(k).span_too_long).count();
     Ok(EventResult {
         event_id: ev.event_id.clone(),

@@ -1,8 +1,6 @@
 //! Loading a study's inputs: the price panel, the market index (its dates are the trading
-//! calendar) and the events, with a SHA-256 digest of each file computed on a second thread
+//! calendar) and the events, with a BLAKE3 digest of each file computed on a second thread
 //! while the files are parsed; and the warnings about the inputs themselves.
-
-use std::fmt::Write as _;
 
 use super::factors::FactorDays;
 use super::returns::returns_on_calendar;
@@ -98,31 +96,19 @@ pub(super) fn load(config: &StudyConfig) -> Result<Inputs> {
     Ok(inputs)
 }
 
+/// The BLAKE3 fingerprint of one input file, read through a memory map on all threads of
+/// the pool (`blake3`'s `update_mmap_rayon`), while the loader parses the files.
 fn digest(role: &str, path: &std::path::Path) -> Result<InputFile> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let io = |source| Error::Io {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_mmap_rayon(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    let hash = hasher.finalize();
+    })?;
     Ok(InputFile {
         role: role.to_string(),
         path: path.display().to_string(),
-        sha256: hash.iter().fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        }),
+        hash: hasher.finalize().to_hex().to_string(),
+        algorithm: crate::result::HASH_ALGORITHM.to_string(),
     })
 }
 

@@ -18,6 +18,8 @@ mod limits;
 mod overlap;
 mod returns;
 
+use rayon::prelude::*;
+
 use crate::config::{Step, StudyConfig};
 use crate::error::{Error, Result};
 use crate::limits::{LimitContext, LimitSettings};
@@ -25,7 +27,11 @@ use crate::result::{Skip, SkipReason, Study};
 use crate::stats::aggregate::by_group;
 use crate::stats::significance::TestOptions;
 
-/// Run a study from its settings.
+/// Events computed in parallel between two progress steps.
+const EVENT_CHUNK: usize = 512;
+
+/// Run a study from its settings, on the threads of the current rayon pool (the global one
+/// unless the caller installs another; `evstudy --threads N` sizes it).
 ///
 /// # Errors
 /// File-level input errors; `NoEvents` when every event was skipped.
@@ -44,37 +50,44 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
     let inputs = inputs::load(config)?;
     let mut warnings = inputs.warnings.clone();
     let events = &inputs.events;
-    let mut skipped: Vec<Skip> = events
-        .problems
-        .iter()
-        .map(|p| Skip {
-            event_id: p.event_id.clone(),
-            ticker: p.ticker.clone(),
-            line: p.line,
-            reason: SkipReason::BadEventRow,
-            message: format!("{}; event skipped", p.message),
-        })
-        .collect();
+    let mut merge = event::Merge::default();
+    merge.skipped = events
+            .problems
+            .iter()
+            .map(|p| Skip {
+                event_id: p.event_id.clone(),
+                ticker: p.ticker.clone(),
+                line: p.line,
+                reason: SkipReason::BadEventRow,
+                message: format!("{}; event skipped", p.message),
+            })
+            .collect();
     let mut lctx = LimitContext::new(
         &LimitSettings::from(config),
         &inputs.panel,
         &crate::data::ReadOptions::of(config),
     )?;
-    let mut computed = Vec::new();
-    let mut seen = event::Seen::default();
+    // Events are computed on all threads of the pool, a chunk at a time, and merged in
+    // event order: the same study on any number of threads.
     let total = events.rows.len();
-    for (done, ev) in events.rows.iter().enumerate() {
-        if done % 64 == 0 {
-            progress(Step::Events { done, total });
-        }
-        match event::compute_event(&inputs, config, ev, &seen, &mut lctx) {
-            Ok(r) => {
-                seen.record(ev, &r);
-                computed.push(r);
-            }
-            Err(s) => skipped.push(*s),
+    for (k, chunk) in events.rows.chunks(EVENT_CHUNK).enumerate() {
+        progress(Step::Events {
+            done: k * EVENT_CHUNK,
+            total,
+        });
+        let done: Vec<event::Computed> = chunk
+            .par_iter()
+            .map(|ev| event::compute_event(&inputs, config, ev, &lctx))
+            .collect();
+        for (ev, c) in chunk.iter().zip(done) {
+            merge.push(&inputs, ev, c, &mut lctx);
         }
     }
+    let event::Merge {
+        mut computed,
+        mut skipped,
+        ..
+    } = merge;
     skipped.sort_by_key(|s| s.line);
     if !lctx.inferred.is_empty() {
         let list: Vec<String> = lctx

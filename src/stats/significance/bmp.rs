@@ -71,6 +71,7 @@ mod tests {
             rbar: 0.2,
             n_pairs: 3,
             mean_overlap: Some(1.0),
+            grouped: false,
         };
         let s = kp_bmp_t(
             &Sample::new(&example_c()),
@@ -90,6 +91,7 @@ mod tests {
             rbar: -0.5,
             n_pairs: 3,
             mean_overlap: None,
+            grouped: false,
         };
         let s = kp_bmp_t(
             &Sample::new(&example_c()),

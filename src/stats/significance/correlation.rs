@@ -48,9 +48,34 @@ pub struct PairSums {
     geometry: Geometry,
     /// Whether `sum_r`, `n_r` were summed (over every pair, not only those that meet).
     calendar: bool,
+    /// Whether the sums come from the day-0 groups of `grouped.rs`, not from every pair.
+    grouped: bool,
 }
 
 impl PairSums {
+    /// Sums to be filled by the day-0 groups of `grouped.rs`.
+    pub(super) fn from_geometry(geometry: Geometry, calendar: bool) -> Self {
+        PairSums {
+            geometry,
+            calendar,
+            grouped: true,
+            ..PairSums::default()
+        }
+    }
+
+    /// `pairs` qualifying pairs whose correlations sum to `sum_r`, all with overlap `o`.
+    pub(super) fn add_many(&mut self, pairs: usize, sum_r: f64, o: f64) {
+        if pairs == 0 {
+            return;
+        }
+        self.sum_r += sum_r;
+        self.n_r += pairs;
+        if o > 0.0 {
+            self.sum_ro += sum_r * o;
+            self.n_meeting_r += pairs;
+        }
+    }
+
     fn add(&mut self, r: f64, o: f64) {
         self.sum_r += r;
         self.n_r += 1;
@@ -73,6 +98,7 @@ impl PairSums {
             rbar: if n == 0 { 0.0 } else { sum / n as f64 },
             n_pairs: n,
             mean_overlap: (g.pairs > 0).then(|| g.sum_overlap / g.pairs as f64),
+            grouped: self.grouped,
         }
     }
 }
@@ -174,7 +200,7 @@ pub fn target_correlations(
 }
 
 fn available_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    super::parallel::threads()
 }
 
 #[cfg(test)]

@@ -118,6 +118,7 @@ fn merged_pairs(
             rbar: sum / n as f64,
             n_pairs: n,
             mean_overlap: None,
+            grouped: false,
         },
     }
 }

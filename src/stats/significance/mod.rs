@@ -34,6 +34,7 @@ mod corrado;
 mod correlation;
 mod cross_sectional;
 mod grank;
+mod grouped;
 mod options;
 mod overlap;
 mod pairwise;
@@ -55,6 +56,7 @@ mod timing_tests;
 
 pub use crate::config::{Alternative, GrankVariant, RbarMethod, TestKind, UnknownName};
 pub use correlation::{CrossCorrelation, PairSums, cross_correlation, target_correlations};
+pub use grouped::grouped_correlations;
 pub use options::TestOptions;
 pub use overlap::Target;
 pub(crate) use parallel::map_parallel;

@@ -20,7 +20,11 @@ pub struct TestOptions {
     pub min_common_dates: usize,
     /// `rbar` of the Kolari–Pynnönen tests: overlap-weighted (default) or calendar.
     pub rbar: RbarMethod,
+    /// Largest sample whose `rbar` is the exact average over its pairs; a larger one uses
+    /// the day-0 groups (`grouped.rs`, linear in events; default [`RBAR_EXACT_MAX`]).
+    pub rbar_exact_max: usize,
 }
+
 
 impl Default for TestOptions {
     fn default() -> Self {
@@ -30,6 +34,7 @@ impl Default for TestOptions {
             grank_variant: GrankVariant::Paper,
             min_common_dates: 30,
             rbar: RbarMethod::Overlap,
+            rbar_exact_max: crate::config::RBAR_EXACT_MAX,
         }
     }
 }
@@ -43,6 +48,7 @@ impl TestOptions {
             grank_variant: cfg.grank_variant,
             min_common_dates: 30,
             rbar: cfg.rbar,
+            rbar_exact_max: cfg.rbar_exact_max,
         }
     }
 }

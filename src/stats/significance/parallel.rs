@@ -1,50 +1,23 @@
-//! A scoped parallel map over the machine's cores (std threads, no extra dependency), for
-//! the cross-event work that splits into independent pieces: the pairs of `rbar` and the
-//! groups of a study. Results come back in input order, so every sum taken over them runs
-//! in the same order as a sequential loop and the numbers do not depend on the core count.
+//! A parallel map on the current rayon pool (the one `--threads` sizes), for the cross-event
+//! work that splits into independent pieces: the pairs of `rbar` and the groups of a study.
+//! Results come back in input order, so every sum taken over them runs in the same order as
+//! a sequential loop and the numbers do not depend on the thread count.
 
-use std::num::NonZero;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
-/// `items.iter().map(f).collect()`, with the items shared out among the available cores.
+/// `items.iter().map(f).collect()`, with the items shared out among the pool's threads.
 ///
 /// A panic in `f` is re-raised here.
 pub(crate) fn map_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZero::get)
-        .min(items.len());
-    if threads <= 1 {
+    if items.len() <= 1 || rayon::current_num_threads() <= 1 {
         return items.iter().map(f).collect();
     }
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(k) else {
-                            return done;
-                        };
-                        done.push((k, f(item)));
-                    }
-                })
-            })
-            .collect();
-        for worker in workers {
-            match worker.join() {
-                Ok(done) => {
-                    for (k, r) in done {
-                        slots[k] = Some(r);
-                    }
-                }
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    slots.into_iter().flatten().collect()
+    items.par_iter().with_max_len(1).map(&f).collect()
+}
+
+/// Threads of the current pool.
+pub(crate) fn threads() -> usize {
+    rayon::current_num_threads()
 }
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ mod tests {
             rbar: 0.2,
             n_pairs: 3,
             mean_overlap: Some(1.0),
+            grouped: false,
         };
         let s = patell_z_kp(
             &Sample::new(&example_c()),
@@ -132,6 +133,7 @@ mod tests {
             rbar: -0.6,
             n_pairs: 3,
             mean_overlap: None,
+            grouped: false,
         };
         let s = patell_z_kp(
             &Sample::new(&example_c()),

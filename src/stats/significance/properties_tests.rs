@@ -131,7 +131,7 @@ proptest! {
 
     #[test]
     fn no_statistic_or_p_value_is_ever_non_finite(sample in prop::collection::vec(arb_event(), 1..6), rbar in -0.5f64..1.0) {
-        let rho = CrossCorrelation { rbar, n_pairs: 1, mean_overlap: None };
+        let rho = CrossCorrelation { rbar, n_pairs: 1, mean_overlap: None, grouped: false };
         for s in everything(&sample, &rho, &all_tests()) {
             prop_assert!(s.statistic.is_none_or(f64::is_finite), "{s:?}");
             prop_assert!(s.p_value.is_none_or(|p| (0.0..=1.0).contains(&p)), "{s:?}");

@@ -1,0 +1,351 @@
+//! `rbar` of large samples by day-0 groups, at a cost linear in events (METHODS.md §4.9;
+//! #13). The exact estimator ([`super::correlation`]) correlates every pair whose estimation
+//! ranges meet, `O(N^2 L)` for a sample spread over a few years; above
+//! [`super::TestOptions::rbar_exact_max`] events the study uses this one instead.
+//!
+//! Events that share day 0 share their estimation calendar. Each event's estimation ARs are
+//! standardised once over its own dates,
+//!
+//! ```text
+//! z_i(t) = (AR_i(t) - mean_i) / sqrt( sum_s (AR_i(s) - mean_i)^2 )      (0 where AR_i(t) is missing)
+//! ```
+//!
+//! so that `r_ij = sum_t z_i(t) z_j(t)` is the Pearson correlation of two complete series on
+//! the same dates. Summing inside a group `g` and across groups `g, h`:
+//!
+//! ```text
+//! Z_g(t) = sum_{i in g} z_i(t)
+//! W_g(t) = sum_{i in g} z_i(t)^2
+//! sum_{i<j in g} r_ij = ( |Z_g|^2 - sum_{i in g} |z_i|^2 ) / 2
+//! sum_{i in g, j in h} r_ij = ( sum_C Z_g Z_h - S_g S_h / c ) / sqrt(V_g V_h)
+//! S_g = sum_C Z_g,   V_g = sum_C W_g / q_g - c (S_g / (c q_g))^2
+//! ```
+//!
+//! over the `c` common dates `C` of the two groups' ranges (`q_g` qualifying members): the
+//! products re-centred and re-scaled to the common dates, as the exact correlation is. Building the `Z_g` costs `O(N L)`; the
+//! cross terms cost `O(L)` per pair of groups that are visited: for the overlap `rbar`, the
+//! groups whose event windows meet (a bounded number per group); for the calendar `rbar`,
+//! the groups whose estimation ranges share `min_common` dates (at most `2 L` per group). The
+//! number of groups is at most the number of calendar days, so the cost is linear in events.
+//!
+//! **What it gives up** against the exact estimator (stated in `tests.csv`'s note):
+//! - within a group, with complete estimation ARs, nothing (the same correlation, summed in
+//!   another order, so equal to rounding);
+//! - a missing AR counts as `z = 0` in the pair's products instead of dropping the date from
+//!   both series (pairwise-complete);
+//! - for two groups whose days 0 differ, each pair is re-scaled by the members' average
+//!   variance on the shared dates, not by its own two (exact when each group is one event);
+//! - a pair qualifies when both series have `min_common` present dates and vary, and the
+//!   groups' ranges share `min_common` dates.
+
+use std::collections::BTreeMap;
+
+use super::common::{estimation_rows, finite};
+use super::correlation::PairSums;
+use super::overlap::{CalendarWindow, Target, day0, geometry};
+use super::parallel::map_parallel;
+use super::sample::Sample;
+use crate::stats::cross_section::EventSeries;
+
+/// One event's standardised estimation ARs on calendar positions `first..first + z.len()`.
+struct Standardised {
+    first: i64,
+    z: Vec<f64>,
+    /// `sum z^2` (1 up to rounding).
+    norm2: f64,
+}
+
+impl Standardised {
+    /// `None` when the event has fewer than `need` present ARs or they do not vary.
+    fn of(ev: &EventSeries, need: usize) -> Option<Self> {
+        let rows = estimation_rows(ev);
+        let present: Vec<(i64, f64)> = rows
+            .filter_map(|r| Some((*ev.cal_idx.get(r)?, finite(ev.ar.get(r).copied().flatten())?)))
+            .collect();
+        if present.len() < need {
+            return None;
+        }
+        let first = present.iter().map(|p| p.0).min()?;
+        let last = present.iter().map(|p| p.0).max()?;
+        let mean = present.iter().map(|p| p.1).sum::<f64>() / present.len() as f64;
+        let ss: f64 = present.iter().map(|p| (p.1 - mean) * (p.1 - mean)).sum();
+        if !(ss > 0.0 && ss.is_finite()) {
+            return None;
+        }
+        let scale = ss.sqrt().recip();
+        let mut z = vec![0.0; (last - first + 1) as usize];
+        for &(cal, v) in &present {
+            z[(cal - first) as usize] = (v - mean) * scale;
+        }
+        let norm2 = z.iter().map(|v| v * v).sum();
+        Some(Standardised { first, z, norm2 })
+    }
+
+    fn last(&self) -> i64 {
+        self.first + self.z.len() as i64 - 1
+    }
+}
+
+/// The events of one target that share day 0 and relative window.
+struct Group {
+    day0: i64,
+    window: CalendarWindow,
+    /// `Z_g` on positions `first..first + sum.len()` (empty without a qualifying member).
+    first: i64,
+    sum: Vec<f64>,
+    /// `W_g(t) = sum_{i in g} z_i(t)^2` on the same positions.
+    sq: Vec<f64>,
+    /// Qualifying members.
+    q: usize,
+    /// `sum |z_i|^2` over them.
+    norm2: f64,
+}
+
+impl Group {
+    fn last(&self) -> i64 {
+        self.first + self.sum.len() as i64 - 1
+    }
+
+    /// Common positions of the two groups' ranges.
+    fn common(&self, other: &Group) -> i64 {
+        (self.last().min(other.last()) - self.first.max(other.first) + 1).max(0)
+    }
+
+    /// `sum_{i in g, j in h} r_ij` over the common positions `C`, `c = |C|`: each pair's
+    /// product re-centred and re-scaled to `C` through the group sums,
+    ///
+    /// ```text
+    /// S_g = sum_C Z_g,   V_g = sum_C W_g / q_g - c (S_g / (c q_g))^2
+    /// sum r_ij = ( sum_C Z_g Z_h - S_g S_h / c ) / sqrt(V_g V_h)
+    /// ```
+    ///
+    /// exact for two single events with complete data; for larger groups `V_g` is the
+    /// members' average variance on `C`.
+    fn cross(&self, other: &Group) -> f64 {
+        let lo = self.first.max(other.first);
+        let hi = self.last().min(other.last());
+        if hi < lo {
+            return 0.0;
+        }
+        let span = |g: &Group| (lo - g.first) as usize..=(hi - g.first) as usize;
+        let (a, b) = (&self.sum[span(self)], &other.sum[span(other)]);
+        let (wa, wb) = (&self.sq[span(self)], &other.sq[span(other)]);
+        let c = a.len() as f64;
+        let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        let (sa, sb): (f64, f64) = (a.iter().sum(), b.iter().sum());
+        let var = |w: &[f64], s: f64, q: usize| {
+            let q = q as f64;
+            w.iter().sum::<f64>() / q - c * (s / (c * q)).powi(2)
+        };
+        let (va, vb) = (var(wa, sa, self.q), var(wb, sb, other.q));
+        if !(va > 0.0 && vb > 0.0) {
+            return 0.0;
+        }
+        (dot - sa * sb / c) / (va * vb).sqrt()
+    }
+}
+
+/// The [`PairSums`] of every target by day-0 groups (see the module text). The targets are
+/// summed in parallel, each in a fixed order, so the result does not depend on the core count.
+pub fn grouped_correlations(
+    sample: &Sample<'_>,
+    min_common: usize,
+    targets: &[Target],
+) -> Vec<PairSums> {
+    let need = min_common.max(2);
+    let events = sample.events();
+    let standardised: Vec<Option<Standardised>> =
+        map_parallel(events, |ev| Standardised::of(ev, need));
+    let day0s: Vec<i64> = events.iter().map(|ev| day0(ev)).collect();
+    map_parallel(targets, |t| target_sums(t, &standardised, &day0s, need))
+}
+
+fn target_sums(
+    target: &Target,
+    standardised: &[Option<Standardised>],
+    day0s: &[i64],
+    need: usize,
+) -> PairSums {
+    // Groups by (day 0, window), in that order.
+    let mut keyed: BTreeMap<(i64, i64, i64), Vec<usize>> = BTreeMap::new();
+    for (&i, w) in target.members.iter().zip(&target.windows) {
+        keyed
+            .entry((day0s[i], w.first, w.last))
+            .or_default()
+            .push(i);
+    }
+    let groups: Vec<Group> = keyed
+        .into_iter()
+        .map(|((day0, first, last), members)| {
+            group(day0, CalendarWindow { first, last }, &members, standardised)
+        })
+        .filter(|g| g.q > 0)
+        .collect();
+    // Every range starts at or after its day 0 plus `lead`.
+    let lead = groups.iter().map(|g| g.first - g.day0).min().unwrap_or(0);
+    let mut sums = PairSums::from_geometry(geometry(&target.windows), target.calendar);
+    for (k, g) in groups.iter().enumerate() {
+        let within = g.sum.iter().map(|v| v * v).sum::<f64>() - g.norm2;
+        sums.add_many(g.q * (g.q - 1) / 2, within / 2.0, g.window.overlap(g.window));
+        for h in &groups[k + 1..] {
+            // Groups come in day-0 order: past both limits no later group counts.
+            let windows_apart = h.day0 - g.day0 >= target.reach;
+            let ranges_apart = h.day0 + lead > g.last() - need as i64 + 1;
+            if windows_apart && (ranges_apart || !target.calendar) {
+                break;
+            }
+            let o = g.window.overlap(h.window);
+            if (o > 0.0 || target.calendar) && g.common(h) >= need as i64 {
+                sums.add_many(g.q * h.q, g.cross(h), o);
+            }
+        }
+    }
+    sums
+}
+
+fn group(
+    day0: i64,
+    window: CalendarWindow,
+    members: &[usize],
+    standardised: &[Option<Standardised>],
+) -> Group {
+    let present: Vec<&Standardised> = members.iter().filter_map(|&i| standardised[i].as_ref()).collect();
+    let (Some(first), Some(last)) = (
+        present.iter().map(|s| s.first).min(),
+        present.iter().map(|s| s.last()).max(),
+    ) else {
+        return Group {
+            day0,
+            window,
+            first: 0,
+            sum: Vec::new(),
+            sq: Vec::new(),
+            q: 0,
+            norm2: 0.0,
+        };
+    };
+    let mut sum = vec![0.0; (last - first + 1) as usize];
+    let mut sq = vec![0.0; sum.len()];
+    let mut norm2 = 0.0;
+    for s in &present {
+        let at = (s.first - first) as usize;
+        let end = at + s.z.len();
+        for ((acc, acc2), v) in sum[at..end].iter_mut().zip(&mut sq[at..end]).zip(&s.z) {
+            *acc += v;
+            *acc2 += v * v;
+        }
+        norm2 += s.norm2;
+    }
+    Group {
+        day0,
+        window,
+        first,
+        sum,
+        sq,
+        q: present.len(),
+        norm2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RbarMethod;
+    use crate::stats::significance::correlation::target_correlations;
+    use crate::stats::significance::fixtures_tests::event;
+    use approx::assert_relative_eq;
+
+    /// A deterministic pseudo-random AR series (no shared factor, so `r_ij` is small) plus
+    /// `common` times a factor shared by every event on the same calendar dates.
+    fn series(seed: u64, start: i64, len: usize, common: f64) -> Vec<f64> {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (0..len)
+            .map(|k| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                let own = ((x >> 33) as f64 / f64::from(1u32 << 31)) - 0.5;
+                let cal = start + k as i64;
+                let shared = (((cal * 7919) % 101) as f64 / 101.0) - 0.5;
+                own + common * shared
+            })
+            .collect()
+    }
+
+    fn sample_on(starts: &[i64], per_date: usize, common: f64) -> Vec<EventSeries> {
+        let mut evs = Vec::new();
+        for (d, &start) in starts.iter().enumerate() {
+            for k in 0..per_date {
+                let seed = (d * 1000 + k) as u64;
+                evs.push(event(&format!("{d}-{k}"), &series(seed, start, 120, common), &[0.0; 11], start));
+            }
+        }
+        evs
+    }
+
+    fn both(evs: &[EventSeries], from: i32, to: i32) -> (PairSums, PairSums) {
+        let sample = Sample::new(evs);
+        let target = Target::all(&sample, from, to).with_calendar();
+        let exact = target_correlations(&sample, 30, std::slice::from_ref(&target))[0];
+        let grouped = grouped_correlations(&sample, 30, std::slice::from_ref(&target))[0];
+        (exact, grouped)
+    }
+
+    #[test]
+    fn one_event_date_with_complete_data_gives_the_exact_rbar() {
+        let evs = sample_on(&[0], 12, 0.8);
+        for (from, to) in [(0, 0), (0, 10), (3, 5)] {
+            let (exact, grouped) = both(&evs, from, to);
+            for m in [RbarMethod::Overlap, RbarMethod::Calendar] {
+                let (e, g) = (exact.rbar(m), grouped.rbar(m));
+                assert_relative_eq!(e.rbar, g.rbar, max_relative = 1e-12);
+                assert_eq!((e.n_pairs, e.mean_overlap), (g.n_pairs, g.mean_overlap));
+                assert!(g.grouped && !e.grouped);
+            }
+        }
+    }
+
+    #[test]
+    fn several_dates_come_close_to_the_exact_rbar_and_count_the_same_pairs() {
+        // Days 0 a few sessions apart (windows meet) and far apart (only estimation
+        // ranges meet), six events on each date with a shared factor (rbar ~ 0.5).
+        let evs = sample_on(&[0, 3, 8, 40, 90], 6, 1.0);
+        for (from, to) in [(0, 0), (0, 10)] {
+            let (exact, grouped) = both(&evs, from, to);
+            for m in [RbarMethod::Overlap, RbarMethod::Calendar] {
+                let (e, g) = (exact.rbar(m), grouped.rbar(m));
+                assert_eq!(e.n_pairs, g.n_pairs, "{m:?} [{from},{to}]");
+                // Seen: 3e-16 (overlap, day 0), 1e-4 relative (overlap, [0, 10]), 2e-3
+                // relative (calendar).
+                assert_relative_eq!(e.rbar, g.rbar, max_relative = 5e-3);
+            }
+        }
+    }
+
+    #[test]
+    fn one_event_per_date_gives_the_exact_rbar() {
+        let evs = sample_on(&[0, 3, 8, 40, 90, 91], 1, 1.0);
+        for (from, to) in [(0, 0), (0, 10), (-2, 4)] {
+            let (exact, grouped) = both(&evs, from, to);
+            for m in [RbarMethod::Overlap, RbarMethod::Calendar] {
+                let (e, g) = (exact.rbar(m), grouped.rbar(m));
+                assert_eq!(e.n_pairs, g.n_pairs);
+                assert_relative_eq!(e.rbar, g.rbar, max_relative = 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn events_without_enough_present_ars_do_not_qualify() {
+        let mut evs = sample_on(&[0], 4, 0.5);
+        for v in evs[0].ar.iter_mut().take(100) {
+            *v = None;
+        }
+        let (exact, grouped) = both(&evs, 0, 0);
+        assert_eq!(exact.rbar(RbarMethod::Overlap).n_pairs, 3);
+        assert_eq!(grouped.rbar(RbarMethod::Overlap).n_pairs, 3);
+        assert_relative_eq!(
+            exact.rbar(RbarMethod::Overlap).rbar,
+            grouped.rbar(RbarMethod::Overlap).rbar,
+            max_relative = 1e-12
+        );
+    }
+}
