@@ -796,7 +796,9 @@ impl RunArgs {
         }
         cfg.allow_partial_car |= self.allow_partial_car;
         cfg.drop_limit_days_in_estimation |= self.drop_limit_days_in_estimation;
-        cfg.pretty_json |= self.pretty_json;
+        if self.pretty_json {
+            cfg.json_style = crate::config::JsonStyle::Pretty;
+        }
         if !self.format.is_empty() {
             cfg.format = self.format;
         }

@@ -145,6 +145,17 @@ mod tests {
     }
 }
 
+/// How `study.json` is written (#13): compact (one line, the default) or indented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonStyle {
+    /// One line: about half the bytes, and quicker to write and read.
+    #[default]
+    Compact,
+    /// Indented for reading (`--pretty-json`).
+    Pretty,
+}
+
 /// How `report.tex` is written (#14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

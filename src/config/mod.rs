@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SettingsError};
 pub use formats::{
-    ChartFormat, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, TexForm, check_chart_size,
+    ChartFormat, JsonStyle, MAX_CHART_SIDE, MIN_CHART_SIZE, ReportFormat, TexForm, check_chart_size,
 };
 pub use paths::{FOLDER_EXTENSIONS, Paths};
 pub use progress::Step;
@@ -267,8 +267,8 @@ pub struct StudyConfig {
     pub post_free_days: u32,
     /// Drop limit-close days from the estimation window (their returns are truncated).
     pub drop_limit_days_in_estimation: bool,
-    /// `study.json` indented for reading (default: compact, one line).
-    pub pretty_json: bool,
+    /// `study.json` compact (default, one line) or `pretty` (indented for reading).
+    pub json_style: JsonStyle,
     /// Table formats written by `run` (default `csv, json`).
     pub format: Vec<ReportFormat>,
     /// Chart formats written by `run` (default none).
@@ -322,7 +322,7 @@ impl Default for StudyConfig {
             max_limit_run: 20,
             post_free_days: 5,
             drop_limit_days_in_estimation: false,
-            pretty_json: false,
+            json_style: JsonStyle::Compact,
             format: vec![ReportFormat::Csv, ReportFormat::Json],
             chart: Vec::new(),
             tex_form: TexForm::Document,

@@ -141,12 +141,17 @@ pub fn table_to_parquet(csv_bytes: &[u8], type_of: impl Fn(&str) -> TableType) -
                     .collect()
             }
             let series = match type_of(name) {
-                TableType::Text => Series::new(name.into(), typed(name, col, |v| Some(v.to_string()))?),
-                TableType::Bool => Series::new(name.into(), typed(name, col, |v| match v {
-                    "true" => Some(true),
-                    "false" => Some(false),
-                    _ => None,
-                })?),
+                TableType::Text => {
+                    Series::new(name.into(), typed(name, col, |v| Some(v.to_string()))?)
+                }
+                TableType::Bool => Series::new(
+                    name.into(),
+                    typed(name, col, |v| match v {
+                        "true" => Some(true),
+                        "false" => Some(false),
+                        _ => None,
+                    })?,
+                ),
                 TableType::Date => Series::new(
                     name.into(),
                     typed(name, col, |v| {
@@ -156,8 +161,12 @@ pub fn table_to_parquet(csv_bytes: &[u8], type_of: impl Fn(&str) -> TableType) -
                 )
                 .cast(&DataType::Date)
                 .map_err(|e| internal(&e))?,
-                TableType::Int => Series::new(name.into(), typed(name, col, |v| v.parse::<i64>().ok())?),
-                TableType::Float => Series::new(name.into(), typed(name, col, |v| v.parse::<f64>().ok())?),
+                TableType::Int => {
+                    Series::new(name.into(), typed(name, col, |v| v.parse::<i64>().ok())?)
+                }
+                TableType::Float => {
+                    Series::new(name.into(), typed(name, col, |v| v.parse::<f64>().ok())?)
+                }
             };
             Ok(Column::from(series))
         })

@@ -42,7 +42,13 @@ pub fn column_type(name: &str) -> TableType {
         "limit_state",
         "ref_price_source",
     ];
-    const DATE: &[&str] = &["event_date", "day0", "date", "first_trade_date", "first_free_date"];
+    const DATE: &[&str] = &[
+        "event_date",
+        "day0",
+        "date",
+        "first_trade_date",
+        "first_free_date",
+    ];
     const INT: &[&str] = &[
         "rel_day",
         "span",

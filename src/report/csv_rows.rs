@@ -387,7 +387,8 @@ impl<'a> TestRow<'a> {
             distribution: &t.distribution,
             note: match rho {
                 Some(c) if c.grouped => {
-                    let grouped = "rbar by day-0 groups (more events than rbar_exact_max; METHODS.md 4.9)";
+                    let grouped =
+                        "rbar by day-0 groups (more events than rbar_exact_max; METHODS.md 4.9)";
                     if t.note.is_empty() {
                         grouped.to_string()
                     } else {

@@ -129,7 +129,11 @@ pub(super) fn settings(study: &Study, out: &mut String) {
     out.push_str("<h3>Inputs</h3>\n");
     let mut t = Table::new("inputs", &["Role", "Path", "SHA-256"]);
     for i in &study.inputs {
-        t.row(&[("", &i.role), ("", &i.path), ("hash", &format!("{} {}", i.algorithm, i.hash))]);
+        t.row(&[
+            ("", &i.role),
+            ("", &i.path),
+            ("hash", &format!("{} {}", i.algorithm, i.hash)),
+        ]);
     }
     out.push_str(&t.finish());
     out.push_str("</section>\n");

@@ -20,7 +20,7 @@ fn pretty(value: &impl Serialize) -> Result<Vec<u8>> {
 /// # Errors
 /// Never in practice (every field serializes); reported as `Internal` rather than panicking.
 pub fn study_json(study: &Study) -> Result<Vec<u8>> {
-    if study.config.pretty_json {
+    if study.config.json_style == crate::config::JsonStyle::Pretty {
         return pretty(study);
     }
     let mut v = serde_json::to_vec(study)

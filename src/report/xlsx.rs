@@ -332,7 +332,10 @@ fn settings_sheet(study: &Study) -> Sheet {
         .collect();
     for i in &study.inputs {
         rows.push(vec![format!("input.{}", i.role), i.path.clone()]);
-        rows.push(vec![format!("input.{}.{}", i.role, i.algorithm), i.hash.clone()]);
+        rows.push(vec![
+            format!("input.{}.{}", i.role, i.algorithm),
+            i.hash.clone(),
+        ]);
     }
     Sheet {
         name: "settings".to_string(),

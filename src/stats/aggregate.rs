@@ -17,8 +17,8 @@ use super::cross_section::{EventSeries, TestStat, WindowValues};
 use super::event::DayStats;
 pub use super::group_rows::{AarRow, CaarRow, FreeRow, GroupResults};
 use super::significance::{
-    CrossCorrelation, PairSums, RbarMethod, Sample, TestOptions, day_tests, map_parallel,
-    grouped_correlations, target_correlations, window_tests,
+    CrossCorrelation, PairSums, RbarMethod, Sample, TestOptions, day_tests, grouped_correlations,
+    map_parallel, target_correlations, window_tests,
 };
 pub use super::test_events::Exclusion;
 use super::test_events::{Plan, WindowEvents};

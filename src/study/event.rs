@@ -484,7 +484,13 @@ pub(super) struct Merge {
 
 impl Merge {
     /// Add the next event in event order.
-    pub(super) fn push(&mut self, inputs: &Inputs, ev: &EventRow, c: Computed, lctx: &mut LimitContext) {
+    pub(super) fn push(
+        &mut self,
+        inputs: &Inputs,
+        ev: &EventRow,
+        c: Computed,
+        lctx: &mut LimitContext,
+    ) {
         if let Some((win_lo, day0, _)) = c.located
             && let Some(line) = self.seen.duplicate_of(ev, win_lo)
         {
@@ -525,12 +531,12 @@ fn compute_located(
 ) -> Result<EventResult, Box<Skip>> {
     let cal = &inputs.calendar;
     // Limit analysis may look past the window for the first free day and the days after it.
-    let instrument = lctx
-        .instrument_of(&inputs.panel, frame.ticker)
-        .map(|(inst, label, inferred)| {
-            out.inferred = inferred.map(|b| (frame.ticker, b));
-            (inst, label)
-        });
+    let instrument =
+        lctx.instrument_of(&inputs.panel, frame.ticker)
+            .map(|(inst, label, inferred)| {
+                out.inferred = inferred.map(|b| (frame.ticker, b));
+                (inst, label)
+            });
     let win_hi = *frame.window.end();
     let ext_hi = if instrument.is_some() {
         (win_hi.max(frame.day0()) + cfg.max_limit_run as usize + cfg.post_free_days as usize)

@@ -52,16 +52,16 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
     let events = &inputs.events;
     let mut merge = event::Merge::default();
     merge.skipped = events
-            .problems
-            .iter()
-            .map(|p| Skip {
-                event_id: p.event_id.clone(),
-                ticker: p.ticker.clone(),
-                line: p.line,
-                reason: SkipReason::BadEventRow,
-                message: format!("{}; event skipped", p.message),
-            })
-            .collect();
+        .problems
+        .iter()
+        .map(|p| Skip {
+            event_id: p.event_id.clone(),
+            ticker: p.ticker.clone(),
+            line: p.line,
+            reason: SkipReason::BadEventRow,
+            message: format!("{}; event skipped", p.message),
+        })
+        .collect();
     let mut lctx = LimitContext::new(
         &LimitSettings::from(config),
         &inputs.panel,

@@ -29,6 +29,7 @@ mod reference_factors;
 mod reference_span;
 mod reference_stats;
 mod reliability;
+mod scale;
 mod snapshots;
 mod vendor;
 mod xlsx;

@@ -60,7 +60,12 @@ impl Standardised {
     fn of(ev: &EventSeries, need: usize) -> Option<Self> {
         let rows = estimation_rows(ev);
         let present: Vec<(i64, f64)> = rows
-            .filter_map(|r| Some((*ev.cal_idx.get(r)?, finite(ev.ar.get(r).copied().flatten())?)))
+            .filter_map(|r| {
+                Some((
+                    *ev.cal_idx.get(r)?,
+                    finite(ev.ar.get(r).copied().flatten())?,
+                ))
+            })
             .collect();
         if present.len() < need {
             return None;
@@ -186,7 +191,11 @@ fn target_sums(
     let mut sums = PairSums::from_geometry(geometry(&target.windows), target.calendar);
     for (k, g) in groups.iter().enumerate() {
         let within = g.sum.iter().map(|v| v * v).sum::<f64>() - g.norm2;
-        sums.add_many(g.q * (g.q - 1) / 2, within / 2.0, g.window.overlap(g.window));
+        sums.add_many(
+            g.q * (g.q - 1) / 2,
+            within / 2.0,
+            g.window.overlap(g.window),
+        );
         for h in &groups[k + 1..] {
             // Groups come in day-0 order: past both limits no later group counts.
             let windows_apart = h.day0 - g.day0 >= target.reach;
@@ -209,7 +218,10 @@ fn group(
     members: &[usize],
     standardised: &[Option<Standardised>],
 ) -> Group {
-    let present: Vec<&Standardised> = members.iter().filter_map(|&i| standardised[i].as_ref()).collect();
+    let present: Vec<&Standardised> = members
+        .iter()
+        .filter_map(|&i| standardised[i].as_ref())
+        .collect();
     let (Some(first), Some(last)) = (
         present.iter().map(|s| s.first).min(),
         present.iter().map(|s| s.last()).max(),
@@ -261,7 +273,9 @@ mod tests {
         let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         (0..len)
             .map(|k| {
-                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 let own = ((x >> 33) as f64 / f64::from(1u32 << 31)) - 0.5;
                 let cal = start + k as i64;
                 let shared = (((cal * 7919) % 101) as f64 / 101.0) - 0.5;
@@ -275,7 +289,12 @@ mod tests {
         for (d, &start) in starts.iter().enumerate() {
             for k in 0..per_date {
                 let seed = (d * 1000 + k) as u64;
-                evs.push(event(&format!("{d}-{k}"), &series(seed, start, 120, common), &[0.0; 11], start));
+                evs.push(event(
+                    &format!("{d}-{k}"),
+                    &series(seed, start, 120, common),
+                    &[0.0; 11],
+                    start,
+                ));
             }
         }
         evs

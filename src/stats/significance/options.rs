@@ -25,7 +25,6 @@ pub struct TestOptions {
     pub rbar_exact_max: usize,
 }
 
-
 impl Default for TestOptions {
     fn default() -> Self {
         TestOptions {
