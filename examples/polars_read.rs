@@ -1,7 +1,8 @@
-//! The baseline of the CLI benchmark: polars alone reading a price CSV (the same columns,
-//! types and options evstudy's loader uses), printing the row count.
+//! The baseline of the CLI benchmark: polars alone reading a price file, printing the row
+//! count. A CSV is read with the columns, types and options evstudy's loader uses; a Parquet
+//! file (one that starts with `PAR1`) with polars' Parquet reader, every column.
 //!
-//! `cargo run --release --example polars_read -- PRICES.csv`
+//! `cargo run --release --example polars_read -- PRICES.csv|PRICES.parquet`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,28 @@ fn main() -> ExitCode {
         eprintln!("usage: polars_read PRICES.csv");
         return ExitCode::from(2);
     };
+    if std::fs::File::open(&path)
+        .and_then(|mut f| {
+            let mut magic = [0u8; 4];
+            std::io::Read::read_exact(&mut f, &mut magic).map(|()| magic)
+        })
+        .is_ok_and(|m| &m == b"PAR1")
+    {
+        use polars::prelude::{ParquetReader, SerReader};
+        let read = std::fs::File::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|f| ParquetReader::new(f).finish().map_err(|e| e.to_string()));
+        return match read {
+            Ok(df) => {
+                println!("{}", df.height());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(3)
+            }
+        };
+    }
     let headers = match read_header(&path) {
         Ok(h) => h,
         Err(e) => {

@@ -25,6 +25,7 @@ mod frame;
 mod limits;
 mod overview;
 mod price;
+mod scaling;
 mod text;
 mod theme;
 
@@ -43,6 +44,7 @@ use sha2::{Digest, Sha256};
 pub use crate::config::ChartFormat;
 use crate::result::{EventResult, GroupResults, Study};
 use frame::DrawResult;
+pub use scaling::{ScalingChart, ScalingSeries};
 use theme::Theme;
 
 /// What to render.

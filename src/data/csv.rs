@@ -63,6 +63,14 @@ pub struct Frame {
 /// `EmptyFile` without data rows; `BadNumber` naming the first unparseable cell; `Csv` when
 /// polars cannot tokenize the file; the errors of [`check_structure`].
 pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
+    if let Some(df) = src.parquet_frame() {
+        // Typed columns as they are (#13); a column that does not convert (text where a
+        // number belongs) is read from the text form, for the located message.
+        return match parquet_columns(src, df, cols)? {
+            Some(frame) => Ok(frame),
+            None => read(&src.as_text()?, cols),
+        };
+    }
     if src.data().iter().all(u8::is_ascii_whitespace) {
         return Err(Error::EmptyFile {
             path: src.path.clone(),
@@ -87,6 +95,48 @@ pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
     }
     let trimmed = trimmed || text_padded(&df, cols);
     Ok(Frame { df, trimmed })
+}
+
+/// The columns `cols` of a Parquet source, as [`read`] gives them from text: numbers
+/// `Float64` (from any integer or float type), text `String` (dates `YYYY-MM-DD`, as the
+/// text form writes them). `None` when a number column is not numeric.
+fn parquet_columns(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<Option<Frame>> {
+    if df.height() == 0 {
+        return Err(Error::EmptyFile {
+            path: src.path.clone(),
+        });
+    }
+    let bad = |e: PolarsError| Error::Parquet {
+        path: src.path.clone(),
+        message: e.to_string().lines().next().unwrap_or("").to_string(),
+    };
+    let names = df.get_column_names();
+    let mut out = Vec::with_capacity(cols.len());
+    for c in cols {
+        let Some(name) = names.get(c.index) else {
+            return Ok(None);
+        };
+        let column = df.column(name.as_str()).map_err(bad)?;
+        let dtype = column.dtype();
+        let converted = match c.kind {
+            Kind::Number if dtype.is_primitive_numeric() => {
+                column.cast(&DataType::Float64).map_err(bad)?
+            }
+            Kind::Number => return Ok(None),
+            Kind::Text => match dtype {
+                DataType::String => column.clone(),
+                DataType::Datetime(..) => column
+                    .cast(&DataType::Date)
+                    .and_then(|d| d.cast(&DataType::String))
+                    .map_err(bad)?,
+                _ => column.cast(&DataType::String).map_err(bad)?,
+            },
+        };
+        out.push(converted.with_name(c.header.as_str().into()));
+    }
+    let df = DataFrame::new(df.height(), out).map_err(bad)?;
+    let trimmed = text_padded(&df, cols);
+    Ok(Some(Frame { df, trimmed }))
 }
 
 /// Whether a text column has a cell with spaces around it among its first rows (the

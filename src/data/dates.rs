@@ -10,6 +10,24 @@ use super::csv::parse_date;
 use super::source::Source;
 use crate::error::{Error, Result};
 
+/// The dates of column `index` of a Parquet source when it is a Parquet date column without
+/// nulls (#13: no text round trip); `None` otherwise (text, or a null to report).
+pub fn typed_column(src: &Source, index: usize) -> Option<Vec<NaiveDate>> {
+    use polars::prelude::DataType;
+    let df = src.parquet_frame()?;
+    let column = df.columns().get(index)?;
+    if column.dtype() != &DataType::Date || column.null_count() > 0 {
+        return None;
+    }
+    let days = column.cast(&DataType::Int32).ok()?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    days.i32()
+        .ok()?
+        .into_no_null_iter()
+        .map(|d| epoch.checked_add_signed(chrono::Duration::days(i64::from(d))))
+        .collect()
+}
+
 /// Parse a column of date cells (`None` = empty), failing on the first bad or empty cell.
 ///
 /// # Errors

@@ -84,7 +84,8 @@ pub fn inspect(path: &Path, role: FileRole, opts: &ReadOptions<'_>) -> Inspectio
         warnings: Vec::new(),
         error: None,
     };
-    match Source::open(path) {
+    // Inspect reports on the text form (a Parquet file as the CSV it would be).
+    match Source::open(path).and_then(|s| s.as_text()) {
         Ok(src) => {
             out.encoding = Some(format!(
                 "{}{}",

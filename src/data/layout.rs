@@ -29,8 +29,8 @@ pub fn to_long(
     match detect(&src, forced, map)? {
         Layout::Long => Ok((src, None)),
         Layout::Yahoo if !src.yahoo_header => Ok((src, None)), // the classic download
-        Layout::Yahoo => yahoo(&src),
-        Layout::Wide => wide(&src, map),
+        Layout::Yahoo => yahoo(&src.as_text()?),
+        Layout::Wide => wide(&src.as_text()?, map),
     }
 }
 

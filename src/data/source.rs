@@ -13,6 +13,13 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+fn parquet_error(path: &Path, e: &polars::prelude::PolarsError) -> Error {
+    Error::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string().lines().next().unwrap_or("").to_string(),
+    }
+}
+
 /// Delimiters tried, in order of preference on a tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
@@ -67,6 +74,9 @@ pub struct Source {
     row_lines: Option<Vec<u64>>,
     /// Read from a Parquet file: "line N" in messages is its N-th row.
     pub parquet: bool,
+    /// A Parquet file's typed columns (#13), read as they are by [`crate::data::csv::read`]
+    /// without a text form; `None` for text files (and once [`Source::as_text`] made one).
+    pub(super) frame: Option<polars::prelude::DataFrame>,
 }
 
 impl Source {
@@ -86,31 +96,72 @@ impl Source {
         Self::from_bytes(path, bytes)
     }
 
-    /// A Parquet file (#11: same columns as a CSV, read by polars' Parquet reader) as CSV
-    /// text for the same loaders: dates and datetimes written `YYYY-MM-DD`, floats in
-    /// shortest round-trip form (the same `f64` back), nulls as empty cells.
+    /// A Parquet file (#11, #13): its typed columns, read by polars' Parquet reader, with
+    /// the column names as the header. The loaders read the columns as they are; a consumer
+    /// that needs text (a wide layout to reshape, `inspect`, a cell that does not convert)
+    /// asks for [`Source::as_text`].
     ///
     /// # Errors
-    /// `Parquet` when polars cannot read the file.
+    /// `Parquet` when polars cannot read the file; `DuplicateHeader`.
     fn from_parquet(path: &Path, bytes: Vec<u8>) -> Result<Self> {
-        use polars::prelude::{CsvWriter, ParquetReader, SerReader, SerWriter};
-        let bad = |e: polars::prelude::PolarsError| Error::Parquet {
-            path: path.to_path_buf(),
-            message: e.to_string().lines().next().unwrap_or("").to_string(),
-        };
-        let mut df = ParquetReader::new(std::io::Cursor::new(bytes))
+        use polars::prelude::{ParquetReader, SerReader};
+        let df = ParquetReader::new(std::io::Cursor::new(bytes))
             .finish()
-            .map_err(bad)?;
+            .map_err(|e| parquet_error(path, &e))?;
+        let headers: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.trim().to_string())
+            .collect();
+        check_unique(path, 1, &headers)?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            text: Vec::new(),
+            start: 0,
+            body: 0,
+            header_line: 1,
+            delimiter: b',',
+            encoding: Encoding::Utf8,
+            bom: false,
+            padded_headers: headers
+                .iter()
+                .zip(df.get_column_names())
+                .any(|(h, n)| h.as_str() != n.as_str()),
+            headers,
+            yahoo_header: false,
+            row_lines: None,
+            parquet: true,
+            frame: Some(df),
+        })
+    }
+
+    /// The source as CSV text (a Parquet source's columns written as a CSV would hold them:
+    /// dates and datetimes `YYYY-MM-DD`, floats in shortest round-trip form, nulls as empty
+    /// cells); a text source as it is.
+    ///
+    /// # Errors
+    /// `Parquet` when polars cannot write the columns.
+    pub fn as_text(&self) -> Result<Source> {
+        use polars::prelude::{CsvWriter, SerWriter};
+        let Some(df) = &self.frame else {
+            return Ok(self.clone());
+        };
+        let mut df = df.clone();
         let mut csv = Vec::new();
         CsvWriter::new(&mut csv)
             .include_header(true)
             .with_date_format(Some("%Y-%m-%d".into()))
             .with_datetime_format(Some("%Y-%m-%d".into()))
             .finish(&mut df)
-            .map_err(bad)?;
-        let mut src = Self::from_bytes(path, csv)?;
+            .map_err(|e| parquet_error(&self.path, &e))?;
+        let mut src = Self::from_bytes(&self.path, csv)?;
         src.parquet = true;
         Ok(src)
+    }
+
+    /// A Parquet source's columns (`None` for text).
+    pub fn parquet_frame(&self) -> Option<&polars::prelude::DataFrame> {
+        self.frame.as_ref()
     }
 
     /// [`Source::open`] on bytes already read.
@@ -163,6 +214,7 @@ impl Source {
             yahoo_header,
             row_lines: None,
             parquet: false,
+            frame: None,
         })
     }
 
@@ -192,6 +244,7 @@ impl Source {
             yahoo_header: false,
             row_lines: Some(row_lines),
             parquet: self.parquet,
+            frame: None,
         }
     }
 

@@ -10,8 +10,9 @@ use crate::error::{Error, Result};
 use crate::result::Study;
 use crate::stats::TestStat;
 
-/// The schema version of the summary document.
-pub const SCHEMA: u32 = 1;
+/// The schema version of the summary document. Schema 2 (#13): an input's `sha256` became
+/// `hash` with its `algorithm` (`blake3`); within a schema keys are only added.
+pub const SCHEMA: u32 = 2;
 
 /// The whole document.
 #[derive(Serialize)]

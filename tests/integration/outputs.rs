@@ -39,7 +39,7 @@ fn summary_json_is_one_document_with_the_numbers_of_tests_csv() {
     let doc: serde_json::Value =
         serde_json::from_str(&stdout).expect("stdout is one JSON document");
     assert_eq!(doc["kind"], "evstudy-summary");
-    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["schema"], 2);
     assert_eq!(doc["events"]["computed"], 8);
     let files = doc["written"]["files"].as_array().unwrap();
     assert!(files.iter().any(|f| f == "tests.csv"));
