@@ -8,6 +8,7 @@
 #
 # Steps:
 #   1. cargo build --release --bin evstudy --example polars_read --example bench_chart
+#      --example make_big_panel (one feature set, so the release build is reused) --example make_big_panel
 #   2. python3 benches/make_panel.py target/bench-panel   (only if the panel is absent;
 #      default 2000 tickers x 10 years = 5,218,000 rows, 5,000 events, ~310 MB), and
 #      `evstudy convert` of its prices.csv to prices.parquet (canonical long Parquet)
@@ -54,7 +55,7 @@ log() { printf '%s\n' "$*" >&2; }
 # 1. Build.
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     log "== building (release)"
-    cargo build --release --bin evstudy --example polars_read --example bench_chart
+    cargo build --release --bin evstudy --example polars_read --example bench_chart --example make_big_panel
 fi
 BENCH_CHART=target/release/examples/bench_chart
 for bin in "$EVSTUDY" "$POLARS_READ" "$BENCH_CHART"; do
@@ -85,7 +86,7 @@ EVENTS=$PANEL/events.csv
 PARQUET=$PANEL/prices.parquet
 if [[ ! -f $PARQUET ]]; then
     log "== converting $PRICES to $PARQUET"
-    "$EVSTUDY" convert "$PRICES" --to "$PARQUET" -q
+    "$EVSTUDY" convert "$PRICES" --to "$PARQUET"
 fi
 
 # 3. Measure.

@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use evstudy::data::csv::{Col, Kind, read_columns, read_header};
+use evstudy::data::csv::read_header;
+use polars::prelude::{CsvReadOptions, DataType, ParquetReader, Schema, SerReader};
 
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 fn main() -> ExitCode {
@@ -22,7 +23,6 @@ fn main() -> ExitCode {
         })
         .is_ok_and(|m| &m == b"PAR1")
     {
-        use polars::prelude::{ParquetReader, SerReader};
         let read = std::fs::File::open(&path)
             .map_err(|e| e.to_string())
             .and_then(|f| ParquetReader::new(f).finish().map_err(|e| e.to_string()));
@@ -37,6 +37,9 @@ fn main() -> ExitCode {
             }
         };
     }
+    // The CSV: polars alone, as evstudy's loader asks it to read (header by name, `date`
+    // and `ticker` as text, every other column but `volume` as Float64), without evstudy's
+    // front end (decoding, sniffing, the structure check).
     let headers = match read_header(&path) {
         Ok(h) => h,
         Err(e) => {
@@ -44,21 +47,28 @@ fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let cols: Vec<Col> = headers
+    let mut schema = Schema::default();
+    for h in &headers {
+        let dtype = if matches!(h.as_str(), "date" | "ticker" | "volume") {
+            DataType::String
+        } else {
+            DataType::Float64
+        };
+        schema.with_column(h.as_str().into(), dtype);
+    }
+    let projection: Vec<usize> = headers
         .iter()
         .enumerate()
         .filter(|(_, h)| h.as_str() != "volume")
-        .map(|(index, h)| Col {
-            index,
-            header: h.clone(),
-            kind: if matches!(h.as_str(), "date" | "ticker") {
-                Kind::Text
-            } else {
-                Kind::Number
-            },
-        })
+        .map(|(i, _)| i)
         .collect();
-    match read_columns(&path, &cols) {
+    let read = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_schema(Some(std::sync::Arc::new(schema)))
+        .with_projection(Some(std::sync::Arc::new(projection)))
+        .try_into_reader_with_file_path(Some(path.clone()))
+        .and_then(SerReader::finish);
+    match read {
         Ok(df) => {
             println!("{}", df.height());
             ExitCode::SUCCESS

@@ -98,8 +98,9 @@ pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
 }
 
 /// The columns `cols` of a Parquet source, as [`read`] gives them from text: numbers
-/// `Float64` (from any integer or float type), text `String` (dates `YYYY-MM-DD`, as the
-/// text form writes them). `None` when a number column is not numeric.
+/// `Float64` (from any integer or float type), text `String`, dates and datetimes `Date`
+/// ([`text_column`] gives them as `YYYY-MM-DD`, as the text form writes them). `None` when
+/// a number column is not numeric.
 fn parquet_columns(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<Option<Frame>> {
     if df.height() == 0 {
         return Err(Error::EmptyFile {
@@ -123,12 +124,11 @@ fn parquet_columns(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<Option<
                 column.cast(&DataType::Float64).map_err(bad)?
             }
             Kind::Number => return Ok(None),
+            // Dates stay dates (the price and market loaders take them as they are;
+            // `text_column` writes them `YYYY-MM-DD` for the others).
             Kind::Text => match dtype {
-                DataType::String => column.clone(),
-                DataType::Datetime(..) => column
-                    .cast(&DataType::Date)
-                    .and_then(|d| d.cast(&DataType::String))
-                    .map_err(bad)?,
+                DataType::String | DataType::Date => column.clone(),
+                DataType::Datetime(..) => column.cast(&DataType::Date).map_err(bad)?,
                 _ => column.cast(&DataType::String).map_err(bad)?,
             },
         };
@@ -456,10 +456,16 @@ fn locate_bad_number(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<()> {
 ///
 /// # Errors
 /// `Csv` when the column is not text (a bug, reported rather than panicking).
-pub fn text_column<'a>(path: &Path, df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
-    df.column(name)
-        .and_then(|c| c.str())
-        .map_err(|e| csv_error(path, &e))
+pub fn text_column(path: &Path, df: &DataFrame, name: &str) -> Result<StringChunked> {
+    let column = df.column(name).map_err(|e| csv_error(path, &e))?;
+    if column.dtype() == &DataType::Date {
+        // A Parquet date column (#13), as its text form would hold it.
+        let text = column
+            .cast(&DataType::String)
+            .map_err(|e| csv_error(path, &e))?;
+        return text.str().cloned().map_err(|e| csv_error(path, &e));
+    }
+    column.str().cloned().map_err(|e| csv_error(path, &e))
 }
 
 /// A numeric column of a frame read by [`read_columns`], as `Option<f64>` per row.

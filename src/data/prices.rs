@@ -221,7 +221,7 @@ impl PricePanel {
             _ => None,
         };
         let (ids, names) = match ticker_i {
-            Some(i) => intern(&src, &h[i], csv::text_column(path, df, &h[i])?)?,
+            Some(i) => intern(&src, &h[i], &csv::text_column(path, df, &h[i])?)?,
             None => (vec![0; n], vec![fixed.unwrap_or_default()]),
         };
         let mut values: Vec<(Field, Vec<f64>)> = Vec::new();

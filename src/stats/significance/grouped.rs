@@ -91,10 +91,9 @@ impl Standardised {
     }
 }
 
-/// The events of one target that share day 0 and relative window.
+/// The events of one target that share day 0 (and relative window).
 struct Group {
     day0: i64,
-    window: CalendarWindow,
     /// `Z_g` on positions `first..first + sum.len()` (empty without a qualifying member).
     first: i64,
     sum: Vec<f64>,
@@ -150,8 +149,10 @@ impl Group {
     }
 }
 
-/// The [`PairSums`] of every target by day-0 groups (see the module text). The targets are
-/// summed in parallel, each in a fixed order, so the result does not depend on the core count.
+/// The [`PairSums`] of every target by day-0 groups (see the module text). Targets whose
+/// members all have the same relative window (every day and CAR window) share the groups
+/// of their member list, built once; the targets are summed in parallel, each in a fixed
+/// order, so the result does not depend on the thread count.
 pub fn grouped_correlations(
     sample: &Sample<'_>,
     min_common: usize,
@@ -162,48 +163,96 @@ pub fn grouped_correlations(
     let standardised: Vec<Option<Standardised>> =
         map_parallel(events, |ev| Standardised::of(ev, need));
     let day0s: Vec<i64> = events.iter().map(|ev| day0(ev)).collect();
-    map_parallel(targets, |t| target_sums(t, &standardised, &day0s, need))
+    // The relative window of a target whose members share one.
+    let relative = |t: &Target| -> Option<(i64, i64)> {
+        let mut it = t
+            .members
+            .iter()
+            .zip(&t.windows)
+            .map(|(&i, w)| (w.first - day0s[i], w.last - day0s[i]));
+        let first = it.next()?;
+        it.all(|r| r == first).then_some(first)
+    };
+    let mut lists: Vec<&[usize]> = Vec::new();
+    let mut list_of: Vec<Option<usize>> = Vec::with_capacity(targets.len());
+    let mut index: std::collections::HashMap<&[usize], usize> = std::collections::HashMap::new();
+    for t in targets {
+        list_of.push(relative(t).map(|_| {
+            *index.entry(t.members.as_slice()).or_insert_with(|| {
+                lists.push(t.members.as_slice());
+                lists.len() - 1
+            })
+        }));
+    }
+    let shared: Vec<Vec<Group>> = map_parallel(&lists, |members| {
+        let mut by_day0: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        for &i in *members {
+            by_day0.entry(day0s[i]).or_default().push(i);
+        }
+        by_day0
+            .into_iter()
+            .map(|(d, m)| group(d, &m, &standardised))
+            .filter(|g| g.q > 0)
+            .collect()
+    });
+    let jobs: Vec<usize> = (0..targets.len()).collect();
+    map_parallel(&jobs, |&k| {
+        let t = &targets[k];
+        if let (Some(l), Some((from, to))) = (list_of[k], relative(t)) {
+            {
+                let windows: Vec<CalendarWindow> = shared[l]
+                    .iter()
+                    .map(|g| CalendarWindow {
+                        first: g.day0 + from,
+                        last: g.day0 + to,
+                    })
+                    .collect();
+                target_sums(t, &shared[l], &windows, need)
+            }
+        } else {
+            {
+                // Windows of different lengths (`CAR_free`): groups by day 0 and window.
+                let mut keyed: BTreeMap<(i64, i64, i64), Vec<usize>> = BTreeMap::new();
+                for (&i, w) in t.members.iter().zip(&t.windows) {
+                    keyed
+                        .entry((day0s[i], w.first, w.last))
+                        .or_default()
+                        .push(i);
+                }
+                let (groups, windows): (Vec<Group>, Vec<CalendarWindow>) = keyed
+                    .into_iter()
+                    .map(|((d, first, last), m)| {
+                        (group(d, &m, &standardised), CalendarWindow { first, last })
+                    })
+                    .filter(|(g, _)| g.q > 0)
+                    .unzip();
+                target_sums(t, &groups, &windows, need)
+            }
+        }
+    })
 }
 
+/// The sums of one target over its groups (in day-0 order) and their windows.
 fn target_sums(
     target: &Target,
-    standardised: &[Option<Standardised>],
-    day0s: &[i64],
+    groups: &[Group],
+    windows: &[CalendarWindow],
     need: usize,
 ) -> PairSums {
-    // Groups by (day 0, window), in that order.
-    let mut keyed: BTreeMap<(i64, i64, i64), Vec<usize>> = BTreeMap::new();
-    for (&i, w) in target.members.iter().zip(&target.windows) {
-        keyed
-            .entry((day0s[i], w.first, w.last))
-            .or_default()
-            .push(i);
-    }
-    let groups: Vec<Group> = keyed
-        .into_iter()
-        .map(|((day0, first, last), members)| {
-            group(day0, CalendarWindow { first, last }, &members, standardised)
-        })
-        .filter(|g| g.q > 0)
-        .collect();
     // Every range starts at or after its day 0 plus `lead`.
     let lead = groups.iter().map(|g| g.first - g.day0).min().unwrap_or(0);
     let mut sums = PairSums::from_geometry(geometry(&target.windows), target.calendar);
-    for (k, g) in groups.iter().enumerate() {
+    for (k, (g, gw)) in groups.iter().zip(windows).enumerate() {
         let within = g.sum.iter().map(|v| v * v).sum::<f64>() - g.norm2;
-        sums.add_many(
-            g.q * (g.q - 1) / 2,
-            within / 2.0,
-            g.window.overlap(g.window),
-        );
-        for h in &groups[k + 1..] {
+        sums.add_many(g.q * (g.q - 1) / 2, within / 2.0, gw.overlap(*gw));
+        for (h, hw) in groups[k + 1..].iter().zip(&windows[k + 1..]) {
             // Groups come in day-0 order: past both limits no later group counts.
             let windows_apart = h.day0 - g.day0 >= target.reach;
             let ranges_apart = h.day0 + lead > g.last() - need as i64 + 1;
             if windows_apart && (ranges_apart || !target.calendar) {
                 break;
             }
-            let o = g.window.overlap(h.window);
+            let o = gw.overlap(*hw);
             if (o > 0.0 || target.calendar) && g.common(h) >= need as i64 {
                 sums.add_many(g.q * h.q, g.cross(h), o);
             }
@@ -212,12 +261,7 @@ fn target_sums(
     sums
 }
 
-fn group(
-    day0: i64,
-    window: CalendarWindow,
-    members: &[usize],
-    standardised: &[Option<Standardised>],
-) -> Group {
+fn group(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Group {
     let present: Vec<&Standardised> = members
         .iter()
         .filter_map(|&i| standardised[i].as_ref())
@@ -228,7 +272,6 @@ fn group(
     ) else {
         return Group {
             day0,
-            window,
             first: 0,
             sum: Vec::new(),
             sq: Vec::new(),
@@ -250,7 +293,6 @@ fn group(
     }
     Group {
         day0,
-        window,
         first,
         sum,
         sq,
