@@ -42,7 +42,7 @@ impl SplitMix {
 }
 
 fn ticker(k: usize) -> String {
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         format!("{:06}.SH", 600_000 + k / 2)
     } else {
         format!("{:06}.SZ", 1 + k / 2)
