@@ -32,6 +32,11 @@
 #   EVSTUDY_ARGS="..."      extra arguments appended to every `evstudy run`
 #   SKIP_BUILD=1            use the binaries already in target/release
 #   SKIP_CURVES=1           steps 3 and 6 only
+#   BIG="T Y E"             instead of steps 2-6: the CRSP-size run alone, on a canonical
+#                           Parquet panel of T tickers x Y years with E events written by
+#                           examples/make_big_panel.rs into target/bench-big-T-Y; records
+#                           polars' bare read and the run (time, peak RSS, bytes written) in
+#                           benches/cli_results_big.json
 #
 # Units: *_s are wall seconds; *_peak_mb are peak RSS in MiB (2^20 bytes); out_mb is the
 # size of everything the run wrote, in MB (10^6 bytes).
@@ -73,6 +78,45 @@ if [[ ! -x $TIME ]]; then
         "${SUDO[@]}" apt-get update -qq >/dev/null
         "${SUDO[@]}" apt-get install -y -qq time >/dev/null
     }
+fi
+
+# The CRSP-size run (BIG="T Y E").
+if [[ -n ${BIG:-} ]]; then
+    read -r big_t big_y big_e <<<"$BIG"
+    BIGDIR=target/bench-big-$big_t-$big_y
+    if [[ ! -f $BIGDIR/prices.parquet ]]; then
+        log "== writing $BIGDIR (make_big_panel $big_t tickers x $big_y years, $big_e events)"
+        target/release/examples/make_big_panel "$BIGDIR" "$big_t" "$big_y" "$big_e"
+    fi
+    big_out=target/bench-big-out
+    rm -rf "$big_out"
+    read_run=$("$TIME" -f '%e %M' "$POLARS_READ" "$BIGDIR/prices.parquet" 2>&1 >/dev/null | tail -n 1)
+    log "   polars read: $read_run (s KiB)"
+    study_run=$("$TIME" -f '%e %M' "$EVSTUDY" run -q --prices "$BIGDIR/prices.parquet" --market "$BIGDIR/index.csv" --events "$BIGDIR/events.csv" --out "$big_out" "${EXTRA_ARGS[@]}" 2>&1 >/dev/null | tail -n 1)
+    log "   evstudy run: $study_run (s KiB)"
+    written=$(du -sb "$big_out" | cut -f1)
+    python3 - "$read_run" "$study_run" "$written" "$BIGDIR" "$big_t" "$big_y" "$big_e" <<'PY'
+import datetime, json, os, subprocess, sys
+read_run, study_run, written, d, t, y, e = sys.argv[1:8]
+rs, rk = read_run.split()
+ss, sk = study_run.split()
+commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+rows = sum(1 for _ in open(os.path.join(d, "index.csv"))) - 1
+res = {
+    "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "git_commit": commit, "nproc": os.cpu_count(),
+    "tickers": int(t), "years": int(y), "sessions": rows, "rows": int(t) * rows, "events": int(e),
+    "parquet_bytes": os.path.getsize(os.path.join(d, "prices.parquet")),
+    "read_parquet_s": float(rs), "read_parquet_peak_mb": round(int(rk) / 1024, 1),
+    "study_s": float(ss), "study_peak_mb": round(int(sk) / 1024, 1),
+    "ratio_time": round(float(ss) / float(rs), 2), "out_mb": round(int(written) / 1e6, 1),
+    "notes": "one run of BIG=\"%s %s %s\" benches/cli_bench.sh; every column of every ticker is read (no pushdown)" % (t, y, e),
+}
+json.dump(res, open("benches/cli_results_big.json", "w"), indent=2)
+open("benches/cli_results_big.json", "a").write("\n")
+print(json.dumps(res, indent=2))
+PY
+    exit 0
 fi
 
 # 2. Panel.
