@@ -10,9 +10,31 @@ use super::csv::parse_date;
 use super::source::Source;
 use crate::error::{Error, Result};
 
+/// The dates of column `index` (header `column`) of a frame read from `src`: a Parquet date
+/// column without nulls as it is (#13: no text round trip), else its cells parsed by
+/// [`parse_column`] (with `--date-format` when given).
+///
+/// # Errors
+/// As [`parse_column`].
+pub fn column(
+    src: &Source,
+    df: &polars::prelude::DataFrame,
+    index: usize,
+    column: &str,
+    format: Option<&str>,
+) -> Result<Vec<NaiveDate>> {
+    if format.is_none()
+        && let Some(dates) = typed_column(src, index)
+    {
+        return Ok(dates);
+    }
+    let cells = super::csv::text_column(&src.path, df, column)?;
+    parse_column(src, column, cells.iter(), format)
+}
+
 /// The dates of column `index` of a Parquet source when it is a Parquet date column without
-/// nulls (#13: no text round trip); `None` otherwise (text, or a null to report).
-pub fn typed_column(src: &Source, index: usize) -> Option<Vec<NaiveDate>> {
+/// nulls; `None` otherwise (text, or a null to report).
+fn typed_column(src: &Source, index: usize) -> Option<Vec<NaiveDate>> {
     use polars::prelude::DataType;
     let df = src.parquet_frame()?;
     let column = df.columns().get(index)?;

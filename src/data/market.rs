@@ -65,15 +65,7 @@ impl MarketIndex {
         let frame = csv::read(&src, &cols)?;
         let mut notices = src.notices(frame.trimmed);
         let df = &frame.df;
-        let dates = match dates::typed_column(&src, date_i).filter(|_| opts.date_format.is_none()) {
-            Some(d) => d,
-            None => dates::parse_column(
-                &src,
-                &h[date_i],
-                csv::text_column(path, df, &h[date_i])?.iter(),
-                opts.date_format,
-            )?,
-        };
+        let dates = dates::column(&src, df, date_i, &h[date_i], opts.date_format)?;
         let close = required_prices(&src, df, &h[close_i])?;
         let mut ticker = None;
         if let Some(i) = ticker_i {

@@ -182,15 +182,7 @@ impl PricePanel {
         notices.extend(layout_note);
         let df = &frame.df;
         let n = df.height();
-        let dates = match dates::typed_column(&src, date_i).filter(|_| opts.date_format.is_none()) {
-            Some(d) => d,
-            None => dates::parse_column(
-                &src,
-                &h[date_i],
-                csv::text_column(path, df, &h[date_i])?.iter(),
-                opts.date_format,
-            )?,
-        };
+        let dates = dates::column(&src, df, date_i, &h[date_i], opts.date_format)?;
         let close = if ret_i.is_some() {
             let (close, negative) = prices_beside_returns(&src, df, &h[close_i])?;
             if let Some(row) = negative.first() {

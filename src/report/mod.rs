@@ -82,10 +82,20 @@ pub fn render_with_progress(
                 csv::tests_csv(study)?,
             ],
             ReportFormat::Json => vec![json::study_json(study)?],
-            ReportFormat::Parquet => vec![
-                crate::data::convert::table_to_parquet(&csv::ar_csv(study)?, csv::column_type)?,
-                crate::data::convert::table_to_parquet(&csv::events_csv(study)?, csv::column_type)?,
-            ],
+            ReportFormat::Parquet => {
+                // From the CSV bytes already rendered for `csv`, when it came first.
+                let table = |name: &str, render: fn(&Study) -> Result<Vec<u8>>| {
+                    let csv = match files.iter().find(|(n, _): &&(String, Vec<u8>)| n == name) {
+                        Some((_, bytes)) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+                        None => std::borrow::Cow::Owned(render(study)?),
+                    };
+                    crate::data::convert::table_to_parquet(&csv, csv::column_type)
+                };
+                vec![
+                    table("ar.csv", csv::ar_csv)?,
+                    table("events.csv", csv::events_csv)?,
+                ]
+            }
             ReportFormat::Md => vec![tables::markdown(study)],
             ReportFormat::Tex => vec![tables::latex(study, study.config.tex_form)],
             ReportFormat::Html if charts.contains(&ChartFormat::Svg) => {

@@ -439,8 +439,14 @@ pub(super) struct Computed {
     /// day 0, and its ticker.
     located: Option<(usize, usize, usize)>,
     outcome: Result<EventResult, Box<Skip>>,
+    notes: LimitNotes,
+}
+
+/// What one event would note in the [`LimitContext`] (applied by [`Merge::push`]).
+#[derive(Default)]
+struct LimitNotes {
     /// The board inferred from the ticker's code, if it was.
-    inferred: Option<(usize, Board)>,
+    inferred: Option<Board>,
     /// Days classified with a price off the tick grid.
     off_grid: Vec<NaiveDate>,
 }
@@ -452,25 +458,19 @@ pub(super) fn compute_event(
     ev: &EventRow,
     lctx: &LimitContext,
 ) -> Computed {
-    let frame = match locate(inputs, cfg, ev) {
-        Ok(f) => f,
-        Err(s) => {
-            return Computed {
-                located: None,
-                outcome: Err(s),
-                inferred: None,
-                off_grid: Vec::new(),
-            };
-        }
-    };
-    let mut out = Computed {
-        located: Some((*frame.window.start(), frame.day0(), frame.ticker)),
-        outcome: Err(skip(inputs, ev, SkipReason::BadEventRow, "not computed")),
-        inferred: None,
-        off_grid: Vec::new(),
-    };
-    out.outcome = compute_located(inputs, cfg, ev, &frame, lctx, &mut out);
-    out
+    let mut notes = LimitNotes::default();
+    match locate(inputs, cfg, ev) {
+        Ok(frame) => Computed {
+            located: Some((*frame.window.start(), frame.day0(), frame.ticker)),
+            outcome: compute_located(inputs, cfg, ev, &frame, lctx, &mut notes),
+            notes,
+        },
+        Err(s) => Computed {
+            located: None,
+            outcome: Err(s),
+            notes,
+        },
+    }
 }
 
 /// The events computed so far, in event order: the results, the skips and the duplicate
@@ -505,11 +505,11 @@ impl Merge {
             ));
             return;
         }
-        if let Some((ticker, b)) = c.inferred {
-            lctx.note_inferred(&inputs.panel, ticker, b);
-        }
         if let Some((_, _, ticker)) = c.located {
-            lctx.note_off_grid(ticker, &c.off_grid);
+            if let Some(b) = c.notes.inferred {
+                lctx.note_inferred(&inputs.panel, ticker, b);
+            }
+            lctx.note_off_grid(ticker, &c.notes.off_grid);
         }
         match c.outcome {
             Ok(r) => {
@@ -527,14 +527,14 @@ fn compute_located(
     ev: &EventRow,
     frame: &Frame,
     lctx: &LimitContext,
-    out: &mut Computed,
+    notes: &mut LimitNotes,
 ) -> Result<EventResult, Box<Skip>> {
     let cal = &inputs.calendar;
     // Limit analysis may look past the window for the first free day and the days after it.
     let instrument =
         lctx.instrument_of(&inputs.panel, frame.ticker)
             .map(|(inst, label, inferred)| {
-                out.inferred = inferred.map(|b| (frame.ticker, b));
+                notes.inferred = inferred;
                 (inst, label)
             });
     let win_hi = *frame.window.end();
@@ -558,7 +558,7 @@ fn compute_located(
         days: stock_days(&inputs.panel, cal, rules, frame.ticker, frame.lo, ext_hi),
         limit_days: instrument.as_ref().map(|(inst, _): &(Instrument, _)| {
             let days = lctx.classify_days(&inputs.panel, cal, frame.ticker, inst, frame.lo, ext_hi);
-            out.off_grid = off_grid_dates(&days);
+            notes.off_grid = off_grid_dates(&days);
             days
         }),
         shifts,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::common::demo_inputs;
+use crate::common::{demo_inputs, tree};
 
 fn command(model: &str, out: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("evstudy"));
@@ -26,24 +26,6 @@ fn command(model: &str, out: &Path) -> std::process::Command {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     c
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_path_buf();
-                files.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    files
 }
 
 fn copy(from: &BTreeMap<PathBuf, Vec<u8>>, to: &Path) {

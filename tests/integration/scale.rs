@@ -6,28 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::{demo, demo_inputs, shared_or_skip};
+use crate::common::{demo, demo_inputs, shared_or_skip, tree};
 
 fn evstudy() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("evstudy").unwrap()
-}
-
-/// Every file of `dir` (recursively), by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Run `evstudy --threads N run ARGS --out OUT` and return the files it wrote.
@@ -36,7 +18,7 @@ fn run_with(
     inputs: &[std::ffi::OsString],
     extra: &[&str],
     out: &Path,
-) -> BTreeMap<String, Vec<u8>> {
+) -> BTreeMap<PathBuf, Vec<u8>> {
     evstudy()
         .arg("--threads")
         .arg(threads.to_string())
@@ -47,17 +29,17 @@ fn run_with(
         .arg(out)
         .assert()
         .success();
-    files(out)
+    tree(out)
 }
 
-fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, what: &str) {
+fn assert_same(a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>, what: &str) {
     assert_eq!(
         a.keys().collect::<Vec<_>>(),
         b.keys().collect::<Vec<_>>(),
         "{what}: file names"
     );
     for (name, bytes) in a {
-        assert!(bytes == &b[name], "{what}: {name} differs");
+        assert!(bytes == &b[name], "{what}: {} differs", name.display());
     }
 }
 
@@ -81,7 +63,7 @@ fn outputs_are_byte_identical_on_one_two_and_three_threads() {
             let other = run_with(n, &demo_inputs(), &extra, &tmp.path().join(format!("t{n}")));
             assert_same(&one, &other, &format!("{n} threads, {extra:?}"));
         }
-        assert!(one.contains_key("study.json") && one.contains_key("ar.csv"));
+        assert!(one.contains_key(Path::new("study.json")) && one.contains_key(Path::new("ar.csv")));
     }
 }
 
@@ -204,7 +186,10 @@ fn study_json_is_compact_by_default_and_indented_with_pretty_json() {
         &["--format", "json", "--pretty-json"],
         &tmp.path().join("p"),
     );
-    let (c, p) = (&compact["study.json"], &pretty["study.json"]);
+    let (c, p) = (
+        &compact[Path::new("study.json")],
+        &pretty[Path::new("study.json")],
+    );
     assert_eq!(String::from_utf8_lossy(c).lines().count(), 1);
     assert!(String::from_utf8_lossy(p).lines().count() > 1000);
     assert!(
@@ -283,7 +268,7 @@ fn input_fingerprints_are_blake3_with_the_algorithm_named() {
         &["--format", "json"],
         &tmp.path().join("o"),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out["study.json"]).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out[Path::new("study.json")]).unwrap();
     let inputs = v["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 3);
     // python3 -c "import blake3; print(blake3.blake3(open('data/prices.csv','rb').read()).hexdigest())"

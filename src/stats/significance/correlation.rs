@@ -77,12 +77,7 @@ impl PairSums {
     }
 
     fn add(&mut self, r: f64, o: f64) {
-        self.sum_r += r;
-        self.n_r += 1;
-        if o > 0.0 {
-            self.sum_ro += r * o;
-            self.n_meeting_r += 1;
-        }
+        self.add_many(1, r, o);
     }
 
     /// `rbar` by `method`, with the mean overlap of the target's pairs. The calendar `rbar`

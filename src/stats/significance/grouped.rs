@@ -70,8 +70,8 @@ impl Standardised {
         if present.len() < need {
             return None;
         }
-        let first = present.iter().map(|p| p.0).min()?;
-        let last = present.iter().map(|p| p.0).max()?;
+        // Rows are in calendar order (`cal_idx` strictly increasing).
+        let (first, last) = (present.first()?.0, present.last()?.0);
         let mean = present.iter().map(|p| p.1).sum::<f64>() / present.len() as f64;
         let ss: f64 = present.iter().map(|p| (p.1 - mean) * (p.1 - mean)).sum();
         if !(ss > 0.0 && ss.is_finite()) {
@@ -174,14 +174,16 @@ pub fn grouped_correlations(
         it.all(|r| r == first).then_some(first)
     };
     let mut lists: Vec<&[usize]> = Vec::new();
-    let mut list_of: Vec<Option<usize>> = Vec::with_capacity(targets.len());
+    // Per target: its member list's place in `lists`, and its relative window.
+    let mut list_of: Vec<Option<(usize, (i64, i64))>> = Vec::with_capacity(targets.len());
     let mut index: std::collections::HashMap<&[usize], usize> = std::collections::HashMap::new();
     for t in targets {
-        list_of.push(relative(t).map(|_| {
-            *index.entry(t.members.as_slice()).or_insert_with(|| {
+        list_of.push(relative(t).map(|rel| {
+            let l = *index.entry(t.members.as_slice()).or_insert_with(|| {
                 lists.push(t.members.as_slice());
                 lists.len() - 1
-            })
+            });
+            (l, rel)
         }));
     }
     let shared: Vec<Vec<Group>> = map_parallel(&lists, |members| {
@@ -198,37 +200,32 @@ pub fn grouped_correlations(
     let jobs: Vec<usize> = (0..targets.len()).collect();
     map_parallel(&jobs, |&k| {
         let t = &targets[k];
-        if let (Some(l), Some((from, to))) = (list_of[k], relative(t)) {
-            {
-                let windows: Vec<CalendarWindow> = shared[l]
-                    .iter()
-                    .map(|g| CalendarWindow {
-                        first: g.day0 + from,
-                        last: g.day0 + to,
-                    })
-                    .collect();
-                target_sums(t, &shared[l], &windows, need)
-            }
-        } else {
-            {
-                // Windows of different lengths (`CAR_free`): groups by day 0 and window.
-                let mut keyed: BTreeMap<(i64, i64, i64), Vec<usize>> = BTreeMap::new();
-                for (&i, w) in t.members.iter().zip(&t.windows) {
-                    keyed
-                        .entry((day0s[i], w.first, w.last))
-                        .or_default()
-                        .push(i);
-                }
-                let (groups, windows): (Vec<Group>, Vec<CalendarWindow>) = keyed
-                    .into_iter()
-                    .map(|((d, first, last), m)| {
-                        (group(d, &m, &standardised), CalendarWindow { first, last })
-                    })
-                    .filter(|(g, _)| g.q > 0)
-                    .unzip();
-                target_sums(t, &groups, &windows, need)
-            }
+        if let Some((l, (from, to))) = list_of[k] {
+            let windows: Vec<CalendarWindow> = shared[l]
+                .iter()
+                .map(|g| CalendarWindow {
+                    first: g.day0 + from,
+                    last: g.day0 + to,
+                })
+                .collect();
+            return target_sums(t, &shared[l], &windows, need);
         }
+        // Windows of different lengths (`CAR_free`): groups by day 0 and window.
+        let mut keyed: BTreeMap<(i64, i64, i64), Vec<usize>> = BTreeMap::new();
+        for (&i, w) in t.members.iter().zip(&t.windows) {
+            keyed
+                .entry((day0s[i], w.first, w.last))
+                .or_default()
+                .push(i);
+        }
+        let (groups, windows): (Vec<Group>, Vec<CalendarWindow>) = keyed
+            .into_iter()
+            .map(|((d, first, last), m)| {
+                (group(d, &m, &standardised), CalendarWindow { first, last })
+            })
+            .filter(|(g, _)| g.q > 0)
+            .unzip();
+        target_sums(t, &groups, &windows, need)
     })
 }
 
