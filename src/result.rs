@@ -147,7 +147,8 @@ pub struct EventResult {
     /// other models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_no_factors: Option<usize>,
-    /// Estimation and event-window ARs for the cross-event tests (not serialized).
+    /// Estimation and event-window ARs for the cross-event tests: not serialized, and empty
+    /// in the [`Study`] that `study::run` returns (freed once the tests are computed).
     #[serde(skip)]
     pub series: EventSeries,
 }

@@ -94,14 +94,35 @@ pub fn num(v: Option<f64>) -> String {
 /// # Errors
 /// `Internal` when a record cannot be written (a bug: every record has the header's length).
 pub fn ar_csv(study: &Study) -> Result<Vec<u8>> {
-    let mut t = Table::new("ar.csv", &columns::<ArRow>()?)?;
-    for e in &study.events {
-        for d in &e.days {
-            t.row(ArRow::new(e, d))?;
-        }
-    }
-    t.finish()
+    let mut out = Vec::new();
+    write_ar_csv(study, &mut out).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(out)
 }
+
+/// [`ar_csv`] written to `w` as it is rendered, [`STREAM_CHUNK`] events at a time (#13).
+///
+/// # Errors
+/// What `w` returns; a record that cannot be written (a bug) as an `Other` error.
+pub fn write_ar_csv(study: &Study, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let other = |e: Error| std::io::Error::other(e.to_string());
+    let header = columns::<ArRow>().map_err(other)?;
+    w.write_all(
+        &Table::new("ar.csv", &header)
+            .and_then(Table::finish)
+            .map_err(other)?,
+    )?;
+    for chunk in study.events.chunks(STREAM_CHUNK) {
+        let rows = Table::rows_par("ar.csv", &header, chunk, |t, e| {
+            e.days.iter().try_for_each(|d| t.row(ArRow::new(e, d)))
+        })
+        .map_err(other)?;
+        w.write_all(&rows)?;
+    }
+    Ok(())
+}
+
+/// Events rendered before their rows are written out by [`write_ar_csv`].
+pub const STREAM_CHUNK: usize = 8192;
 
 /// `events.csv`: the event's fixed cells, then `car,bhar,scar,t,p,n_ar` suffixed by each
 /// CAR window (`car_m1_1`), then the limit cells; for a factor model then `n_no_factors`
@@ -137,7 +158,6 @@ pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
             header.push_field(format!("{stem}_{c}").as_bytes());
         }
     }
-    let mut t = Table::new("events.csv", &header)?;
     let model = study.config.model.name();
     let factor_cells = |e: Option<&crate::result::EventResult>| {
         let n_no: Vec<Option<usize>> = if factor_model {
@@ -153,7 +173,7 @@ pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
             .collect();
         (n_no, cells)
     };
-    for e in &study.events {
+    let computed = Table::rows_par("events.csv", &header, &study.events, |t, e| {
         let windows: Vec<_> = e.windows.iter().map(WindowCells::new).collect();
         let limits = LimitCells::new(e.limits.as_ref());
         t.row((
@@ -161,9 +181,9 @@ pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
             windows,
             limits,
             factor_cells(Some(e)),
-        ))?;
-    }
-    for s in &study.skipped {
+        ))
+    })?;
+    let skipped = Table::rows_par("events.csv", &header, &study.skipped, |t, s| {
         let n = study.config.car_windows.len();
         let windows: Vec<_> = std::iter::repeat_with(WindowCells::default)
             .take(n)
@@ -174,9 +194,12 @@ pub fn events_csv(study: &Study) -> Result<Vec<u8>> {
             windows,
             limits,
             factor_cells(None),
-        ))?;
-    }
-    t.finish()
+        ))
+    })?;
+    let mut out = Table::new("events.csv", &header)?.finish()?;
+    out.extend_from_slice(&computed);
+    out.extend_from_slice(&skipped);
+    Ok(out)
 }
 
 /// `aar.csv`: per group and relative day, n, AAR, CAAR and each day test (statistic and p).
@@ -311,6 +334,9 @@ fn columns<R: Serialize + Default>() -> Result<ByteRecord> {
 }
 
 /// A CSV file being written: the header first, then one record per [`Table::row`].
+/// Items per chunk of a table rendered in parallel ([`Table::rows_par`]).
+const ROW_CHUNK: usize = 256;
+
 struct Table {
     name: &'static str,
     wtr: csv::Writer<Vec<u8>>,
@@ -324,6 +350,33 @@ impl Table {
         };
         t.wtr.write_byte_record(header).map_err(|e| t.error(&e))?;
         Ok(t)
+    }
+
+    /// The rows that `rows` writes for each of `items` (no header), rendered on the rayon
+    /// pool [`ROW_CHUNK`] items at a time and joined in order: the bytes one writer would
+    /// write (#13). Each chunk's writer starts with the header, so the csv crate checks every
+    /// record's length against it; the copies are cut when the chunks are joined.
+    fn rows_par<T: Sync>(
+        name: &'static str,
+        header: &ByteRecord,
+        items: &[T],
+        rows: impl Fn(&mut Table, &T) -> Result<()> + Sync,
+    ) -> Result<Vec<u8>> {
+        use rayon::prelude::*;
+        let head = Table::new(name, header)?.finish()?.len();
+        let chunks = items
+            .par_chunks(ROW_CHUNK)
+            .map(|chunk| {
+                let mut t = Table::new(name, header)?;
+                chunk.iter().try_for_each(|item| rows(&mut t, item))?;
+                t.finish()
+            })
+            .collect::<Result<Vec<Vec<u8>>>>()?;
+        let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len() - head).sum());
+        for c in chunks {
+            out.extend_from_slice(&c[head..]);
+        }
+        Ok(out)
     }
 
     fn row(&mut self, record: impl Serialize) -> Result<()> {

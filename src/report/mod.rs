@@ -57,6 +57,43 @@ pub fn render_with_progress(
     charts: &[ChartFormat],
     progress: &mut dyn FnMut(Step),
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    render_each(study, formats, charts, progress, &mut |name, content| {
+        let bytes = match content {
+            Content::Bytes(b) => b,
+            Content::Stream(mut write) => {
+                let mut b = Vec::new();
+                write(&mut b).map_err(|e| Error::Internal(format!("cannot render {name}: {e}")))?;
+                b
+            }
+        };
+        files.push((name, bytes));
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// What writes a streamed file to the writer it is given.
+pub type WriteFn<'a> = Box<dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'a>;
+
+/// A rendered output: its bytes, or, for a table that can be large (`ar.csv`), what writes
+/// them, so that they can go to disk as they are rendered (#13).
+pub enum Content<'a> {
+    /// The whole file.
+    Bytes(Vec<u8>),
+    /// Writes the whole file to the writer it is given.
+    Stream(WriteFn<'a>),
+}
+
+/// Render the tables of `formats`, then the charts, handing each file to `sink` as soon
+/// as it is ready (in the order [`render`] lists them).
+fn render_each<'a>(
+    study: &'a Study,
+    formats: &[ReportFormat],
+    charts: &[ChartFormat],
+    progress: &mut dyn FnMut(Step),
+    sink: &mut dyn FnMut(String, Content<'a>) -> Result<()>,
+) -> Result<()> {
     // The charts first: report.html inlines the SVG ones rather than drawing them again.
     let drawn = if charts.is_empty() {
         Vec::new()
@@ -71,33 +108,45 @@ pub fn render_with_progress(
         })
         .map_err(|e| Error::Chart(e.to_string()))?
     };
-    let mut files = Vec::new();
+    // events.csv rendered for `csv`, kept when `parquet` follows (its table is made from it).
+    let mut events_csv: Option<Vec<u8>> = None;
+    let wants_parquet = formats.contains(&ReportFormat::Parquet);
     for f in formats {
         progress(Step::Table(f.name()));
-        let contents = match f {
-            ReportFormat::Csv => vec![
-                csv::ar_csv(study)?,
-                csv::events_csv(study)?,
-                csv::aar_csv(study)?,
-                csv::tests_csv(study)?,
-            ],
-            ReportFormat::Json => vec![json::study_json(study)?],
-            ReportFormat::Parquet => {
-                // From the CSV bytes already rendered for `csv`, when it came first.
-                let table = |name: &str, render: fn(&Study) -> Result<Vec<u8>>| {
-                    let csv = match files.iter().find(|(n, _): &&(String, Vec<u8>)| n == name) {
-                        Some((_, bytes)) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-                        None => std::borrow::Cow::Owned(render(study)?),
-                    };
-                    crate::data::convert::table_to_parquet(&csv, csv::column_type)
-                };
+        let contents: Vec<Content<'a>> = match f {
+            ReportFormat::Csv => {
+                let events = csv::events_csv(study)?;
+                if wants_parquet {
+                    events_csv = Some(events.clone());
+                }
                 vec![
-                    table("ar.csv", csv::ar_csv)?,
-                    table("events.csv", csv::events_csv)?,
+                    Content::Stream(Box::new(|w| csv::write_ar_csv(study, w))),
+                    Content::Bytes(events),
+                    Content::Bytes(csv::aar_csv(study)?),
+                    Content::Bytes(csv::tests_csv(study)?),
                 ]
             }
-            ReportFormat::Md => vec![tables::markdown(study)],
-            ReportFormat::Tex => vec![tables::latex(study, study.config.tex_form)],
+            ReportFormat::Json => vec![Content::Stream(Box::new(|w| {
+                json::write_study_json(study, w)
+            }))],
+            ReportFormat::Parquet => {
+                let events = match events_csv.take() {
+                    Some(bytes) => bytes,
+                    None => csv::events_csv(study)?,
+                };
+                vec![
+                    Content::Bytes(crate::data::convert::table_to_parquet(
+                        &csv::ar_csv(study)?,
+                        csv::column_type,
+                    )?),
+                    Content::Bytes(crate::data::convert::table_to_parquet(
+                        &events,
+                        csv::column_type,
+                    )?),
+                ]
+            }
+            ReportFormat::Md => vec![Content::Bytes(tables::markdown(study))],
+            ReportFormat::Tex => vec![Content::Bytes(tables::latex(study, study.config.tex_form))],
             ReportFormat::Html if charts.contains(&ChartFormat::Svg) => {
                 let svgs: Vec<(String, Vec<u8>)> = drawn
                     .iter()
@@ -107,20 +156,26 @@ pub fn render_with_progress(
                     })
                     .cloned()
                     .collect();
-                vec![html::report_html_with(study, &svgs)?]
+                vec![Content::Bytes(html::report_html_with(study, &svgs)?)]
             }
-            ReportFormat::Html => vec![html::report_html(study)?],
-            ReportFormat::Xlsx => vec![xlsx::results_xlsx(study)?],
+            ReportFormat::Html => vec![Content::Bytes(html::report_html(study)?)],
+            ReportFormat::Xlsx => vec![Content::Bytes(xlsx::results_xlsx(study)?)],
         };
-        let names = table_files(*f).iter().map(|n| (*n).to_string());
-        files.extend(names.zip(contents));
+        for (name, content) in table_files(*f).iter().zip(contents) {
+            sink((*name).to_string(), content)?;
+        }
     }
-    files.extend(drawn);
-    Ok(files)
+    for (name, bytes) in drawn {
+        sink(name, Content::Bytes(bytes))?;
+    }
+    Ok(())
 }
 
 /// Render what the study's settings ask for (`format`, `chart`) and write it into `dir`,
-/// every file whole or not at all.
+/// every file whole or not at all: each is staged in a temporary file as it is rendered and
+/// all are renamed into place at the end, so a rendering or disk failure leaves no new or
+/// changed result behind (the staged temporary files are removed; the charts are drawn
+/// first, so a chart failure does not even create the folder).
 ///
 /// # Errors
 /// `Io` when a file cannot be written, `Chart` when a chart cannot be rendered, `Internal`
@@ -129,7 +184,9 @@ pub fn write_study(study: &mut Study, dir: &Path) -> Result<Vec<PathBuf>> {
     write_study_with_progress(study, dir, &mut |_| {}).map(|(w, _)| w)
 }
 
-/// [`write_study`], calling `progress` while rendering and before writing.
+/// [`write_study`], calling `progress` while rendering and before the files are renamed
+/// into place. Each file goes to its temporary file as it is rendered (`ar.csv` and
+/// `study.json` as they are written), so a large study is not held in memory twice (#13).
 ///
 /// # Errors
 /// As [`write_study`].
@@ -146,29 +203,48 @@ pub fn write_study_with_progress(
         .copied()
         .filter(|f| *f != ReportFormat::Json)
         .collect();
-    let mut files = render_with_progress(study, &others, &charts, progress)?;
+    let mut stage = write::Stage::new(dir)?;
+    let mut entries: Vec<manifest::ManifestEntry> = Vec::new();
+    render_each(study, &others, &charts, progress, &mut |name, content| {
+        let hash = match content {
+            Content::Bytes(bytes) => stage.file(&name, &mut |w| w.write_all(&bytes))?,
+            Content::Stream(mut write) => stage.file(&name, &mut *write)?,
+        };
+        entries.push(manifest::ManifestEntry {
+            file: name,
+            hash,
+            algorithm: crate::result::HASH_ALGORITHM.to_string(),
+        });
+        Ok(())
+    })?;
+    let mut names: Vec<String> = entries.iter().map(|e| e.file.clone()).collect();
     if formats.contains(&ReportFormat::Json) {
         // study.json last: it lists every file of the run (itself without a hash).
         progress(Step::Table("json"));
-        let mut entries = manifest::manifest_of(&files);
         entries.push(manifest::ManifestEntry {
             file: manifest::SELF.to_string(),
             hash: String::new(),
             algorithm: crate::result::HASH_ALGORITHM.to_string(),
         });
         study.manifest = Some(entries);
-        let json = json::study_json(study)?;
-        // In the order of the formats asked for: after the files of those before json.
+        stage.file(manifest::SELF, &mut |w| json::write_study_json(study, w))?;
+        names.push(manifest::SELF.to_string());
+    }
+    progress(Step::Writing { files: names.len() });
+    let mut written = stage.commit()?;
+    if formats.contains(&ReportFormat::Json) {
+        // Listed in the order of the formats asked for: after the files of those before json.
         let before: usize = formats
             .iter()
             .take_while(|f| **f != ReportFormat::Json)
             .map(|f| table_files(*f).len())
             .sum();
-        files.insert(before.min(files.len()), (manifest::SELF.to_string(), json));
+        let at = before.min(written.len() - 1);
+        let json = written.pop();
+        written.splice(at..at, json);
+        let name = names.pop();
+        names.splice(at..at, name);
     }
-    progress(Step::Writing { files: files.len() });
-    let written = write::write_all(dir, &files)?;
-    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let cleanup = match prev {
         Some(prev) => manifest::remove_stale(dir, &prev, &names)?,
         None => manifest::Cleanup::default(),

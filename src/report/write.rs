@@ -26,6 +26,19 @@ pub const TMP_PREFIX: &str = ".evstudy-tmp.";
 /// when a target or a folder on its way is a symlink or a special file (nothing is written
 /// then), `Io` naming the file that could not be written.
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    check_folder(dir)?;
+    for (name, _) in files {
+        guard::check_target(dir, name)?;
+    }
+    let mut stage = Stage::new(dir)?;
+    for (name, bytes) in files {
+        stage.file(name, &mut |w| w.write_all(bytes))?;
+    }
+    stage.commit()
+}
+
+/// `Settings(OutNotFolder)` unless `dir` is a folder or absent.
+fn check_folder(dir: &Path) -> Result<()> {
     if let Some(ft) = guard::entry_type(dir)?.filter(|ft| !ft.is_dir()) {
         return Err(SettingsError::OutNotFolder {
             path: dir.to_path_buf(),
@@ -33,15 +46,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
         }
         .into());
     }
-    for (name, _) in files {
-        guard::check_target(dir, name)?;
-    }
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let targets: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
-    stage_and_rename(&targets, files.iter().map(|(_, b)| b.as_slice()))
+    Ok(())
 }
 
 /// Write one file whole or not at all (`limits --out FILE`); the folder it names is used
@@ -58,7 +63,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         }
         .into());
     }
-    let mut written = stage_and_rename(&[path.to_path_buf()], std::iter::once(bytes))?;
+    let mut stage = Stage::default();
+    stage.target(path.to_path_buf(), &mut |w| w.write_all(bytes))?;
+    let mut written = stage.commit()?;
     Ok(written.remove(0))
 }
 
@@ -70,33 +77,87 @@ fn parent_of(target: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-fn stage_and_rename<'a>(
-    targets: &[PathBuf],
-    contents: impl Iterator<Item = &'a [u8]>,
-) -> Result<Vec<PathBuf>> {
-    let mut cleaned: Vec<&Path> = Vec::new();
-    let mut staged = Vec::with_capacity(targets.len());
-    for (target, bytes) in targets.iter().zip(contents) {
+/// Output files staged one at a time, each in a temporary file beside its target as it is
+/// written, and renamed into place together by [`Stage::commit`] (#13: a large output
+/// goes to disk as it is rendered, not held in memory until the last file is ready).
+/// Dropped before the commit, a stage removes its temporary files: nothing is written.
+#[derive(Default)]
+pub struct Stage {
+    /// The output folder (`None` for [`write_file`]'s single target).
+    dir: Option<PathBuf>,
+    /// Folders already cleared of leftovers.
+    cleaned: Vec<PathBuf>,
+    staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl Stage {
+    /// A stage for files under `dir`, which is created, with its sub-folders, when the
+    /// first file is staged in it (a rendering failure before that leaves no folder).
+    ///
+    /// # Errors
+    /// `Settings(OutNotFolder)` when `dir` is not a plain folder.
+    pub fn new(dir: &Path) -> Result<Self> {
+        check_folder(dir)?;
+        Ok(Stage {
+            dir: Some(dir.to_path_buf()),
+            ..Stage::default()
+        })
+    }
+
+    /// Stage `name` (relative to the folder) with the bytes `write` writes, and return their
+    /// BLAKE3 (lowercase hex).
+    ///
+    /// # Errors
+    /// `Settings(UnsafeTarget)` when the target or a folder on its way is a symlink or a
+    /// special file, `Io` naming the file that could not be written; the error `write`
+    /// returns, as an `Io` of the file.
+    pub fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<String> {
+        let dir = self.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        guard::check_target(&dir, name)?;
+        self.target(dir.join(name), write)
+    }
+
+    fn target(
+        &mut self,
+        target: PathBuf,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<String> {
         let io = |source| Error::Io {
             path: target.clone(),
             source,
         };
-        let parent = parent_of(target);
-        std::fs::create_dir_all(parent).map_err(io)?;
-        if !cleaned.contains(&parent) {
-            remove_leftovers(parent, targets)?;
-            cleaned.push(parent);
+        let parent = parent_of(&target).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(io)?;
+        if !self.cleaned.contains(&parent) {
+            remove_leftovers(&parent, &[])?;
+            self.cleaned.push(parent.clone());
         }
         let base = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        remove_old_leftovers(&parent, &base)?;
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!("{TMP_PREFIX}{base}."))
             .rand_bytes(6)
-            .tempfile_in(parent)
+            .tempfile_in(&parent)
             .map_err(io)?;
-        tmp.write_all(bytes).map_err(io)?;
+        let hash = {
+            let mut w = std::io::BufWriter::with_capacity(
+                1 << 16,
+                Hashing {
+                    file: tmp.as_file_mut(),
+                    hasher: blake3::Hasher::new(),
+                },
+            );
+            write(&mut w).map_err(io)?;
+            let hashing = w.into_inner().map_err(|e| io(e.into_error()))?;
+            hashing.hasher.finalize().to_hex().to_string()
+        };
         // Temporary files are created owner-only; results are ordinary files.
         #[cfg(unix)]
         {
@@ -106,17 +167,47 @@ fn stage_and_rename<'a>(
                 .map_err(io)?;
         }
         tmp.as_file().sync_all().map_err(io)?;
-        staged.push((tmp, target));
+        self.staged.push((tmp, target));
+        Ok(hash)
     }
-    let mut written = Vec::with_capacity(staged.len());
-    for (tmp, target) in staged {
-        tmp.persist(target).map_err(|e| Error::Io {
-            path: target.clone(),
-            source: e.error,
-        })?;
-        written.push(target.clone());
+
+    /// Rename every staged file into place, in the order staged; returns their paths.
+    ///
+    /// # Errors
+    /// `Io` naming the file that could not be renamed.
+    pub fn commit(self) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::with_capacity(self.staged.len());
+        for (tmp, target) in self.staged {
+            tmp.persist(&target).map_err(|e| Error::Io {
+                path: target.clone(),
+                source: e.error,
+            })?;
+            written.push(target);
+        }
+        Ok(written)
     }
-    Ok(written)
+}
+
+/// A file that hashes (BLAKE3) what is written to it; large writes hash on the rayon pool.
+struct Hashing<'a> {
+    file: &'a mut std::fs::File,
+    hasher: blake3::Hasher,
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write_all(buf)?;
+        if buf.len() > 1 << 18 {
+            self.hasher.update_rayon(buf);
+        } else {
+            self.hasher.update(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Whether `name` is a temporary file of an interrupted write: `.evstudy-tmp.*`, or the
@@ -133,13 +224,9 @@ pub fn is_leftover(name: &str, targets_here: &[&str]) -> bool {
     })
 }
 
-/// Remove the leftover temporary files (regular files only) of `dir`.
-fn remove_leftovers(dir: &Path, targets: &[PathBuf]) -> Result<()> {
-    let here: Vec<&str> = targets
-        .iter()
-        .filter(|t| parent_of(t) == dir)
-        .filter_map(|t| t.file_name().and_then(|n| n.to_str()))
-        .collect();
+/// Remove the leftover temporary files (regular files only) of `dir`: those named
+/// `.evstudy-tmp.*`, and those of earlier versions for `targets_here`.
+fn remove_leftovers(dir: &Path, targets_here: &[&str]) -> Result<()> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -147,23 +234,53 @@ fn remove_leftovers(dir: &Path, targets: &[PathBuf]) -> Result<()> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name();
-        let Some(name) = name.to_str().filter(|n| is_leftover(n, &here)) else {
+        let Some(name) = name.to_str().filter(|n| is_leftover(n, targets_here)) else {
             continue;
         };
-        if !entry.file_type().map_err(io)?.is_file() {
-            continue;
-        }
-        match std::fs::remove_file(entry.path()) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::Io {
-                    path: dir.join(name),
-                    source: e,
-                });
-            }
-            _ => {}
-        }
+        remove_leftover(dir, name, &entry)?;
     }
     Ok(())
+}
+
+/// Remove the leftovers of earlier versions for `target` (`.<target>.XXXXXX`) from `dir`;
+/// not this version's own `.evstudy-tmp.*`, which may be files staged by this run.
+fn remove_old_leftovers(dir: &Path, target: &str) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let prefix = format!(".{target}.");
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let Some(name) = name
+            .to_str()
+            .filter(|n| n.starts_with(&prefix) && !n.starts_with(TMP_PREFIX))
+            .filter(|n| is_leftover(n, &[target]))
+        else {
+            continue;
+        };
+        remove_leftover(dir, name, &entry)?;
+    }
+    Ok(())
+}
+
+/// Remove one leftover, when it is a regular file (and still there).
+fn remove_leftover(dir: &Path, name: &str, entry: &std::fs::DirEntry) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if !entry.file_type().map_err(io)?.is_file() {
+        return Ok(());
+    }
+    match std::fs::remove_file(entry.path()) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io {
+            path: dir.join(name),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

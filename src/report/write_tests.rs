@@ -218,3 +218,45 @@ fn write_file_replaces_a_regular_file_and_refuses_anything_else() {
     }
     assert_eq!(std::fs::read_to_string(&hits).unwrap(), "new\n");
 }
+
+#[test]
+fn a_stage_hashes_what_it_streams_and_a_failing_stream_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // Nothing staged: the folder is not created.
+    drop(Stage::new(&out).unwrap());
+    assert!(!out.exists());
+
+    // Written in pieces larger than the writer's buffer, hashed as one.
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let mut stage = Stage::new(&out).unwrap();
+    let hash = stage
+        .file("big.csv", &mut |w| {
+            for piece in big.chunks(70_001) {
+                w.write_all(piece)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(hash, blake3::hash(&big).to_hex().to_string());
+    // A writer that fails half-way: the error names the file, and when the stage is
+    // dropped neither file is left, nor any temporary file.
+    let err = stage
+        .file("half.csv", &mut |w| {
+            w.write_all(b"a,b\n")?;
+            Err(std::io::Error::other("render failed"))
+        })
+        .unwrap_err();
+    match &err {
+        Error::Io { path, .. } => assert_eq!(path, &out.join("half.csv")),
+        other => panic!("expected an Io error, got {other:?}"),
+    }
+    drop(stage);
+    assert!(names(&out).is_empty(), "{:?}", names(&out));
+
+    let mut stage = Stage::new(&out).unwrap();
+    stage.file("big.csv", &mut |w| w.write_all(&big)).unwrap();
+    assert_eq!(stage.commit().unwrap(), [out.join("big.csv")]);
+    assert_eq!(std::fs::read(out.join("big.csv")).unwrap(), big);
+    assert_eq!(names(&out), ["big.csv"]);
+}

@@ -126,6 +126,17 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
         });
     }
     progress(Step::Tests);
+    let groups = by_group(
+        &computed,
+        config.window,
+        &config.car_windows,
+        &TestOptions::from_config(config),
+    );
+    // The estimation series served the tests alone (study.json does not hold them): freed
+    // before the outputs are rendered, about half of a large study's memory (#13).
+    for e in &mut computed {
+        e.series = crate::stats::EventSeries::default();
+    }
     Ok(Study {
         format: crate::result::STUDY_FORMAT,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -134,12 +145,7 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
         return_source: inputs.panel.return_source(),
         warnings,
         notes: inputs.notes.clone(),
-        groups: by_group(
-            &computed,
-            config.window,
-            &config.car_windows,
-            &TestOptions::from_config(config),
-        ),
+        groups,
         events: computed,
         skipped,
         manifest: None,

@@ -334,3 +334,61 @@ fn a_format_1_study_json_with_sha256_fields_is_still_read() {
         "the format-1 manifest was not recognised"
     );
 }
+
+/// The compact `study.json` is written in parts (the fields before the events, the events a
+/// chunk at a time on the thread pool, the fields after): it must be the derived JSON of the
+/// study it holds, byte for byte, with more events than one chunk and with skipped events.
+#[test]
+fn compact_study_json_is_the_derived_json_of_its_study() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prices = std::fs::read_to_string(demo("prices.csv")).unwrap();
+    let mut tickers: Vec<&str> = prices
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    tickers.sort_unstable();
+    tickers.dedup();
+    let days: Vec<&str> = prices
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .filter(|d| d.starts_with("2022") || d.starts_with("2021-0"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut events = String::from("event_id,ticker,date\n");
+    for t in &tickers {
+        for d in &days {
+            events.push_str(&format!("{t}-{d},{t},{d}\n"));
+        }
+    }
+    let events_path = tmp.path().join("events.csv");
+    std::fs::write(&events_path, events).unwrap();
+    let files = run_with(
+        2,
+        &[
+            "--prices".into(),
+            demo("prices.csv").into_os_string(),
+            "--market".into(),
+            demo("index.csv").into_os_string(),
+            "--events".into(),
+            events_path.into_os_string(),
+        ],
+        &["--format", "json"],
+        &tmp.path().join("out"),
+    );
+    let bytes = &files[Path::new("study.json")];
+    let study: evstudy::Study = serde_json::from_slice(bytes).unwrap();
+    assert!(study.events.len() > 1024, "{} events", study.events.len());
+    assert!(!study.skipped.is_empty(), "no skipped events");
+    assert!(study.manifest.is_some());
+    let mut derived = serde_json::to_vec(&study).unwrap();
+    derived.push(b'\n');
+    assert!(
+        derived == *bytes,
+        "compact study.json ({} bytes) is not the derived JSON ({} bytes)",
+        bytes.len(),
+        derived.len()
+    );
+}

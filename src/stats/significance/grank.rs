@@ -19,9 +19,11 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::common::{
-    ByDay, EventValues, Measure, Reference, Span, average_ranks, estimation_rows, finish, finite,
-    missing, per_event, ratio, sd, values_of,
+    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, missing,
+    per_event, ratio, sd, values_of,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, GrankVariant, TestKind};
@@ -58,20 +60,45 @@ impl EstimationRanks {
             days: ByDay::covering(est_days),
             ..EstimationRanks::default()
         };
-        for ev in events {
-            let (days, sar): (Vec<i32>, Vec<f64>) = estimation_rows(ev)
-                .filter_map(|r| {
-                    finite(ev.sar.get(r).copied().flatten()).map(|v| (ev.rel_day[r], v))
-                })
-                .unzip();
-            let ranks = average_ranks(&sar);
-            let mut order: Vec<usize> = (0..sar.len()).collect();
-            order.sort_by(|&a, &b| sar[a].total_cmp(&sar[b]));
+        // Per event, on the pool: its present estimation SARs in ascending order, with the
+        // slot of each one's day and twice its average rank (one sort; ties are adjacent).
+        let per_event: Vec<Vec<(f64, (u32, u32))>> = events
+            .par_iter()
+            .map(|ev| {
+                let mut cells: Vec<(f64, i32)> = estimation_rows(ev)
+                    .filter_map(|r| {
+                        finite(ev.sar.get(r).copied().flatten()).map(|v| (v, ev.rel_day[r]))
+                    })
+                    .collect();
+                // Stable, so equal values keep their row order, as `average_ranks` has them.
+                cells.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut ranked = Vec::with_capacity(cells.len());
+                let mut start = 0;
+                while start < cells.len() {
+                    let end = start
+                        + cells[start..]
+                            .iter()
+                            .take_while(|c| c.0 == cells[start].0)
+                            .count();
+                    // Positions start..end hold ranks start+1..=end: twice their average.
+                    let twice = (start + 1 + end) as u32;
+                    for &(v, day) in &cells[start..end] {
+                        let slot = out.days.index(day).unwrap_or(0);
+                        ranked.push((v, (slot as u32, twice)));
+                    }
+                    start = end;
+                }
+                ranked
+            })
+            .collect();
+        let total = per_event.iter().map(Vec::len).sum();
+        out.sorted.reserve(total);
+        out.cells.reserve(total);
+        for ranked in per_event {
             let start = out.sorted.len();
-            for k in order {
-                out.sorted.push(sar[k]);
-                let slot = out.days.index(days[k]).unwrap_or(0);
-                out.cells.push((slot as u32, (2.0 * ranks[k]) as u32));
+            for (v, cell) in ranked {
+                out.sorted.push(v);
+                out.cells.push(cell);
             }
             out.rows.push(start..out.sorted.len());
             let fence_start = out.fences.len();
