@@ -142,7 +142,11 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
     report::guard::check_out_dir(&out, &report::guard::run_inputs(&config))?;
     report::guard::check_planned(&out, &config.format, !config.chart.is_empty())?;
     let bar = progress_bar();
-    let mut show = |step: Step| show_step(bar.as_ref(), step);
+    let mut timings = Timings::from_env();
+    let mut show = |step: Step| {
+        timings.step(step);
+        show_step(bar.as_ref(), step);
+    };
     let study = evstudy::study::run_with_progress(&config, &mut show);
     let mut study = match study {
         Ok(s) => s,
@@ -169,6 +173,8 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
         None => messages(),
     }
     let (written, cleanup) = report::write_study_with_progress(&mut study, &out, &mut show)?;
+    drop(show);
+    timings.done();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -415,6 +421,51 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
+}
+
+/// With `EVSTUDY_TIMINGS` set, one stderr line per step of a run as it starts, with the
+/// seconds since the study started (`timing: 0.412 s events`), and one for the end: the
+/// phase breakdown `benches/cli_bench.sh` records. Nothing otherwise.
+struct Timings {
+    start: Option<std::time::Instant>,
+    last: &'static str,
+}
+
+impl Timings {
+    fn from_env() -> Self {
+        Timings {
+            start: std::env::var_os("EVSTUDY_TIMINGS").map(|_| std::time::Instant::now()),
+            last: "",
+        }
+    }
+
+    fn step(&mut self, step: Step) {
+        let name = match step {
+            Step::Loading => "loading",
+            Step::Events { .. } => "events",
+            Step::Tests => "tests",
+            Step::Table(name) => name,
+            Step::Charts { .. } => "charts",
+            Step::Writing { .. } => "saving",
+        };
+        if name != self.last {
+            self.last = name;
+            self.print(name);
+        }
+    }
+
+    fn done(&self) {
+        self.print("done");
+    }
+
+    fn print(&self, what: &str) {
+        if let Some(start) = self.start {
+            say(format_args!(
+                "timing: {:.3} s {what}",
+                start.elapsed().as_secs_f64()
+            ));
+        }
+    }
 }
 
 /// Show a [`Step`] on the progress line.

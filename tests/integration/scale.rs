@@ -392,3 +392,42 @@ fn compact_study_json_is_the_derived_json_of_its_study() {
         derived.len()
     );
 }
+
+/// `EVSTUDY_TIMINGS`: one stderr line per step with the seconds since the start, in order,
+/// ending with `done` (the phase breakdown the CLI benchmark records); nothing without it.
+#[test]
+fn evstudy_timings_prints_each_step_once_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |timings: bool, out: &str| {
+        let mut cmd = evstudy();
+        cmd.args(["run", "-q"])
+            .args(demo_inputs())
+            .args(["--format", "csv,json", "--out"])
+            .arg(tmp.path().join(out));
+        if timings {
+            cmd.env("EVSTUDY_TIMINGS", "1");
+        } else {
+            cmd.env_remove("EVSTUDY_TIMINGS");
+        }
+        let out = cmd.assert().success().get_output().clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let stderr = run(true, "a");
+    let lines: Vec<(f64, &str)> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("timing: "))
+        .map(|l| {
+            let (secs, step) = l.split_once(" s ").unwrap();
+            (secs.parse().unwrap(), step)
+        })
+        .collect();
+    let steps: Vec<&str> = lines.iter().map(|(_, s)| *s).collect();
+    assert_eq!(
+        steps,
+        [
+            "loading", "events", "tests", "csv", "json", "saving", "done"
+        ]
+    );
+    assert!(lines.windows(2).all(|w| w[0].0 <= w[1].0), "{lines:?}");
+    assert!(!run(false, "b").contains("timing:"));
+}
