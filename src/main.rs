@@ -173,7 +173,6 @@ fn run_study(args: evstudy::cli::RunArgs) -> Result<Exit, Error> {
         None => messages(),
     }
     let (written, cleanup) = report::write_study_with_progress(&mut study, &out, &mut show)?;
-    drop(show);
     timings.done();
     if let Some(b) = &bar {
         b.finish_and_clear();

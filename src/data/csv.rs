@@ -223,7 +223,7 @@ fn plain_and_even(bytes: &[u8], delimiter: u8) -> bool {
     if memchr::memchr2(b'"', b'\r', bytes).is_some() {
         return false;
     }
-    let fields = |line: &[u8]| line.iter().filter(|&&b| b == delimiter).count();
+    let fields = |line: &[u8]| memchr::memchr_iter(delimiter, line).count();
     let even = |chunk: &[u8], expected: usize| {
         chunk
             .split(|&b| b == b'\n')
