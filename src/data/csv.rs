@@ -526,20 +526,22 @@ pub fn number_column(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<Opti
 /// `Csv` when the column is not numeric.
 pub fn float_values(path: &Path, df: &DataFrame, name: &str) -> Result<(Vec<f64>, Option<usize>)> {
     let ca = float_column(path, df, name)?;
+    // The value buffers copied whole (#13: a value at a time was 8 ns a cell), then NaN
+    // where a cell is null.
+    let mut values = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        values.extend_from_slice(arr.values().as_slice());
+    }
     if ca.null_count() == 0 {
-        return Ok((ca.into_no_null_iter().collect(), None));
+        return Ok((values, None));
     }
     let mut first_null = None;
-    let values = ca
-        .iter()
-        .enumerate()
-        .map(|(row, v)| {
-            v.unwrap_or_else(|| {
-                first_null.get_or_insert(row);
-                f64::NAN
-            })
-        })
-        .collect();
+    for (row, v) in ca.iter().enumerate() {
+        if v.is_none() {
+            first_null.get_or_insert(row);
+            values[row] = f64::NAN;
+        }
+    }
     Ok((values, first_null))
 }
 

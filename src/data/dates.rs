@@ -5,6 +5,7 @@
 //! for `--date-format`). `--date-format` (a chrono strftime pattern) reads every cell.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::csv::parse_date;
 use super::source::Source;
@@ -35,18 +36,30 @@ pub fn column(
 /// The dates of column `index` of a Parquet source when it is a Parquet date column without
 /// nulls; `None` otherwise (text, or a null to report).
 fn typed_column(src: &Source, index: usize) -> Option<Vec<NaiveDate>> {
-    use polars::prelude::DataType;
+    use polars::prelude::{ChunkAgg, DataType};
     let df = src.parquet_frame()?;
     let column = df.columns().get(index)?;
     if column.dtype() != &DataType::Date || column.null_count() > 0 {
         return None;
     }
     let days = column.cast(&DataType::Int32).ok()?;
+    let days = days.i32().ok()?;
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    days.i32()
-        .ok()?
-        .into_no_null_iter()
-        .map(|d| epoch.checked_add_signed(chrono::Duration::days(i64::from(d))))
+    let date = |d: i32| epoch.checked_add_signed(chrono::Duration::days(i64::from(d)));
+    // A panel's rows share few dates: each day of the span converted once (#13), unless
+    // the span is wider than the column is long.
+    let (lo, hi) = (days.min()?, days.max()?);
+    let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).ok()?;
+    if span > days.len() {
+        return days.into_no_null_iter().map(date).collect();
+    }
+    let table: Vec<NaiveDate> = (lo..=hi).map(date).collect::<Option<_>>()?;
+    days.into_no_null_iter()
+        .map(|d| {
+            usize::try_from(d - lo)
+                .ok()
+                .and_then(|k| table.get(k).copied())
+        })
         .collect()
 }
 
@@ -81,6 +94,15 @@ pub fn parse_column<'a>(
                 NaiveDate::parse_from_str(v.trim(), fmt).map_err(|_| bad(row, v))
             })
             .collect();
+    }
+    // The usual column, every cell a date of the fast layouts: parsed on the rayon pool (#13).
+    // Otherwise the rows in order, for the first bad cell or the slashed layouts.
+    if let Some(dates) = cells
+        .par_iter()
+        .map(|v| v.and_then(parse_date))
+        .collect::<Option<Vec<NaiveDate>>>()
+    {
+        return Ok(dates);
     }
     let mut out = Vec::with_capacity(cells.len());
     for (row, v) in cells.iter().enumerate() {

@@ -69,8 +69,38 @@ pub fn previous(dir: &Path) -> Option<Vec<ManifestEntry>> {
     if !meta.is_file() {
         return None;
     }
+    // The manifest is the last field evstudy writes: read from the file's tail when it is
+    // there (#13: a re-run into the folder of a large study does not parse its events), else
+    // from the whole file.
+    if let Some(m) = tail_manifest(&path, meta.len()) {
+        return Some(m);
+    }
     let bytes = std::fs::read(&path).ok()?;
     serde_json::from_slice::<Head>(&bytes).ok()?.manifest
+}
+
+/// The `manifest` of a `study.json` read from its last [`TAIL`] bytes: the text from the
+/// last `"manifest":` on, as the one field of an object. In JSON that byte sequence is only
+/// ever a key (a quote inside a string is escaped), and a key that is not the study's
+/// manifest does not leave a valid object; `None` sends the caller to the whole file.
+fn tail_manifest(path: &Path, len: u64) -> Option<Vec<ManifestEntry>> {
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 1 << 22;
+    #[derive(Deserialize)]
+    struct Only {
+        manifest: Vec<ManifestEntry>,
+    }
+    let mut f = std::fs::File::open(path).ok()?;
+    let from = len.saturating_sub(TAIL);
+    f.seek(SeekFrom::Start(from)).ok()?;
+    let mut tail = Vec::new();
+    f.read_to_end(&mut tail).ok()?;
+    let at = memchr::memmem::rfind(&tail, b"\"manifest\":")?;
+    let mut object = b"{".to_vec();
+    object.extend_from_slice(&tail[at..]);
+    serde_json::from_slice::<Only>(&object)
+        .ok()
+        .map(|o| o.manifest)
 }
 
 /// What [`remove_stale`] did.
@@ -215,5 +245,35 @@ mod tests {
         let done = remove_stale(dir.path(), &evil, &[]).unwrap();
         assert!(done.removed.is_empty());
         assert!(victim.exists());
+    }
+
+    /// The manifest is read from the file's tail when it is the last field (compact or
+    /// indented, past labels that hold the key's text), and from the whole file otherwise.
+    #[test]
+    fn the_previous_manifest_is_read_from_the_tail_or_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SELF);
+        let m = manifest_of(&files(&["ar.csv", "report.md"]));
+        let label = "a \"manifest\": [] label ".repeat(20);
+        let events: Vec<serde_json::Value> = (0..10_000)
+            .map(|i| serde_json::json!({ "event_id": format!("E{i}"), "label": label }))
+            .collect();
+        // serde_json's maps keep their keys sorted: "events" < "manifest" < "zz".
+        let last = serde_json::json!({ "version": "x", "events": events, "manifest": m });
+        for bytes in [
+            serde_json::to_vec(&last).unwrap(),
+            serde_json::to_vec_pretty(&last).unwrap(),
+        ] {
+            assert!(bytes.len() as u64 > 1 << 22, "{} bytes", bytes.len());
+            std::fs::write(&path, &bytes).unwrap();
+            let len = std::fs::metadata(&path).unwrap().len();
+            assert_eq!(tail_manifest(&path, len).as_ref(), Some(&m));
+            assert_eq!(previous(dir.path()).as_ref(), Some(&m));
+        }
+        let first = serde_json::json!({ "manifest": m, "zz": events });
+        std::fs::write(&path, serde_json::to_vec(&first).unwrap()).unwrap();
+        let len = std::fs::metadata(&path).unwrap().len();
+        assert_eq!(tail_manifest(&path, len), None);
+        assert_eq!(previous(dir.path()).as_ref(), Some(&m));
     }
 }
