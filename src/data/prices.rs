@@ -244,9 +244,7 @@ impl PricePanel {
         let order: Vec<usize> = if sorted {
             (0..n).collect()
         } else {
-            let mut o: Vec<usize> = (0..n).collect();
-            o.sort_by_key(|&i| key(i));
-            o
+            ticker_date_order(&ids, &rank, &dates)
         };
         let get = |name: &str| {
             values
@@ -445,6 +443,37 @@ const OPTIONAL: [Field; 8] = [
 
 /// The optional columns that hold prices (present cells must be positive).
 const PRICE_LIKE: [&str; 5] = ["open", "high", "low", "prev_close", "adj_close"];
+
+/// The rows in (ticker rank, date) order; rows with the same key keep their file order.
+/// A file grouped by ticker in another order (a vendor's code order; dates ascending in
+/// each ticker) has its tickers' runs put in order, in linear time (#13: sorting 104 M
+/// rows took 20 s); any other order is sorted on the rayon pool, stably.
+fn ticker_date_order(ids: &[u32], rank: &[u32], dates: &[NaiveDate]) -> Vec<usize> {
+    use rayon::prelude::*;
+    let n = ids.len();
+    let mut runs: Vec<(u32, Range<usize>)> = Vec::new();
+    let mut start = 0;
+    let mut grouped = true;
+    for i in 1..=n {
+        if i == n || ids[i] != ids[start] {
+            runs.push((rank[ids[start] as usize], start..i));
+            start = i;
+        } else if dates[i] <= dates[i - 1] {
+            grouped = false;
+            break;
+        }
+    }
+    if grouped {
+        runs.sort_unstable_by_key(|r| r.0);
+        // Each ticker in one run: every key is distinct, so this is the sorted order.
+        if runs.windows(2).all(|w| w[0].0 < w[1].0) {
+            return runs.into_iter().flat_map(|(_, r)| r).collect();
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.par_sort_by_key(|&i| (rank[ids[i] as usize], dates[i]));
+    order
+}
 
 /// Ticker ids of a ticker column (canonical codes, #11) and the names, in first-seen order.
 fn intern(

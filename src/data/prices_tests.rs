@@ -215,3 +215,31 @@ fn a_header_without_rows_is_an_empty_file() {
     ));
     assert!(matches!(load_err(""), Error::EmptyFile { .. }));
 }
+
+proptest::proptest! {
+    /// The run reordering and the parallel sort give the stable sort's order, whether the
+    /// rows are grouped by ticker (in any ticker order), interleaved, or hold duplicates.
+    #[test]
+    fn ticker_date_order_is_the_stable_sort(
+        rows in proptest::collection::vec((0u32..4, 0u32..6), 0..60),
+        grouped in proptest::bool::ANY,
+        flip in proptest::bool::ANY,
+    ) {
+        let mut rows = rows;
+        if grouped {
+            // Grouped by ticker, ascending dates, tickers in file order of first sight.
+            rows.sort_by_key(|&(t, d)| (t, d));
+            rows.dedup();
+        }
+        let rank: Vec<u32> = if flip { vec![3, 2, 1, 0] } else { vec![0, 1, 2, 3] };
+        let ids: Vec<u32> = rows.iter().map(|r| r.0).collect();
+        let day0 = NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
+        let dates: Vec<NaiveDate> = rows
+            .iter()
+            .map(|r| day0 + chrono::Duration::days(i64::from(r.1)))
+            .collect();
+        let mut expected: Vec<usize> = (0..ids.len()).collect();
+        expected.sort_by_key(|&i| (rank[ids[i] as usize], dates[i]));
+        proptest::prop_assert_eq!(ticker_date_order(&ids, &rank, &dates), expected);
+    }
+}
