@@ -333,10 +333,10 @@ fn columns<R: Serialize + Default>() -> Result<ByteRecord> {
     Ok(header)
 }
 
-/// A CSV file being written: the header first, then one record per [`Table::row`].
 /// Items per chunk of a table rendered in parallel ([`Table::rows_par`]).
 const ROW_CHUNK: usize = 256;
 
+/// A CSV file being written: the header first, then one record per [`Table::row`].
 struct Table {
     name: &'static str,
     wtr: csv::Writer<Vec<u8>>,

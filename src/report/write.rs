@@ -26,11 +26,11 @@ pub const TMP_PREFIX: &str = ".evstudy-tmp.";
 /// when a target or a folder on its way is a symlink or a special file (nothing is written
 /// then), `Io` naming the file that could not be written.
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
-    check_folder(dir)?;
+    let mut stage = Stage::new(dir)?;
+    // Every target checked before anything is staged: an unsafe one writes nothing.
     for (name, _) in files {
         guard::check_target(dir, name)?;
     }
-    let mut stage = Stage::new(dir)?;
     for (name, bytes) in files {
         stage.file(name, &mut |w| w.write_all(bytes))?;
     }
@@ -132,15 +132,19 @@ impl Stage {
         };
         let parent = parent_of(&target).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io)?;
+        // This version's `.evstudy-tmp.*` once per folder, before this run stages any there;
+        // an earlier version's `.<target>.XXXXXX` as each target is staged.
         if !self.cleaned.contains(&parent) {
-            remove_leftovers(&parent, &[])?;
+            remove_leftovers(&parent, |n| is_leftover(n, &[]))?;
             self.cleaned.push(parent.clone());
         }
         let base = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        remove_old_leftovers(&parent, &base)?;
+        remove_leftovers(&parent, |n| {
+            !n.starts_with(TMP_PREFIX) && is_leftover(n, &[base.as_str()])
+        })?;
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!("{TMP_PREFIX}{base}."))
             .rand_bytes(6)
@@ -224,9 +228,8 @@ pub fn is_leftover(name: &str, targets_here: &[&str]) -> bool {
     })
 }
 
-/// Remove the leftover temporary files (regular files only) of `dir`: those named
-/// `.evstudy-tmp.*`, and those of earlier versions for `targets_here`.
-fn remove_leftovers(dir: &Path, targets_here: &[&str]) -> Result<()> {
+/// Remove from `dir` the regular files whose names `leftover` picks (see [`is_leftover`]).
+fn remove_leftovers(dir: &Path, leftover: impl Fn(&str) -> bool) -> Result<()> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -234,53 +237,23 @@ fn remove_leftovers(dir: &Path, targets_here: &[&str]) -> Result<()> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name();
-        let Some(name) = name.to_str().filter(|n| is_leftover(n, targets_here)) else {
+        let Some(name) = name.to_str().filter(|n| leftover(n)) else {
             continue;
         };
-        remove_leftover(dir, name, &entry)?;
-    }
-    Ok(())
-}
-
-/// Remove the leftovers of earlier versions for `target` (`.<target>.XXXXXX`) from `dir`;
-/// not this version's own `.evstudy-tmp.*`, which may be files staged by this run.
-fn remove_old_leftovers(dir: &Path, target: &str) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let prefix = format!(".{target}.");
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let name = entry.file_name();
-        let Some(name) = name
-            .to_str()
-            .filter(|n| n.starts_with(&prefix) && !n.starts_with(TMP_PREFIX))
-            .filter(|n| is_leftover(n, &[target]))
-        else {
+        if !entry.file_type().map_err(io)?.is_file() {
             continue;
-        };
-        remove_leftover(dir, name, &entry)?;
+        }
+        match std::fs::remove_file(entry.path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Io {
+                    path: dir.join(name),
+                    source: e,
+                });
+            }
+            _ => {}
+        }
     }
     Ok(())
-}
-
-/// Remove one leftover, when it is a regular file (and still there).
-fn remove_leftover(dir: &Path, name: &str, entry: &std::fs::DirEntry) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    if !entry.file_type().map_err(io)?.is_file() {
-        return Ok(());
-    }
-    match std::fs::remove_file(entry.path()) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io {
-            path: dir.join(name),
-            source: e,
-        }),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

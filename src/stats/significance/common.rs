@@ -192,20 +192,36 @@ pub(super) fn average_ranks(x: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..x.len()).collect();
     order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let mut ranks = vec![0.0; x.len()];
-    let mut start = 0;
-    while start < order.len() {
-        let mut end = start + 1;
-        while end < order.len() && x[order[end]] == x[order[start]] {
-            end += 1;
-        }
+    for run in tie_runs(&order, |&i| x[i]) {
         // positions start..end hold ranks start+1..=end; their average:
-        let avg = (start + 1 + end) as f64 / 2.0;
-        for &idx in &order[start..end] {
+        let avg = (run.start + 1 + run.end) as f64 / 2.0;
+        for &idx in &order[run] {
             ranks[idx] = avg;
         }
-        start = end;
     }
     ranks
+}
+
+/// The runs of equal values of `sorted` (in ascending order of `value`), as position
+/// ranges: positions `start..end` share the ranks `start + 1 ..= end`. Each run holds at
+/// least its first item (a NaN is a run of its own).
+pub(super) fn tie_runs<'a, T>(
+    sorted: &'a [T],
+    value: impl Fn(&T) -> f64 + 'a,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let first = value(sorted.get(start)?);
+        let end = start
+            + 1
+            + sorted[start + 1..]
+                .iter()
+                .take_while(|v| value(v) == first)
+                .count();
+        let run = start..end;
+        start = end;
+        Some(run)
+    })
 }
 
 /// A statistic that could not be computed, with the reason.

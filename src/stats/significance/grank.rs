@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::common::{
     ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, missing,
-    per_event, ratio, sd, values_of,
+    per_event, ratio, sd, tie_runs, values_of,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, GrankVariant, TestKind};
@@ -73,20 +73,13 @@ impl EstimationRanks {
                 // Stable, so equal values keep their row order, as `average_ranks` has them.
                 cells.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let mut ranked = Vec::with_capacity(cells.len());
-                let mut start = 0;
-                while start < cells.len() {
-                    let end = start
-                        + cells[start..]
-                            .iter()
-                            .take_while(|c| c.0 == cells[start].0)
-                            .count();
+                for run in tie_runs(&cells, |c| c.0) {
                     // Positions start..end hold ranks start+1..=end: twice their average.
-                    let twice = (start + 1 + end) as u32;
-                    for &(v, day) in &cells[start..end] {
+                    let twice = (run.start + 1 + run.end) as u32;
+                    for &(v, day) in &cells[run] {
                         let slot = out.days.index(day).unwrap_or(0);
                         ranked.push((v, (slot as u32, twice)));
                     }
-                    start = end;
                 }
                 ranked
             })
