@@ -17,7 +17,8 @@ use super::cross_section::{EventSeries, TestStat, WindowValues};
 use super::event::DayStats;
 pub use super::group_rows::{AarRow, CaarRow, FreeRow, GroupResults};
 use super::significance::{
-    CrossCorrelation, PairSums, RbarMethod, Sample, TestOptions, day_tests, grouped_correlations,
+    CrossCorrelation, PairSums, RbarMethod, Sample, SharedRanks, TestOptions, day_tests,
+    grouped_correlations,
     map_parallel, target_correlations, window_tests,
 };
 pub use super::test_events::Exclusion;
@@ -136,8 +137,12 @@ fn aggregate_groups<E: EventOutcome>(
     let plans: Vec<Plan> = map_parallel(groups, |(_, positions)| {
         Plan::new(&members_of(positions), window, car_windows)
     });
+    // Each event is ranked once for every group's rank tests (on all cores, up front).
+    let ranks = SharedRanks::new(events.iter().map(|e| e.series()));
+    ranks.prepare(&opts.tests);
     let rhos: Vec<GroupRhos> = if needs_rho(opts) {
-        let sample = Sample::new(events.iter().map(|e| e.series()));
+        let all: Vec<usize> = (0..events.len()).collect();
+        let sample = ranks.sample(&all);
         let per_group: Vec<Vec<_>> = plans
             .iter()
             .zip(groups)
@@ -166,22 +171,32 @@ fn aggregate_groups<E: EventOutcome>(
     map_parallel(&jobs, |&g| {
         let (name, positions) = &groups[g];
         let members = members_of(positions);
-        let mut out = aggregate_with(name, &members, &plans[g], &rhos[g], car_windows, opts);
+        let sample = ranks.sample(positions);
+        let mut out = aggregate_with(
+            name,
+            &members,
+            &sample,
+            &plans[g],
+            &rhos[g],
+            car_windows,
+            opts,
+        );
         out.members.clone_from(positions);
         out
     })
 }
 
 /// The tests of one group, from its [`Plan`] and `rbar`s.
+/// `sample` holds the group's events, in order.
 fn aggregate_with<E: EventOutcome>(
     group: &str,
     events: &[&E],
+    sample: &Sample<'_>,
     plan: &Plan,
     rhos: &GroupRhos,
     car_windows: &[Window],
     opts: &TestOptions,
 ) -> GroupResults {
-    let sample = Sample::new(events.iter().map(|e| e.series()));
     let path_opts = TestOptions {
         tests: vec![TestKind::CsectT, TestKind::BmpT],
         ..opts.clone()
@@ -197,9 +212,9 @@ fn aggregate_with<E: EventOutcome>(
             let (n, aar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.ar)));
             let (_, caar) = mean(events.iter().filter_map(|e| day(e).and_then(|s| s.car)));
             running += aar.unwrap_or(0.0);
-            let tests = day_tests(&sample, t, rho, opts);
+            let tests = day_tests(sample, t, rho, opts);
             let path: Vec<WindowValues> = events.iter().map(|e| running_car(day(e))).collect();
-            let caar_tests = window_tests(&sample, &path, start, t, rho, &path_opts);
+            let caar_tests = window_tests(sample, &path, start, t, rho, &path_opts);
             AarRow {
                 rel_day: t,
                 n,
@@ -213,7 +228,7 @@ fn aggregate_with<E: EventOutcome>(
             }
         })
         .collect();
-    let mut subsamples = Subsamples::new(events, &sample);
+    let mut subsamples = Subsamples::new(events, sample);
     let windows = car_windows
         .iter()
         .zip(&plan.windows)

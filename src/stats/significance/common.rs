@@ -202,6 +202,45 @@ pub(super) fn average_ranks(x: &[f64]) -> Vec<f64> {
     ranks
 }
 
+/// Variable-length per-event rows built on the pool straight into two flat vectors (no
+/// per-event vector to copy from, so each value is written to fresh memory once): row `i`
+/// has `lens[i]` items and `fill(scratch, i, a, b)` writes them, with a scratch buffer
+/// reused by the rows of one piece of the pool's work. Returns each row's range and the
+/// two vectors, in row order whatever the thread count.
+pub(super) fn flat_rows<A, B, S>(
+    lens: &[usize],
+    fill: impl Fn(&mut S, usize, &mut [A], &mut [B]) + Sync,
+) -> (Vec<std::ops::Range<usize>>, Vec<A>, Vec<B>)
+where
+    A: Copy + Default + Send,
+    B: Copy + Default + Send,
+    S: Default,
+{
+    use rayon::prelude::*;
+    let mut rows = Vec::with_capacity(lens.len());
+    let mut end = 0;
+    for &len in lens {
+        rows.push(end..end + len);
+        end += len;
+    }
+    let mut a = vec![A::default(); end];
+    let mut b = vec![B::default(); end];
+    let mut pieces = Vec::with_capacity(lens.len());
+    let (mut rest_a, mut rest_b) = (&mut a[..], &mut b[..]);
+    for (i, &len) in lens.iter().enumerate() {
+        let (row_a, tail_a) = rest_a.split_at_mut(len);
+        let (row_b, tail_b) = rest_b.split_at_mut(len);
+        pieces.push((i, row_a, row_b));
+        (rest_a, rest_b) = (tail_a, tail_b);
+    }
+    pieces
+        .into_par_iter()
+        .for_each_init(S::default, |scratch, (i, row_a, row_b)| {
+            fill(scratch, i, row_a, row_b);
+        });
+    (rows, a, b)
+}
+
 /// The runs of equal values of `sorted` (in ascending order of `value`), as position
 /// ranges: positions `start..end` share the ranks `start + 1 ..= end`. Each run holds at
 /// least its first item (a NaN is a run of its own).

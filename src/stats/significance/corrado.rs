@@ -15,7 +15,8 @@
 //! day test only.
 
 use super::common::{
-    ByDay, Reference, Span, average_ranks, finish, finite, missing, ratio, window_rows,
+    ByDay, Reference, Span, average_ranks, finish, finite, flat_rows, missing, ratio,
+    window_rows,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
@@ -60,32 +61,36 @@ pub(super) struct EventRanks {
     rank: Vec<f64>,
 }
 
+/// `(rel day, AR)` of an event's present ARs, in row order.
+fn present(ev: &EventSeries) -> impl Iterator<Item = (i32, f64)> + '_ {
+    ev.rel_day
+        .iter()
+        .zip(&ev.ar)
+        .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
+}
+
 impl EventRanks {
-    fn new(events: &[&EventSeries]) -> Self {
-        let mut out = EventRanks::default();
-        for ev in events {
-            let (rel, ar): (Vec<i32>, Vec<f64>) = ev
-                .rel_day
-                .iter()
-                .zip(&ev.ar)
-                .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
-                .unzip();
-            let start = out.rel.len();
-            out.rel.extend(rel);
-            out.rank.extend(average_ranks(&ar));
-            out.rows.push(start..out.rel.len());
-        }
-        out
+    /// On the pool; the same ranks, in the same order, on any number of threads.
+    pub(super) fn new(events: &[&EventSeries]) -> Self {
+        use rayon::prelude::*;
+        let lens: Vec<usize> = events.par_iter().map(|ev| present(ev).count()).collect();
+        let (rows, rel, rank) =
+            flat_rows(&lens, |ar: &mut Vec<f64>, i, rel: &mut [i32], rank: &mut [f64]| {
+                ar.clear();
+                for ((d, v), out) in present(events[i]).zip(rel.iter_mut()) {
+                    *out = d;
+                    ar.push(v);
+                }
+                rank.copy_from_slice(&average_ranks(ar));
+            });
+        EventRanks { rows, rel, rank }
     }
 }
 
 impl RankDays {
     /// The per-day sums of the sample's events, from their (shared) ranks.
     fn new(sample: &Sample<'_>) -> Self {
-        let shared = &sample.ranks;
-        let ranks = shared
-            .corrado
-            .get_or_init(|| EventRanks::new(&shared.events));
+        let ranks = sample.ranks.corrado();
         let rel_days = sample
             .events()
             .iter()

@@ -22,7 +22,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::common::{
-    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, missing,
+    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, flat_rows, missing,
     per_event, ratio, sd, tie_runs, values_of,
 };
 use super::sample::Sample;
@@ -51,55 +51,58 @@ pub(super) struct EstimationRanks {
     cells: Vec<(u32, u32)>,
 }
 
+/// `(SAR, rel day)` of an event's present estimation SARs, in row order.
+fn present(ev: &EventSeries) -> impl Iterator<Item = (f64, i32)> + '_ {
+    estimation_rows(ev)
+        .filter_map(|r| finite(ev.sar.get(r).copied().flatten()).map(|v| (v, ev.rel_day[r])))
+}
+
 impl EstimationRanks {
-    fn new(events: &[&EventSeries]) -> Self {
+    /// On the pool; the same ranks, in the same order, on any number of threads.
+    pub(super) fn new(events: &[&EventSeries]) -> Self {
         let est_days = events
             .iter()
             .flat_map(|ev| estimation_rows(ev).map(|r| ev.rel_day[r]));
-        let mut out = EstimationRanks {
-            days: ByDay::covering(est_days),
-            ..EstimationRanks::default()
-        };
-        // Per event, on the pool: its present estimation SARs in ascending order, with the
-        // slot of each one's day and twice its average rank (one sort; ties are adjacent).
-        let per_event: Vec<Vec<(f64, (u32, u32))>> = events
-            .par_iter()
-            .map(|ev| {
-                let mut cells: Vec<(f64, i32)> = estimation_rows(ev)
-                    .filter_map(|r| {
-                        finite(ev.sar.get(r).copied().flatten()).map(|v| (v, ev.rel_day[r]))
-                    })
-                    .collect();
+        let days = ByDay::covering(est_days);
+        let lens: Vec<usize> = events.par_iter().map(|ev| present(ev).count()).collect();
+        // Per event: its present estimation SARs in ascending order, with the slot of each
+        // one's day and twice its average rank (one sort; ties are adjacent).
+        let (rows, sorted, cells) = flat_rows(
+            &lens,
+            |buf: &mut Vec<(f64, i32)>, i, sorted: &mut [f64], cells: &mut [(u32, u32)]| {
+                buf.clear();
+                buf.extend(present(events[i]));
                 // Stable, so equal values keep their row order, as `average_ranks` has them.
-                cells.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let mut ranked = Vec::with_capacity(cells.len());
-                for run in tie_runs(&cells, |c| c.0) {
+                buf.sort_by(|a, b| a.0.total_cmp(&b.0));
+                for run in tie_runs(buf, |c| c.0) {
                     // Positions start..end hold ranks start+1..=end: twice their average.
                     let twice = (run.start + 1 + run.end) as u32;
-                    for &(v, day) in &cells[run] {
-                        let slot = out.days.index(day).unwrap_or(0);
-                        ranked.push((v, (slot as u32, twice)));
+                    for k in run {
+                        let (v, day) = buf[k];
+                        let slot = days.index(day).unwrap_or(0);
+                        sorted[k] = v;
+                        cells[k] = (slot as u32, twice);
                     }
                 }
-                ranked
+            },
+        );
+        let mut fences = Vec::new();
+        let fence_rows = rows
+            .iter()
+            .map(|r| {
+                let start = fences.len();
+                fences.extend(sorted[r.clone()].iter().step_by(FENCE).copied());
+                start..fences.len()
             })
             .collect();
-        let total = per_event.iter().map(Vec::len).sum();
-        out.sorted.reserve(total);
-        out.cells.reserve(total);
-        for ranked in per_event {
-            let start = out.sorted.len();
-            for (v, cell) in ranked {
-                out.sorted.push(v);
-                out.cells.push(cell);
-            }
-            out.rows.push(start..out.sorted.len());
-            let fence_start = out.fences.len();
-            out.fences
-                .extend(out.sorted[start..].iter().step_by(FENCE).copied());
-            out.fence_rows.push(fence_start..out.fences.len());
+        EstimationRanks {
+            days,
+            rows,
+            sorted,
+            fences,
+            fence_rows,
+            cells,
         }
-        out
     }
 
     /// How many of event `i`'s sorted SARs satisfy `pred`, which must hold on a prefix.
@@ -156,10 +159,7 @@ fn u_table(m: usize, estudy: bool) -> Vec<f64> {
 /// Rank GSARs per event; `estudy` divides ranks by `T_i` instead of `T_i + 1`.
 pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estudy: bool) -> Ranked {
     // Per-event ranks are shared with the sample's parent: event `i` is its `origin[i]`.
-    let shared = &sample.ranks;
-    let pre = shared
-        .grank
-        .get_or_init(|| EstimationRanks::new(&shared.events));
+    let pre = sample.ranks.grank();
     let n_slots = pre.days.slots().len();
     let mut out = Ranked {
         n: used.len(),

@@ -60,7 +60,7 @@ pub use grouped::grouped_correlations;
 pub use options::TestOptions;
 pub use overlap::Target;
 pub(crate) use parallel::map_parallel;
-pub use sample::Sample;
+pub use sample::{Sample, SharedRanks};
 
 use common::Span;
 

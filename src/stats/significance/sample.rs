@@ -13,20 +13,73 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use super::brown_warner::EstimationAars;
 use super::common::{EventValues, Measure, on_day};
 use super::corrado::{EventRanks, RankDays};
 use super::grank::EstimationRanks;
+use crate::config::TestKind;
 use crate::stats::cross_section::EventSeries;
 
 /// The per-event ranks shared by a sample and its subsamples, computed lazily over the
-/// events of the sample built with [`Sample::new`].
+/// events of the sample built with [`Sample::new`] (or of a [`SharedRanks`]).
 #[derive(Debug, Default)]
 pub(super) struct Ranks<'a> {
     pub(super) events: Vec<&'a EventSeries>,
-    pub(super) corrado: OnceCell<EventRanks>,
-    pub(super) grank: OnceCell<EstimationRanks>,
+    pub(super) corrado: OnceLock<EventRanks>,
+    pub(super) grank: OnceLock<EstimationRanks>,
+}
+
+impl Ranks<'_> {
+    pub(super) fn corrado(&self) -> &EventRanks {
+        self.corrado.get_or_init(|| EventRanks::new(&self.events))
+    }
+
+    pub(super) fn grank(&self) -> &EstimationRanks {
+        self.grank.get_or_init(|| EstimationRanks::new(&self.events))
+    }
+}
+
+/// The per-event ranks of a study's events, shared by the samples of all its groups and
+/// across threads: an event's ranks do not depend on the other events, so the groups
+/// (`all`, the named groups, `limit_day0`, `no_limit_day0`) rank each event once between
+/// them instead of once each. A group's [`SharedRanks::sample`] gives the same numbers as
+/// [`Sample::new`] on the same events, bit for bit.
+#[derive(Debug, Clone)]
+pub struct SharedRanks<'a>(Arc<Ranks<'a>>);
+
+impl<'a> SharedRanks<'a> {
+    /// The ranks of `events` (computed on first use, or by [`SharedRanks::prepare`]).
+    pub fn new(events: impl IntoIterator<Item = &'a EventSeries>) -> Self {
+        SharedRanks(Arc::new(Ranks {
+            events: events.into_iter().collect(),
+            ..Ranks::default()
+        }))
+    }
+
+    /// Rank every event now, on the pool, for those of `tests` that use ranks (Corrado's
+    /// ranks of all ARs, GRANK's ranks of the estimation SARs), so that the groups' tests,
+    /// run in parallel, find them made.
+    pub fn prepare(&self, tests: &[TestKind]) {
+        let uses = |kinds: &[TestKind]| tests.iter().any(|t| kinds.contains(t));
+        if uses(&[TestKind::Corrado, TestKind::CorradoZivney]) {
+            self.0.corrado();
+        }
+        if uses(&[TestKind::GrankT, TestKind::GrankZ]) {
+            self.0.grank();
+        }
+    }
+
+    /// The sample of the events at positions `members` (in the order wanted).
+    pub fn sample(&self, members: &[usize]) -> Sample<'a> {
+        Sample {
+            events: members.iter().map(|&k| self.0.events[k]).collect(),
+            origin: members.to_vec(),
+            ranks: Arc::clone(&self.0),
+            ..Sample::default()
+        }
+    }
 }
 
 /// The events of one group with the sample-wide quantities of the tests, computed lazily.
@@ -38,7 +91,7 @@ pub struct Sample<'a> {
     events: Vec<&'a EventSeries>,
     /// Per event: its position among `ranks.events`.
     pub(super) origin: Vec<usize>,
-    pub(super) ranks: Rc<Ranks<'a>>,
+    pub(super) ranks: Arc<Ranks<'a>>,
     pub(super) corrado: OnceCell<RankDays>,
     pub(super) brown_warner: OnceCell<EstimationAars>,
     pub(super) phat: OnceCell<Option<f64>>,
@@ -50,16 +103,9 @@ impl<'a> Sample<'a> {
     /// The sample of `events`, in the given order (`values[i]` of a window test belongs to
     /// the `i`-th event).
     pub fn new(events: impl IntoIterator<Item = &'a EventSeries>) -> Self {
-        let events: Vec<&'a EventSeries> = events.into_iter().collect();
-        Sample {
-            origin: (0..events.len()).collect(),
-            ranks: Rc::new(Ranks {
-                events: events.clone(),
-                ..Ranks::default()
-            }),
-            events,
-            ..Sample::default()
-        }
+        let shared = SharedRanks::new(events);
+        let all: Vec<usize> = (0..shared.0.events.len()).collect();
+        shared.sample(&all)
     }
 
     /// The sample of the events at `members` (positions, in the order wanted), sharing this
@@ -70,7 +116,7 @@ impl<'a> Sample<'a> {
         Sample {
             events: members.iter().map(|&k| self.events[k]).collect(),
             origin: members.iter().map(|&k| self.origin[k]).collect(),
-            ranks: Rc::clone(&self.ranks),
+            ranks: Arc::clone(&self.ranks),
             ..Sample::default()
         }
     }
