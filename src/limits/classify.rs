@@ -246,6 +246,51 @@ pub fn classify(
     instrument: &Instrument,
     rules: &RuleSet,
 ) -> Result<Vec<LimitDay>, LimitsError> {
+    classify_numbered(dates, rows, instrument, rules).map(|(days, _)| days)
+}
+
+/// The no-limit window after listing of `instrument`: `(trading days without a limit,
+/// limit of the listing day)`, read at the listing date.
+fn listing_window(
+    listing: Option<NaiveDate>,
+    instrument: &Instrument,
+    rules: &RuleSet,
+) -> (u32, Option<Pct>) {
+    listing
+        .and_then(|l| rules.rule_for(instrument.board, false, l))
+        .map_or((0, None), |r| (r.no_limit_first_n_days, r.listing_day_pct))
+}
+
+/// Whether classifying a stock's days from `d0` on numbers its trading days since listing
+/// as a classification from an earlier start would, as far as the limits can tell: both
+/// number the days from `listing_date` on alike when it is on or after `d0`; otherwise the
+/// later start counts weekdays up to `d0` (it cannot see the bars), which is safe when that
+/// count is already past the no-limit window and the listing day, and the earlier start's
+/// last day within them (`last_near`) is before `d0`.
+pub(super) fn numbering_agrees(
+    instrument: &Instrument,
+    rules: &RuleSet,
+    d0: NaiveDate,
+    last_near: Option<NaiveDate>,
+) -> bool {
+    let Some(listing) = instrument.listing_date else {
+        return false;
+    };
+    if listing >= d0 {
+        return true;
+    }
+    let (n_free, _) = listing_window(Some(listing), instrument, rules);
+    weekdays_between(listing, d0) >= n_free.max(1) && last_near.is_none_or(|d| d < d0)
+}
+
+/// [`classify`], and the last date numbered within the no-limit window or as the listing
+/// day (for [`numbering_agrees`]).
+pub(super) fn classify_numbered(
+    dates: &[NaiveDate],
+    rows: &[Option<Bar>],
+    instrument: &Instrument,
+    rules: &RuleSet,
+) -> Result<(Vec<LimitDay>, Option<NaiveDate>), LimitsError> {
     if dates.len() != rows.len() {
         return Err(LimitsError::Misaligned {
             dates: dates.len(),
@@ -254,9 +299,8 @@ pub fn classify(
     }
     let first_bar = dates.iter().zip(rows).find_map(|(d, r)| r.map(|_| *d));
     let listing = instrument.listing_date.or(first_bar);
-    let window = listing
-        .and_then(|l| rules.rule_for(instrument.board, false, l))
-        .map_or((0, None), |r| (r.no_limit_first_n_days, r.listing_day_pct));
+    let window = listing_window(listing, instrument, rules);
+    let mut last_near = None;
     let mut n_since_listing = match (listing, dates.first()) {
         (Some(l), Some(&d0)) if l < d0 => weekdays_between(l, d0),
         _ => 0,
@@ -279,6 +323,9 @@ pub fn classify(
             }),
         };
         let rule = rules.rule_for(instrument.board, instrument.is_st(date), date);
+        if day_number.is_some_and(|n| n <= window.0.max(1)) {
+            last_near = Some(date);
+        }
         let in_window = day_number.is_some_and(|n| n <= window.0);
         let listing_pct = window.1.filter(|_| day_number == Some(1));
         let mut day = classify_bar(date, bar, ref_price, rule, in_window, listing_pct);
@@ -287,7 +334,7 @@ pub fn classify(
         previous_close = Some(bar.close);
     }
     mark_runs(&mut days);
-    Ok(days)
+    Ok((days, last_near))
 }
 
 /// Trading days of a stock between its listing date and the first calendar date, counted as
@@ -411,7 +458,8 @@ pub fn limit_runs(days: &[LimitDay]) -> Vec<LimitRun> {
     runs
 }
 
-fn mark_runs(days: &mut [LimitDay]) {
+/// Marks the limit-close runs of `days` (whose run fields are unset).
+pub(super) fn mark_runs(days: &mut [LimitDay]) {
     for run in limit_runs(days) {
         for day in &mut days[run.start..=run.end] {
             if day.state != LimitState::Suspended {

@@ -10,7 +10,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::board::{Board, Instrument, infer_board};
-use super::classify::{Bar, LimitDay, classify};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::classify::{Bar, LimitDay, classify, classify_numbered, mark_runs, numbering_agrees};
 use super::price::Pct;
 use super::rules::RuleSet;
 use crate::calendar::Calendar;
@@ -51,7 +54,24 @@ pub struct LimitContext {
     /// Days classified with a price off the rule's tick grid, by ticker index (for one
     /// warning: back-adjusted prices, #15).
     off_grid: BTreeMap<usize, BTreeSet<NaiveDate>>,
+    /// Per ticker: its whole calendar classified once, when its events ask for many more days
+    /// than the calendar has (`classify_days`).
+    history: Vec<History>,
 }
+
+/// A ticker's classified calendar, made once its events have asked for
+/// `HISTORY_AFTER` times the calendar's length in days.
+#[derive(Default)]
+struct History {
+    /// Calendar days asked for so far.
+    asked: AtomicUsize,
+    /// The whole calendar classified, with the last day numbered near listing.
+    days: OnceLock<(Vec<LimitDay>, Option<NaiveDate>)>,
+}
+
+/// See [`History`]: a ticker with fewer events (and so fewer days asked for) is classified
+/// per event, which then costs less than its whole calendar and holds no memory.
+const HISTORY_AFTER: usize = 8;
 
 impl LimitContext {
     /// Build from the settings; the instruments file is read with `opts` (its
@@ -92,6 +112,9 @@ impl LimitContext {
             panel_start: panel.date.iter().min().copied(),
             inferred: BTreeMap::new(),
             off_grid: BTreeMap::new(),
+            history: (0..panel.tickers.len())
+                .map(|_| History::default())
+                .collect(),
         })
     }
 
@@ -178,6 +201,13 @@ impl LimitContext {
     }
 
     /// [`LimitContext::classify`] without noting anything.
+    ///
+    /// The days are those of classifying `lo - 1..=hi` alone, bit for bit. A ticker whose
+    /// events ask for many days (a dense study: hundreds of events on one stock) has its
+    /// whole calendar classified once and each request copied from it when that gives the
+    /// same days — the reference price and the day count since listing do not depend on
+    /// where the classification starts (`history_fits`); the runs are re-marked on the copy,
+    /// as they would be on the slice. Otherwise the slice is classified alone.
     pub fn classify_days(
         &self,
         panel: &PricePanel,
@@ -188,24 +218,95 @@ impl LimitContext {
         hi: usize,
     ) -> Vec<LimitDay> {
         let start = lo.saturating_sub(1);
-        let dates = &cal.dates()[start..=hi];
-        let r = panel.ranges[ticker].clone();
-        let pd = &panel.date[r.clone()];
-        let mut j = pd.partition_point(|d| *d < dates[0]);
-        let rows: Vec<Option<Bar>> = dates
-            .iter()
-            .map(|d| {
-                while j < pd.len() && pd[j] < *d {
-                    j += 1;
-                }
-                (j < pd.len() && pd[j] == *d).then(|| bar(panel, r.start + j))
-            })
-            .collect();
-        let mut days = classify(dates, &rows, inst, &self.rules).unwrap_or_default();
+        let mut days = self
+            .from_history(panel, cal, ticker, inst, start, hi)
+            .unwrap_or_else(|| {
+                let dates = &cal.dates()[start..=hi];
+                classify(
+                    dates,
+                    &calendar_bars(panel, ticker, dates),
+                    inst,
+                    &self.rules,
+                )
+                .unwrap_or_default()
+            });
         if start < lo && !days.is_empty() {
             days.remove(0);
         }
         days
+    }
+
+    /// Calendar days `start..=hi` of `ticker` copied from its classified calendar, when it
+    /// is (or now gets) made and gives the same days as classifying them alone.
+    fn from_history(
+        &self,
+        panel: &PricePanel,
+        cal: &Calendar,
+        ticker: usize,
+        inst: &Instrument,
+        start: usize,
+        hi: usize,
+    ) -> Option<Vec<LimitDay>> {
+        let history = self.history.get(ticker)?;
+        let asked = history.asked.fetch_add(hi + 1 - start, Ordering::Relaxed);
+        if history.days.get().is_none() && asked < HISTORY_AFTER * cal.len() {
+            return None;
+        }
+        let (all, last_near) = history.days.get_or_init(|| {
+            let dates = cal.dates();
+            classify_numbered(
+                dates,
+                &calendar_bars(panel, ticker, dates),
+                inst,
+                &self.rules,
+            )
+            .unwrap_or_default()
+        });
+        if all.len() != cal.len() || !self.history_fits(panel, cal, ticker, inst, start, *last_near)
+        {
+            return None;
+        }
+        let mut days = all[start..=hi].to_vec();
+        for d in &mut days {
+            d.limit_run = 0;
+            d.run_spans_suspension = false;
+        }
+        mark_runs(&mut days);
+        Some(days)
+    }
+
+    /// Whether the whole-calendar classification of `ticker` has, from calendar day `start`
+    /// on, the days a classification starting there would: the same day numbers since
+    /// listing ([`numbering_agrees`]) and the same reference prices — those differ only
+    /// when the first bar from `start` on has no exchange `prev_close` (the slice then has
+    /// no previous close) and an earlier bar exists (the whole calendar has one).
+    fn history_fits(
+        &self,
+        panel: &PricePanel,
+        cal: &Calendar,
+        ticker: usize,
+        inst: &Instrument,
+        start: usize,
+        last_near: Option<NaiveDate>,
+    ) -> bool {
+        let d0 = cal.date(start);
+        if !numbering_agrees(inst, &self.rules, d0, last_near) {
+            return false;
+        }
+        let r = panel.ranges[ticker].clone();
+        let first = r.start + panel.date[r.clone()].partition_point(|d| *d < d0);
+        let earlier_bar = first > r.start;
+        let own_reference = first < r.end
+            && panel
+                .prev_close
+                .as_ref()
+                .is_some_and(|p| p[first].is_finite() && p[first] > 0.0);
+        !earlier_bar || own_reference
+    }
+
+    /// Frees the classified calendars (when the events are done).
+    pub fn forget_history(&mut self) {
+        self.history = Vec::new();
     }
 
     /// One warning when any classified day had a price off its rule's tick grid: the count
@@ -260,6 +361,22 @@ fn st_periods(panel: &PricePanel, ticker: usize, st: &[f64]) -> Vec<(NaiveDate, 
     out
 }
 
+/// `ticker`'s bar on each of `dates` (ascending calendar dates), `None` where it has none.
+fn calendar_bars(panel: &PricePanel, ticker: usize, dates: &[NaiveDate]) -> Vec<Option<Bar>> {
+    let r = panel.ranges[ticker].clone();
+    let pd = &panel.date[r.clone()];
+    let mut j = dates.first().map_or(0, |d0| pd.partition_point(|d| d < d0));
+    dates
+        .iter()
+        .map(|d| {
+            while j < pd.len() && pd[j] < *d {
+                j += 1;
+            }
+            (j < pd.len() && pd[j] == *d).then(|| bar(panel, r.start + j))
+        })
+        .collect()
+}
+
 fn bar(p: &PricePanel, row: usize) -> Bar {
     let opt = |c: &Option<Vec<f64>>| c.as_ref().map(|v| v[row]).filter(|x| x.is_finite());
     Bar {
@@ -292,3 +409,7 @@ fn instruments(file: &InstrumentFile) -> Result<HashMap<String, Instrument>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "context_tests.rs"]
+mod tests;

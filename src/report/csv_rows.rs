@@ -5,27 +5,36 @@
 //! so the writers in `csv.rs` only choose the rows.
 //!
 //! Cells are plain scalars: [`Num`] for numbers (Rust's shortest round-trip decimal through
-//! [`num`], empty when missing or non-finite), `Option` for values that may be absent (an
+//! [`num`](super::num), empty when missing or non-finite), `Option` for values that may be absent (an
 //! empty cell), `bool` as `true`/`false`, dates as `YYYY-MM-DD`. `Default` is the all-empty
 //! record.
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
-use super::num;
+use super::push_num;
 use crate::limits::LimitHit;
 use crate::result::{AarRow, DayRow, EventLimits, EventResult, Skip};
 use crate::stats::TestStat;
 
-/// A number cell: written by [`num`] (never with the exponent that the csv crate's own
+/// A number cell: written by [`push_num`] (never with the exponent that the csv crate's own
 /// `f64` formatting, `ryu`, would use for 1e-7).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Num(pub Option<f64>);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&num(self.0))
+        NUM_TEXT.with_borrow_mut(|text| {
+            text.clear();
+            push_num(self.0, text);
+            s.serialize_str(text)
+        })
     }
+}
+
+thread_local! {
+    /// The text of the cell being written (one buffer per thread, not one per cell).
+    static NUM_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// One `ar.csv` record: an event-window day of a computed event; the limit cells are

@@ -46,19 +46,27 @@ pub fn write_study_json(study: &Study, w: &mut dyn std::io::Write) -> std::io::R
     head.pop(); // the head's closing brace
     w.write_all(&head)?;
     w.write_all(b",\"events\":[")?;
-    for (k, chunk) in study.events.chunks(JSON_CHUNK).enumerate() {
-        let parts = chunk
-            .par_iter()
-            .map(serde_json::to_vec)
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(internal)?;
-        for (i, p) in parts.iter().enumerate() {
-            if k > 0 || i > 0 {
-                w.write_all(b",")?;
+    let mut first = true;
+    super::write::pipelined(
+        study.events.chunks(JSON_CHUNK),
+        |chunk| {
+            chunk
+                .par_iter()
+                .map(serde_json::to_vec)
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(internal)
+        },
+        |parts| {
+            for p in &parts {
+                if !first {
+                    w.write_all(b",")?;
+                }
+                first = false;
+                w.write_all(p)?;
             }
-            w.write_all(p)?;
-        }
-    }
+            Ok(())
+        },
+    )?;
     w.write_all(b"],")?;
     let tail = serde_json::to_vec(&tail).map_err(internal)?;
     w.write_all(&tail[1..])?; // without the tail's opening brace

@@ -214,6 +214,37 @@ impl Write for Hashing<'_> {
     }
 }
 
+/// Writes `render(chunk)` of each chunk in turn with `write`, rendering the next chunk (on
+/// the rayon pool) while the last one is written: the big streamed files (`study.json`,
+/// `ar.csv`) were written by one thread with the other cores idle, and rendered with the
+/// writer idle (#13). The bytes are those of rendering and writing each chunk in turn; the
+/// first error of either side is returned and stops the other.
+pub(crate) fn pipelined<'a, T: Sync + 'a, R: Send>(
+    chunks: impl Iterator<Item = &'a [T]> + Send,
+    render: impl Fn(&'a [T]) -> std::io::Result<R> + Sync,
+    mut write: impl FnMut(R) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    std::thread::scope(|scope| {
+        // One chunk rendered ahead: memory stays at two chunks' worth.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<R>>(1);
+        let render = &render;
+        scope.spawn(move || {
+            for chunk in chunks {
+                let done = render(chunk);
+                let failed = done.is_err();
+                // A closed channel: the writer failed and has stopped.
+                if tx.send(done).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for done in rx {
+            write(done?)?;
+        }
+        Ok(())
+    })
+}
+
 /// Whether `name` is a temporary file of an interrupted write: `.evstudy-tmp.*`, or the
 /// `.<target>.XXXXXX` of earlier versions for a target written into the same folder.
 pub fn is_leftover(name: &str, targets_here: &[&str]) -> bool {

@@ -18,8 +18,7 @@ use super::event::DayStats;
 pub use super::group_rows::{AarRow, CaarRow, FreeRow, GroupResults};
 use super::significance::{
     CrossCorrelation, PairSums, RbarMethod, Sample, SharedRanks, TestOptions, day_tests,
-    grouped_correlations,
-    map_parallel, target_correlations, window_tests,
+    grouped_correlations, map_parallel, target_correlations, window_tests,
 };
 pub use super::test_events::Exclusion;
 use super::test_events::{Plan, WindowEvents};

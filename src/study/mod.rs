@@ -83,6 +83,7 @@ pub fn run_with_progress(config: &StudyConfig, progress: &mut dyn FnMut(Step)) -
             merge.push(&inputs, ev, c, &mut lctx);
         }
     }
+    lctx.forget_history();
     let event::Merge {
         mut computed,
         mut skipped,

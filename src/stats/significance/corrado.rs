@@ -15,8 +15,7 @@
 //! day test only.
 
 use super::common::{
-    ByDay, Reference, Span, average_ranks, finish, finite, flat_rows, missing, ratio,
-    window_rows,
+    ByDay, Reference, Span, average_ranks, finish, finite, flat_rows, missing, ratio, window_rows,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
@@ -74,15 +73,17 @@ impl EventRanks {
     pub(super) fn new(events: &[&EventSeries]) -> Self {
         use rayon::prelude::*;
         let lens: Vec<usize> = events.par_iter().map(|ev| present(ev).count()).collect();
-        let (rows, rel, rank) =
-            flat_rows(&lens, |ar: &mut Vec<f64>, i, rel: &mut [i32], rank: &mut [f64]| {
+        let (rows, rel, rank) = flat_rows(
+            &lens,
+            |ar: &mut Vec<f64>, i, rel: &mut [i32], rank: &mut [f64]| {
                 ar.clear();
                 for ((d, v), out) in present(events[i]).zip(rel.iter_mut()) {
                     *out = d;
                     ar.push(v);
                 }
                 rank.copy_from_slice(&average_ranks(ar));
-            });
+            },
+        );
         EventRanks { rows, rel, rank }
     }
 }

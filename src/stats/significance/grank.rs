@@ -22,8 +22,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::common::{
-    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, flat_rows, missing,
-    per_event, ratio, sd, tie_runs, values_of,
+    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, flat_rows,
+    missing, per_event, ratio, sd, tie_runs, values_of,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, GrankVariant, TestKind};

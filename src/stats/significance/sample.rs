@@ -37,7 +37,8 @@ impl Ranks<'_> {
     }
 
     pub(super) fn grank(&self) -> &EstimationRanks {
-        self.grank.get_or_init(|| EstimationRanks::new(&self.events))
+        self.grank
+            .get_or_init(|| EstimationRanks::new(&self.events))
     }
 }
 
