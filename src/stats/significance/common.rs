@@ -38,10 +38,23 @@ pub(super) fn finite(value: Option<f64>) -> Option<f64> {
 }
 
 /// Row of `event` whose relative day is `day` (rows are in ascending relative day, so a
-/// binary search finds the first such row).
+/// binary search finds the first such row). Rows are usually one per relative day from the
+/// first on, so the row `day - first` is tried first: one look instead of a binary
+/// search's worth of cache misses per event, for the tests' per-day lookups over every
+/// event (#13).
 pub(super) fn day_row(event: &EventSeries, day: i32) -> Option<usize> {
-    let row = event.rel_day.partition_point(|&d| d < day);
-    (event.rel_day.get(row) == Some(&day)).then_some(row)
+    let rel = &event.rel_day;
+    let guess = rel
+        .first()
+        .and_then(|&first| usize::try_from(i64::from(day) - i64::from(first)).ok());
+    if let Some(g) = guess
+        && rel.get(g) == Some(&day)
+        && (g == 0 || rel[g - 1] < day)
+    {
+        return Some(g);
+    }
+    let row = rel.partition_point(|&d| d < day);
+    (rel.get(row) == Some(&day)).then_some(row)
 }
 
 /// Rows of `event` whose relative day lies in `[from, to]`.
@@ -351,6 +364,31 @@ pub(super) fn one_sample_t(kind: TestKind, x: &[f64], alternative: Alternative) 
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    /// The first-guess lookup finds what the binary search finds: contiguous days, gaps,
+    /// repeated days, days outside the rows.
+    #[test]
+    fn day_row_is_the_first_row_of_the_day() {
+        let layouts: [&[i32]; 6] = [
+            &[-5, -4, -3, -2, -1, 0, 1, 2],
+            &[-5, -3, -2, 0, 1, 4],
+            &[-2, -1, -1, 0, 0, 0, 3],
+            &[0],
+            &[],
+            &[-250, -249, -11, -10, 0, 10],
+        ];
+        for rel in layouts {
+            let ev = EventSeries {
+                rel_day: rel.to_vec(),
+                ..EventSeries::default()
+            };
+            for day in -260..15 {
+                let row = rel.partition_point(|&d| d < day);
+                let want = (rel.get(row) == Some(&day)).then_some(row);
+                assert_eq!(day_row(&ev, day), want, "{rel:?} day {day}");
+            }
+        }
+    }
 
     #[test]
     fn average_ranks_share_ties() {

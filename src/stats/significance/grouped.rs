@@ -106,6 +106,34 @@ struct Group {
 }
 
 impl Group {
+    /// No event.
+    fn empty(day0: i64) -> Self {
+        Group {
+            day0,
+            first: 0,
+            sum: Vec::new(),
+            sq: Vec::new(),
+            q: 0,
+            norm2: 0.0,
+        }
+    }
+
+    /// Adds one event's series (inside the group's span).
+    fn add(&mut self, s: &Standardised) {
+        let at = (s.first - self.first) as usize;
+        let end = at + s.z.len();
+        for ((acc, acc2), v) in self.sum[at..end]
+            .iter_mut()
+            .zip(&mut self.sq[at..end])
+            .zip(&s.z)
+        {
+            *acc += v;
+            *acc2 += v * v;
+        }
+        self.norm2 += s.norm2;
+        self.q += 1;
+    }
+
     fn last(&self) -> i64 {
         self.first + self.sum.len() as i64 - 1
     }
@@ -186,17 +214,7 @@ pub fn grouped_correlations(
             (l, rel)
         }));
     }
-    let shared: Vec<Vec<Group>> = map_parallel(&lists, |members| {
-        let mut by_day0: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-        for &i in *members {
-            by_day0.entry(day0s[i]).or_default().push(i);
-        }
-        by_day0
-            .into_iter()
-            .map(|(d, m)| group(d, &m, &standardised))
-            .filter(|g| g.q > 0)
-            .collect()
-    });
+    let shared = list_groups(&lists, &day0s, &standardised);
     let jobs: Vec<usize> = (0..targets.len()).collect();
     map_parallel(&jobs, |&k| {
         let t = &targets[k];
@@ -258,6 +276,97 @@ fn target_sums(
     sums
 }
 
+/// Per list of events: its groups by day 0 (ascending, those with an event present), each
+/// [`group`] of the list's events with that day 0 in list order.
+///
+/// Computed a day 0 at a time for all lists together, on the pool: an event's
+/// standardised series is read once per day 0 and added to every list that holds it,
+/// instead of once per list (a study has ~70 lists, nearly all of every event; streaming
+/// every series from memory once per list was the cost, #13). Each list's sums take its
+/// events in the same order as [`group`] does, so they are the same bit for bit.
+fn list_groups(
+    lists: &[&[usize]],
+    day0s: &[i64],
+    standardised: &[Option<Standardised>],
+) -> Vec<Vec<Group>> {
+    // Day 0 -> the lists with events on it, each with those events in list order.
+    let mut by_day0: BTreeMap<i64, Vec<(usize, Vec<usize>)>> = BTreeMap::new();
+    for (l, members) in lists.iter().enumerate() {
+        let mut mine: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        for &i in *members {
+            mine.entry(day0s[i]).or_default().push(i);
+        }
+        for (d, m) in mine {
+            by_day0.entry(d).or_default().push((l, m));
+        }
+    }
+    let days: Vec<(i64, Vec<(usize, Vec<usize>)>)> = by_day0.into_iter().collect();
+    let per_day = map_parallel(&days, |(d, lists)| groups_on(*d, lists, standardised));
+    let mut out: Vec<Vec<Group>> = lists.iter().map(|_| Vec::new()).collect();
+    for groups in per_day {
+        for (l, g) in groups {
+            if g.q > 0 {
+                out[l].push(g);
+            }
+        }
+    }
+    out
+}
+
+/// The [`group`] of each `(list, events)` on day 0 `day0`, reading each event's series once
+/// when every list holds its events in ascending order (as the study's lists do).
+fn groups_on(
+    day0: i64,
+    lists: &[(usize, Vec<usize>)],
+    standardised: &[Option<Standardised>],
+) -> Vec<(usize, Group)> {
+    let ascending = |m: &[usize]| m.windows(2).all(|w| w[0] < w[1]);
+    if !lists.iter().all(|(_, m)| ascending(m)) {
+        return lists
+            .iter()
+            .map(|(l, m)| (*l, group(day0, m, standardised)))
+            .collect();
+    }
+    let mut groups: Vec<Group> = lists
+        .iter()
+        .map(|(_, m)| {
+            let present = || m.iter().filter_map(|&i| standardised[i].as_ref());
+            let (Some(first), Some(last)) = (
+                present().map(|s| s.first).min(),
+                present().map(Standardised::last).max(),
+            ) else {
+                return Group::empty(day0);
+            };
+            let len = (last - first + 1) as usize;
+            Group {
+                day0,
+                first,
+                sum: vec![0.0; len],
+                sq: vec![0.0; len],
+                q: 0,
+                norm2: 0.0,
+            }
+        })
+        .collect();
+    let mut union: Vec<usize> = lists.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    union.sort_unstable();
+    union.dedup();
+    let mut next = vec![0usize; lists.len()];
+    for i in union {
+        let s = standardised[i].as_ref();
+        for (j, (_, m)) in lists.iter().enumerate() {
+            if m.get(next[j]) != Some(&i) {
+                continue;
+            }
+            next[j] += 1;
+            if let Some(s) = s {
+                groups[j].add(s);
+            }
+        }
+    }
+    lists.iter().map(|(l, _)| *l).zip(groups).collect()
+}
+
 fn group(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Group {
     let present: Vec<&Standardised> = members
         .iter()
@@ -267,35 +376,21 @@ fn group(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) ->
         present.iter().map(|s| s.first).min(),
         present.iter().map(|s| s.last()).max(),
     ) else {
-        return Group {
-            day0,
-            first: 0,
-            sum: Vec::new(),
-            sq: Vec::new(),
-            q: 0,
-            norm2: 0.0,
-        };
+        return Group::empty(day0);
     };
-    let mut sum = vec![0.0; (last - first + 1) as usize];
-    let mut sq = vec![0.0; sum.len()];
-    let mut norm2 = 0.0;
-    for s in &present {
-        let at = (s.first - first) as usize;
-        let end = at + s.z.len();
-        for ((acc, acc2), v) in sum[at..end].iter_mut().zip(&mut sq[at..end]).zip(&s.z) {
-            *acc += v;
-            *acc2 += v * v;
-        }
-        norm2 += s.norm2;
-    }
-    Group {
+    let len = (last - first + 1) as usize;
+    let mut g = Group {
         day0,
         first,
-        sum,
-        sq,
-        q: present.len(),
-        norm2,
+        sum: vec![0.0; len],
+        sq: vec![0.0; len],
+        q: 0,
+        norm2: 0.0,
+    };
+    for s in &present {
+        g.add(s);
     }
+    g
 }
 
 #[cfg(test)]
