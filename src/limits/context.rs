@@ -219,7 +219,7 @@ impl LimitContext {
     ) -> Vec<LimitDay> {
         let start = lo.saturating_sub(1);
         let mut days = self
-            .from_history(panel, cal, ticker, inst, start, hi)
+            .history_days(panel, cal, ticker, inst, start, hi)
             .unwrap_or_else(|| {
                 let dates = &cal.dates()[start..=hi];
                 classify(
@@ -238,7 +238,7 @@ impl LimitContext {
 
     /// Calendar days `start..=hi` of `ticker` copied from its classified calendar, when it
     /// is (or now gets) made and gives the same days as classifying them alone.
-    fn from_history(
+    fn history_days(
         &self,
         panel: &PricePanel,
         cal: &Calendar,

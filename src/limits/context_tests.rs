@@ -3,6 +3,8 @@
 //! inside the panel (the no-limit window of ChiNext and STAR), missing exchange
 //! `prev_close`s and limit-close runs that cross the requested days' edges.
 
+use std::fmt::Write as _;
+
 use chrono::{Datelike, NaiveDate, Weekday};
 use proptest::prelude::*;
 
@@ -65,10 +67,11 @@ fn panel(
         "date,ticker,close\n"
     });
     for d in &days {
-        csv.push_str(&format!(
-            "{d},600000.SH,10.00{}\n",
+        let _ = writeln!(
+            csv,
+            "{d},600000.SH,10.00{}",
             if with_prev { ",10.00" } else { "" }
-        ));
+        );
     }
     for &(k, c, p) in rows {
         let prev = match (with_prev, p) {
@@ -76,7 +79,7 @@ fn panel(
             (true, Some(p)) => format!(",{p:.2}"),
             (true, None) => ",".to_string(),
         };
-        csv.push_str(&format!("{},{code},{c:.2}{prev}\n", days[k]));
+        let _ = writeln!(csv, "{},{code},{c:.2}{prev}", days[k]);
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("prices.csv");
@@ -126,7 +129,7 @@ fn compare(
             let start = lo.saturating_sub(1);
             served += usize::from(
                 dense
-                    .from_history(&panel, &cal, t, &inst, start, hi)
+                    .history_days(&panel, &cal, t, &inst, start, hi)
                     .is_some(),
             );
         }

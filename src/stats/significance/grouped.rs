@@ -290,7 +290,7 @@ fn list_groups(
     standardised: &[Option<Standardised>],
 ) -> Vec<Vec<Group>> {
     // Day 0 -> the lists with events on it, each with those events in list order.
-    let mut by_day0: BTreeMap<i64, Vec<(usize, Vec<usize>)>> = BTreeMap::new();
+    let mut by_day0: BTreeMap<i64, Lists> = BTreeMap::new();
     for (l, members) in lists.iter().enumerate() {
         let mut mine: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
         for &i in *members {
@@ -300,7 +300,7 @@ fn list_groups(
             by_day0.entry(d).or_default().push((l, m));
         }
     }
-    let days: Vec<(i64, Vec<(usize, Vec<usize>)>)> = by_day0.into_iter().collect();
+    let days: Vec<(i64, Lists)> = by_day0.into_iter().collect();
     let per_day = map_parallel(&days, |(d, lists)| groups_on(*d, lists, standardised));
     let mut out: Vec<Vec<Group>> = lists.iter().map(|_| Vec::new()).collect();
     for groups in per_day {
@@ -312,6 +312,9 @@ fn list_groups(
     }
     out
 }
+
+/// `(list, its events on one day 0 in list order)` of the lists with events on that day 0.
+type Lists = Vec<(usize, Vec<usize>)>;
 
 /// The [`group`] of each `(list, events)` on day 0 `day0`, reading each event's series once
 /// when every list holds its events in ascending order (as the study's lists do).
