@@ -306,6 +306,7 @@ pub(super) fn classify_numbered(
         _ => 0,
     };
     let mut previous_close = None;
+    let mut in_force: Option<(NaiveDate, Option<NaiveDate>, bool, Option<&Rule>)> = None;
     let mut days = Vec::with_capacity(rows.len());
     for (&date, row) in dates.iter().zip(rows) {
         let Some(bar) = row else {
@@ -322,7 +323,21 @@ pub(super) fn classify_numbered(
                 (Some(p), RefPriceSource::PreviousClose)
             }),
         };
-        let rule = rules.rule_for(instrument.board, instrument.is_st(date), date);
+        // The row in force, looked up again only when the ST flag changes or a row starts or
+        // stops (`next_change`): the scan over the rows was most of a day's cost (#13).
+        let st = instrument.is_st(date);
+        let rule = match in_force {
+            Some((from, until, s, rule))
+                if s == st && from <= date && until.is_none_or(|u| date < u) =>
+            {
+                rule
+            }
+            _ => {
+                let rule = rules.rule_for(instrument.board, st, date);
+                in_force = Some((date, rules.next_change(date), st, rule));
+                rule
+            }
+        };
         if day_number.is_some_and(|n| n <= window.0.max(1)) {
             last_near = Some(date);
         }

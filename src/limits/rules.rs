@@ -189,6 +189,18 @@ impl RuleSet {
         self.rules.iter().rev().find(|r| r.matches(board, st, date))
     }
 
+    /// The first date after `date` on which some row starts or stops being in force (`None`:
+    /// none does). [`RuleSet::rule_for`] gives the same row for every date from `date` up to
+    /// it, whatever the board and ST flag, so a stock's days can share one look-up.
+    pub fn next_change(&self, date: NaiveDate) -> Option<NaiveDate> {
+        self.rules
+            .iter()
+            .flat_map(|r| [Some(r.from), r.to.and_then(|t| t.succ_opt())])
+            .flatten()
+            .filter(|&d| d > date)
+            .min()
+    }
+
     /// All rows in file order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules

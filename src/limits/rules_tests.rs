@@ -256,3 +256,34 @@ fn a_missing_user_file_names_the_path() {
         "{err}"
     );
 }
+
+/// Between `date` and `next_change(date)` every board, with and without ST, keeps the row in
+/// force on `date` (checked day by day over the builtin table's whole history).
+#[test]
+fn the_row_in_force_holds_until_the_next_change() {
+    let rules = RuleSet::builtin();
+    let mut date = d("1990-01-01");
+    let end = d("2027-01-01");
+    let mut changes = 0;
+    while date < end {
+        let next = rules.next_change(date);
+        let until = next.unwrap_or(end).min(end);
+        for board in Board::ALL.into_iter().map(Some).chain([None]) {
+            for st in [false, true] {
+                let row = rules.rule_for(board, st, date).map(|r| r.origin.clone());
+                let mut day = date;
+                while day < until {
+                    assert_eq!(
+                        rules.rule_for(board, st, day).map(|r| r.origin.clone()),
+                        row,
+                        "{board:?} st={st} {day}"
+                    );
+                    day = day.succ_opt().unwrap();
+                }
+            }
+        }
+        changes += 1;
+        date = until;
+    }
+    assert!(changes > 5, "{changes}");
+}
