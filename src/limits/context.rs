@@ -262,7 +262,8 @@ impl LimitContext {
             )
             .unwrap_or_default()
         });
-        if all.len() != cal.len() || !self.history_fits(panel, cal, ticker, inst, start, *last_near)
+        if all.len() != cal.len()
+            || !self.history_fits(panel, ticker, inst, cal.date(start), *last_near)
         {
             return None;
         }
@@ -275,21 +276,19 @@ impl LimitContext {
         Some(days)
     }
 
-    /// Whether the whole-calendar classification of `ticker` has, from calendar day `start`
-    /// on, the days a classification starting there would: the same day numbers since
-    /// listing ([`numbering_agrees`]) and the same reference prices — those differ only
-    /// when the first bar from `start` on has no exchange `prev_close` (the slice then has
-    /// no previous close) and an earlier bar exists (the whole calendar has one).
+    /// Whether the whole-calendar classification of `ticker` has, from date `d0` on, the
+    /// days a classification starting there would: the same day numbers since listing
+    /// ([`numbering_agrees`]) and the same reference prices — those differ only when the
+    /// first bar from `d0` on has no exchange `prev_close` (the slice then has no previous
+    /// close) and an earlier bar exists (the whole calendar has one).
     fn history_fits(
         &self,
         panel: &PricePanel,
-        cal: &Calendar,
         ticker: usize,
         inst: &Instrument,
-        start: usize,
+        d0: NaiveDate,
         last_near: Option<NaiveDate>,
     ) -> bool {
-        let d0 = cal.date(start);
         if !numbering_agrees(inst, &self.rules, d0, last_near) {
             return false;
         }

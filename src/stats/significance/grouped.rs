@@ -118,6 +118,26 @@ impl Group {
         }
     }
 
+    /// Zero sums over the span of the present events of `members`, none added yet.
+    fn spanning(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Self {
+        let present = || members.iter().filter_map(|&i| standardised[i].as_ref());
+        let (Some(first), Some(last)) = (
+            present().map(|s| s.first).min(),
+            present().map(Standardised::last).max(),
+        ) else {
+            return Group::empty(day0);
+        };
+        let len = (last - first + 1) as usize;
+        Group {
+            day0,
+            first,
+            sum: vec![0.0; len],
+            sq: vec![0.0; len],
+            q: 0,
+            norm2: 0.0,
+        }
+    }
+
     /// Adds one event's series (inside the group's span).
     fn add(&mut self, s: &Standardised) {
         let at = (s.first - self.first) as usize;
@@ -332,24 +352,7 @@ fn groups_on(
     }
     let mut groups: Vec<Group> = lists
         .iter()
-        .map(|(_, m)| {
-            let present = || m.iter().filter_map(|&i| standardised[i].as_ref());
-            let (Some(first), Some(last)) = (
-                present().map(|s| s.first).min(),
-                present().map(Standardised::last).max(),
-            ) else {
-                return Group::empty(day0);
-            };
-            let len = (last - first + 1) as usize;
-            Group {
-                day0,
-                first,
-                sum: vec![0.0; len],
-                sq: vec![0.0; len],
-                q: 0,
-                norm2: 0.0,
-            }
-        })
+        .map(|(_, m)| Group::spanning(day0, m, standardised))
         .collect();
     let mut union: Vec<usize> = lists.iter().flat_map(|(_, m)| m.iter().copied()).collect();
     union.sort_unstable();
@@ -371,26 +374,8 @@ fn groups_on(
 }
 
 fn group(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Group {
-    let present: Vec<&Standardised> = members
-        .iter()
-        .filter_map(|&i| standardised[i].as_ref())
-        .collect();
-    let (Some(first), Some(last)) = (
-        present.iter().map(|s| s.first).min(),
-        present.iter().map(|s| s.last()).max(),
-    ) else {
-        return Group::empty(day0);
-    };
-    let len = (last - first + 1) as usize;
-    let mut g = Group {
-        day0,
-        first,
-        sum: vec![0.0; len],
-        sq: vec![0.0; len],
-        q: 0,
-        norm2: 0.0,
-    };
-    for s in &present {
+    let mut g = Group::spanning(day0, members, standardised);
+    for s in members.iter().filter_map(|&i| standardised[i].as_ref()) {
         g.add(s);
     }
     g
