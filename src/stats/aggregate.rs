@@ -214,6 +214,7 @@ fn aggregate_with<E: EventOutcome>(
             let tests = day_tests(sample, t, rho, opts);
             let path: Vec<WindowValues> = events.iter().map(|e| running_car(day(e))).collect();
             let caar_tests = window_tests(sample, &path, start, t, rho, &path_opts);
+            sample.forget_days();
             AarRow {
                 rel_day: t,
                 n,

@@ -15,7 +15,8 @@
 //! day test only.
 
 use super::common::{
-    ByDay, Reference, Span, average_ranks, finish, finite, flat_rows, missing, ratio, window_rows,
+    ByDay, Reference, Span, finish, finite, flat_rows, missing, ratio, twice_average_ranks,
+    window_rows,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
@@ -57,7 +58,8 @@ pub(super) struct EventRanks {
     /// Per event: its range in `rel` and `rank`.
     rows: Vec<std::ops::Range<usize>>,
     rel: Vec<i32>,
-    rank: Vec<f64>,
+    /// Twice each AR's average rank (exact: ranks are halves of integers).
+    rank2: Vec<u32>,
 }
 
 /// `(rel day, AR)` of an event's present ARs, in row order.
@@ -73,18 +75,18 @@ impl EventRanks {
     pub(super) fn new(events: &[&EventSeries]) -> Self {
         use rayon::prelude::*;
         let lens: Vec<usize> = events.par_iter().map(|ev| present(ev).count()).collect();
-        let (rows, rel, rank) = flat_rows(
+        let (rows, rel, rank2) = flat_rows(
             &lens,
-            |ar: &mut Vec<f64>, i, rel: &mut [i32], rank: &mut [f64]| {
+            |ar: &mut Vec<f64>, i, rel: &mut [i32], rank2: &mut [u32]| {
                 ar.clear();
                 for ((d, v), out) in present(events[i]).zip(rel.iter_mut()) {
                     *out = d;
                     ar.push(v);
                 }
-                rank.copy_from_slice(&average_ranks(ar));
+                twice_average_ranks(ar, rank2);
             },
         );
-        EventRanks { rows, rel, rank }
+        EventRanks { rows, rel, rank2 }
     }
 }
 
@@ -100,7 +102,8 @@ impl RankDays {
         for &o in &sample.origin {
             let rows = ranks.rows[o].clone();
             let t = rows.len() as f64;
-            for (d, &k) in ranks.rel[rows.clone()].iter().zip(&ranks.rank[rows]) {
+            for (d, &k2) in ranks.rel[rows.clone()].iter().zip(&ranks.rank2[rows]) {
+                let k = f64::from(k2) / 2.0;
                 let slot = days.slot_mut(*d);
                 slot.sum_dev += k - f64::midpoint(t, 1.0);
                 slot.sum_u += k / (t + 1.0) - 0.5;

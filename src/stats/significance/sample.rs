@@ -137,6 +137,12 @@ impl<'a> Sample<'a> {
         self.events.is_empty()
     }
 
+    /// Forgets the per-day values found so far (once a day's tests have run: a later day or
+    /// window does not read them, and at 100,000 events each day holds a few MB).
+    pub fn forget_days(&self) {
+        self.days.borrow_mut().clear();
+    }
+
     /// `(event, value)` of the events with `measure` present on `day`, found once per day.
     pub(super) fn day_values(&self, day: i32, measure: Measure) -> EventValues {
         if let Some(found) = self.days.borrow().get(&(day, measure)) {
