@@ -110,36 +110,52 @@ pub fn push_num(v: Option<f64>, out: &mut String) {
         .map_or((body, 0), |(m, e)| (m, e.parse::<i32>().unwrap_or(0)));
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let frac = frac.trim_end_matches('0');
-    let mut digits: String = String::with_capacity(int.len() + frac.len());
-    digits.push_str(int);
-    digits.push_str(frac);
-    // value = 0.<digits> x 10^point, once leading zeros are dropped.
-    let lead = digits.len() - digits.trim_start_matches('0').len();
-    let mut point = int.len() as i32 + exp - lead as i32;
-    let digits = digits.trim_start_matches('0');
+    // The significant digits are `head` then `tail`, and value = 0.<digits> x 10^point. ryu
+    // writes no leading zero but the lone `0` before a point (`0.000ddd`, `0.0`), so the
+    // digits are one slice there and `int`, `frac` otherwise: no copy of them is made
+    // (this runs once per number of ar.csv).
+    let (head, tail, point) = if int == "0" {
+        let sig = frac.trim_start_matches('0');
+        (sig, "", exp - (frac.len() - sig.len()) as i32)
+    } else {
+        (int, frac, int.len() as i32 + exp)
+    };
+    let n = head.len() + tail.len();
     if neg {
         out.push('-');
     }
-    if digits.is_empty() {
+    if n == 0 {
         out.push('0');
         return;
     }
-    let n = digits.len() as i32;
-    if point <= 0 {
-        out.push_str("0.");
-        while point < 0 {
-            out.push('0');
-            point += 1;
+    // Digits `from..to` of `head` + `tail`.
+    let push_digits = |out: &mut String, from: usize, to: usize| {
+        let h = head.len();
+        if from < h {
+            out.push_str(&head[from..to.min(h)]);
         }
-        out.push_str(digits);
-    } else if point < n {
-        out.push_str(&digits[..point as usize]);
-        out.push('.');
-        out.push_str(&digits[point as usize..]);
-    } else {
-        out.push_str(digits);
-        for _ in n..point {
-            out.push('0');
+        if to > h {
+            out.push_str(&tail[from.max(h) - h..to - h]);
+        }
+    };
+    match usize::try_from(point) {
+        Err(_) | Ok(0) => {
+            out.push_str("0.");
+            for _ in point..0 {
+                out.push('0');
+            }
+            push_digits(out, 0, n);
+        }
+        Ok(p) if p < n => {
+            push_digits(out, 0, p);
+            out.push('.');
+            push_digits(out, p, n);
+        }
+        Ok(p) => {
+            push_digits(out, 0, n);
+            for _ in n..p {
+                out.push('0');
+            }
         }
     }
 }
