@@ -136,9 +136,7 @@ fn aggregate_groups<E: EventOutcome>(
     let plans: Vec<Plan> = map_parallel(groups, |(_, positions)| {
         Plan::new(&members_of(positions), window, car_windows)
     });
-    // Each event is ranked once for every group's rank tests (on all cores, up front).
     let ranks = SharedRanks::new(events.iter().map(|e| e.series()));
-    ranks.prepare(&opts.tests);
     let rhos: Vec<GroupRhos> = if needs_rho(opts) {
         let all: Vec<usize> = (0..events.len()).collect();
         let sample = ranks.sample(&all);
@@ -147,7 +145,9 @@ fn aggregate_groups<E: EventOutcome>(
             .zip(groups)
             .map(|(plan, (_, positions))| plan.targets(&sample, positions, opts.rbar))
             .collect();
-        let targets: Vec<_> = per_group.iter().flatten().cloned().collect();
+        // Moved, not cloned: at 100,000 events the targets' member lists are ~130 MB.
+        let lens: Vec<usize> = per_group.iter().map(Vec::len).collect();
+        let targets: Vec<_> = per_group.into_iter().flatten().collect();
         let sums = if sample.len() > opts.rbar_exact_max {
             grouped_correlations(&sample, opts.min_common_dates, &targets)
         } else {
@@ -156,9 +156,9 @@ fn aggregate_groups<E: EventOutcome>(
         let mut rest = &sums[..];
         plans
             .iter()
-            .zip(&per_group)
-            .map(|(plan, t)| {
-                let (mine, tail) = rest.split_at(t.len());
+            .zip(&lens)
+            .map(|(plan, &len)| {
+                let (mine, tail) = rest.split_at(len);
                 rest = tail;
                 GroupRhos::new(mine, plan, opts.rbar)
             })
@@ -166,6 +166,10 @@ fn aggregate_groups<E: EventOutcome>(
     } else {
         plans.iter().map(GroupRhos::zero).collect()
     };
+    // Each event is ranked once for every group's rank tests (on all cores, up front), once
+    // the correlations' standardised series and day-0 sums are freed (#13: they and the
+    // ranks are each a few hundred MB at 100,000 events).
+    ranks.prepare(&opts.tests);
     let jobs: Vec<usize> = (0..groups.len()).collect();
     map_parallel(&jobs, |&g| {
         let (name, positions) = &groups[g];

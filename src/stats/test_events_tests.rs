@@ -29,9 +29,9 @@ impl EventOutcome for Fake {
         Some(DayStats {
             rel_day,
             normal_ret: Some(0.0),
-            ar: self.series.ar[r],
+            ar: self.series.ar_at(r),
             car: None,
-            sar: self.series.sar[r],
+            sar: self.series.sar_at(r),
             car_se: None,
         })
     }
@@ -71,9 +71,9 @@ fn fake(k: usize, start: i64, day1: Option<f64>, reason: Option<&'static str>) -
         series: EventSeries {
             event_id: format!("e{k}"),
             rel_day: (-60..=1).collect(),
-            cal_idx: (start..start + 62).collect(),
-            sar: ar.clone(),
-            ar,
+            cal_idx: (start..start + 62).map(|c| c as i32).collect(),
+            sar: ar.iter().map(|&v| EventSeries::stored(v)).collect(),
+            ar: ar.iter().map(|&v| EventSeries::stored(v)).collect(),
             n_est_rows: 60,
             m: 60,
             p: 2,

@@ -32,7 +32,7 @@ impl Seen {
     pub(super) fn record(&mut self, ev: &EventRow, r: &EventResult) {
         let win_lo = r.series.cal_idx[r.series.n_est_rows..]
             .first()
-            .map_or(0, |&c| c as usize);
+            .map_or(0, |&c| usize::try_from(c).unwrap_or(0));
         self.ids.entry(ev.event_id.clone()).or_insert(ev.line);
         self.days
             .entry((ev.ticker.clone(), win_lo))
@@ -699,17 +699,24 @@ fn event_series(
         let ar = d.ret.zip(d.x).map(|(y, x)| y - fit.normal(&x));
         let sar = ar.zip(d.x).map(|(a, x)| a / fit.ar_variance(&x).sqrt());
         s.rel_day.push(frame.rel_day(k));
-        s.cal_idx.push(k as i64);
-        s.ar.push(ar);
-        s.sar.push(sar);
+        s.cal_idx.push(calendar_position(k));
+        s.ar.push(EventSeries::stored(ar));
+        s.sar.push(EventSeries::stored(sar));
     }
     for (&k, st) in win.iter().zip(stats) {
         s.rel_day.push(st.rel_day);
-        s.cal_idx.push(k as i64);
-        s.ar.push(st.ar);
-        s.sar.push(st.sar);
+        s.cal_idx.push(calendar_position(k));
+        s.ar.push(EventSeries::stored(st.ar));
+        s.sar.push(EventSeries::stored(st.sar));
     }
     s
+}
+
+/// A position in the market calendar as [`EventSeries::cal_idx`] holds it: a calendar of
+/// distinct dates has fewer than `i32::MAX` days, so the cast keeps every value.
+#[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+fn calendar_position(k: usize) -> i32 {
+    k as i32
 }
 
 #[cfg(test)]

@@ -18,15 +18,19 @@ pub(super) fn count_overlaps(
         .iter()
         .map(|e| {
             let s = &e.series;
-            let est_lo = s.cal_idx.first().copied().unwrap_or(0);
-            let est_hi = s.cal_idx[..s.n_est_rows].last().copied().unwrap_or(-1);
-            let w = &s.cal_idx[s.n_est_rows..];
+            let est_lo = s.cal_at(0).unwrap_or(0);
+            let est_hi = s
+                .n_est_rows
+                .checked_sub(1)
+                .and_then(|r| s.cal_at(r))
+                .unwrap_or(-1);
+            let w = &s.cal_idx[s.n_est_rows.min(s.cal_idx.len())..];
             (
                 e.ticker.clone(),
                 est_lo,
                 est_hi,
-                w.first().copied().unwrap_or(0),
-                w.last().copied().unwrap_or(0),
+                w.first().map_or(0, |&c| i64::from(c)),
+                w.last().map_or(0, |&c| i64::from(c)),
             )
         })
         .collect();

@@ -70,7 +70,7 @@ fn estimation_aars(events: &[&EventSeries]) -> Vec<f64> {
     let mut by_day: ByDay<(f64, usize)> = ByDay::covering(est_days);
     for ev in events {
         for r in estimation_rows(ev) {
-            if let Some(v) = finite(ev.ar.get(r).copied().flatten()) {
+            if let Some(v) = ev.ar_at(r) {
                 let slot = by_day.slot_mut(ev.rel_day[r]);
                 slot.0 += v;
                 slot.1 += 1;

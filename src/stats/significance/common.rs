@@ -66,12 +66,12 @@ pub(super) fn window_rows(event: &EventSeries, from: i32, to: i32) -> std::ops::
 
 /// `AR_it` of `event` on `day`, if present.
 pub(super) fn day_ar(event: &EventSeries, day: i32) -> Option<f64> {
-    day_row(event, day).and_then(|r| finite(event.ar.get(r).copied().flatten()))
+    day_row(event, day).and_then(|r| event.ar_at(r))
 }
 
 /// `SAR_it` of `event` on `day`, if present.
 pub(super) fn day_sar(event: &EventSeries, day: i32) -> Option<f64> {
-    day_row(event, day).and_then(|r| finite(event.sar.get(r).copied().flatten()))
+    day_row(event, day).and_then(|r| event.sar_at(r))
 }
 
 /// Indices of the estimation rows of `event` (never past the end of its vectors).

@@ -50,7 +50,7 @@ mod tests {
             .map(|&c| event("e", &[0.0; 3], &[c], 0))
             .collect();
         events.push(event("gap", &[0.0; 3], &[9.0], 0));
-        events[5].ar[3] = None;
+        events[5].ar[3] = f64::NAN;
         let s = csect_t(&Sample::new(&events), Span::Day(0), Alternative::TwoSided);
         assert_eq!(s.n, 5);
         assert_relative_eq!(s.statistic.unwrap(), -2.449_489_7, max_relative = 1e-7);

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use super::common::{Span, average_ranks, estimation_rows, finite};
+use super::common::{Span, average_ranks, estimation_rows};
 use super::corrado::corrado;
 use super::correlation::{CrossCorrelation, cross_correlation, target_correlations};
 use super::fixtures_tests::{event, window};
@@ -39,8 +39,8 @@ fn events() -> impl Strategy<Value = Vec<EventSeries>> {
         |(values, start, window)| {
             let n_est = values.len() - window;
             let mut ev = event("e", &vec![0.0; n_est], &vec![0.0; window], start);
-            ev.ar.clone_from(&values);
-            ev.sar = values;
+            ev.ar = values.iter().map(|&v| EventSeries::stored(v)).collect();
+            ev.sar.clone_from(&ev.ar);
             ev
         },
     );
@@ -64,7 +64,7 @@ fn merged_pairs(
         .iter()
         .map(|ev| {
             estimation_rows(ev)
-                .filter_map(|r| finite(ev.ar[r]).map(|v| (ev.cal_idx[r], v)))
+                .filter_map(|r| ev.ar_at(r).map(|v| (i64::from(ev.cal_idx[r]), v)))
                 .collect()
         })
         .collect();
@@ -134,7 +134,7 @@ fn reranked(
     for &(i, scar) in used {
         let ev = &events[i];
         let (mut days, mut gsar): (Vec<i32>, Vec<f64>) = estimation_rows(ev)
-            .filter_map(|r| finite(ev.sar[r]).map(|v| (ev.rel_day[r], v)))
+            .filter_map(|r| ev.sar_at(r).map(|v| (ev.rel_day[r], v)))
             .unzip();
         gsar.push(scar / scale);
         days.push(0);
@@ -161,7 +161,7 @@ fn corrado_direct(events: &[EventSeries], day: i32) -> Option<f64> {
             .rel_day
             .iter()
             .zip(&ev.ar)
-            .filter_map(|(&d, &v)| finite(v).map(|v| (d, v)))
+            .filter_map(|(&d, &v)| v.is_finite().then_some((d, v)))
             .unzip();
         let t = ar.len() as f64;
         for (d, k) in rel.iter().zip(average_ranks(&ar)) {
@@ -227,7 +227,7 @@ proptest! {
             .iter()
             .enumerate()
             .map(|(k, ev)| {
-                let day0 = ev.cal_idx[0] - i64::from(ev.rel_day[0]);
+                let day0 = i64::from(ev.cal_idx[0]) - i64::from(ev.rel_day[0]);
                 let (from, to) = days(k);
                 (day0 + i64::from(from), day0 + i64::from(to))
             })

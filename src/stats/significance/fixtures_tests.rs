@@ -8,11 +8,11 @@ use crate::stats::cross_section::{EventSeries, WindowValues};
 pub(crate) fn event(id: &str, est: &[f64], window: &[f64], cal_start: i64) -> EventSeries {
     let l1 = est.len() as i32;
     let n_rows = est.len() + window.len();
-    let ar: Vec<Option<f64>> = est.iter().chain(window).map(|&v| Some(v)).collect();
+    let ar: Vec<f64> = est.iter().chain(window).copied().collect();
     EventSeries {
         event_id: id.to_owned(),
         rel_day: (0..n_rows as i32).map(|k| k - l1).collect(),
-        cal_idx: (0..n_rows as i64).map(|k| cal_start + k).collect(),
+        cal_idx: (0..n_rows as i32).map(|k| cal_start as i32 + k).collect(),
         sar: ar.clone(),
         ar,
         n_est_rows: est.len(),

@@ -22,8 +22,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::common::{
-    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, finite, flat_rows,
-    missing, per_event, ratio, sd, tie_runs, values_of,
+    ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, flat_rows, missing,
+    per_event, ratio, sd, twice_average_ranks, values_of,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, GrankVariant, TestKind};
@@ -32,29 +32,21 @@ use crate::stats::cross_section::{EventSeries, TestStat};
 /// Every event's present estimation SARs ranked once per sample. A test appends one value
 /// `x` (the collapsed window) to each event: the estimation values below `x` keep their
 /// rank, those equal to it gain 1/2 (their tie grows by one) and those above gain 1, and
-/// `x` itself ranks `#below + 1 + #equal / 2` — a binary search, not a re-sort.
+/// `x` itself ranks `#below + 1 + #equal / 2` — one pass over the event's rows, not a
+/// re-sort. The ranks sit on the rows of the event's series, whose SARs and relative days
+/// the pass reads (4 bytes a row, not a sorted copy of the SARs: #13).
 #[derive(Debug, Clone, Default)]
 pub(super) struct EstimationRanks {
     /// Estimation rel days of the sample (the slots of the per-day sums).
     days: ByDay<()>,
-    /// Per event: its range in the flat vectors below.
+    /// Per event: its range in `rank2` (one item per estimation row of its series).
     rows: Vec<Range<usize>>,
-    /// Each event's estimation SARs in ascending order.
-    sorted: Vec<f64>,
-    /// Per event: every `FENCE`-th of its sorted SARs (a small index that stays in cache, so
-    /// locating `x` touches one block of `sorted` instead of a binary search's worth).
-    fences: Vec<f64>,
-    /// Per event: its range in `fences`.
-    fence_rows: Vec<Range<usize>>,
-    /// Per sorted value: the slot of its rel day in `days`, and twice its average rank among
-    /// the event's estimation SARs (ranks are halves of integers, so this is exact).
-    cells: Vec<(u32, u32)>,
-}
-
-/// `(SAR, rel day)` of an event's present estimation SARs, in row order.
-fn present(ev: &EventSeries) -> impl Iterator<Item = (f64, i32)> + '_ {
-    estimation_rows(ev)
-        .filter_map(|r| finite(ev.sar.get(r).copied().flatten()).map(|v| (v, ev.rel_day[r])))
+    /// Per event: its number of present estimation SARs.
+    present: Vec<u32>,
+    /// Per estimation row: twice its SAR's average rank among the event's estimation SARs
+    /// (ranks are halves of integers, so this is exact); 0 where the SAR is missing (a
+    /// present SAR's is at least 2).
+    rank2: Vec<u32>,
 }
 
 impl EstimationRanks {
@@ -64,62 +56,40 @@ impl EstimationRanks {
             .iter()
             .flat_map(|ev| estimation_rows(ev).map(|r| ev.rel_day[r]));
         let days = ByDay::covering(est_days);
-        let lens: Vec<usize> = events.par_iter().map(|ev| present(ev).count()).collect();
-        // Per event: its present estimation SARs in ascending order, with the slot of each
-        // one's day and twice its average rank (one sort; ties are adjacent).
-        let (rows, sorted, cells) = flat_rows(
+        let lens: Vec<usize> = events.iter().map(|ev| estimation_rows(ev).len()).collect();
+        let (rows, rank2, _) = flat_rows(
             &lens,
-            |buf: &mut Vec<(f64, i32)>, i, sorted: &mut [f64], cells: &mut [(u32, u32)]| {
-                buf.clear();
-                buf.extend(present(events[i]));
-                // Stable, so equal values keep their row order, as `average_ranks` has them.
-                buf.sort_by(|a, b| a.0.total_cmp(&b.0));
-                for run in tie_runs(buf, |c| c.0) {
-                    // Positions start..end hold ranks start+1..=end: twice their average.
-                    let twice = (run.start + 1 + run.end) as u32;
-                    for k in run {
-                        let (v, day) = buf[k];
-                        let slot = days.index(day).unwrap_or(0);
-                        sorted[k] = v;
-                        cells[k] = (slot as u32, twice);
+            |(sar, ranks): &mut (Vec<f64>, Vec<u32>), i, rank2: &mut [u32], _: &mut [()]| {
+                let ev = events[i];
+                sar.clear();
+                sar.extend(estimation_rows(ev).filter_map(|r| ev.sar_at(r)));
+                ranks.clear();
+                ranks.resize(sar.len(), 0);
+                twice_average_ranks(sar, ranks);
+                let mut next = ranks.iter();
+                for (out, r) in rank2.iter_mut().zip(estimation_rows(ev)) {
+                    if ev.sar_at(r).is_some() {
+                        *out = next.next().copied().unwrap_or(0);
                     }
                 }
             },
         );
-        let mut fences = Vec::new();
-        let fence_rows = rows
-            .iter()
-            .map(|r| {
-                let start = fences.len();
-                fences.extend(sorted[r.clone()].iter().step_by(FENCE).copied());
-                start..fences.len()
+        let present = events
+            .par_iter()
+            .map(|ev| {
+                estimation_rows(ev)
+                    .filter(|&r| ev.sar_at(r).is_some())
+                    .count() as u32
             })
             .collect();
         EstimationRanks {
             days,
             rows,
-            sorted,
-            fences,
-            fence_rows,
-            cells,
+            present,
+            rank2,
         }
-    }
-
-    /// How many of event `i`'s sorted SARs satisfy `pred`, which must hold on a prefix.
-    fn count_prefix(&self, i: usize, pred: impl Fn(f64) -> bool) -> usize {
-        let fences = &self.fences[self.fence_rows[i].clone()];
-        let f = fences.partition_point(|&v| pred(v));
-        if f == 0 {
-            return 0;
-        }
-        let sorted = &self.sorted[self.rows[i].clone()];
-        let block = (f - 1) * FENCE..(f * FENCE).min(sorted.len());
-        block.start + sorted[block].partition_point(|&v| pred(v))
     }
 }
-
-/// Spacing of the fences (16 SARs: two cache lines).
-const FENCE: usize = 16;
 
 /// Ranked generalized SARs of the events in a test.
 pub(super) struct Ranked {
@@ -168,23 +138,12 @@ pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estud
         sum_u0: 0.0,
         var_u0: 0.0,
     };
-    // Where each event's x falls among its estimation SARs: all searches first (they are
-    // independent, so their cache misses overlap), then the per-day sums.
-    let places: Vec<(usize, usize)> = used
-        .iter()
-        .map(|&(i, scar)| {
-            let (x, i) = (scar / scale, sample.origin[i]);
-            (
-                pre.count_prefix(i, |v| v < x),
-                pre.count_prefix(i, |v| v <= x),
-            )
-        })
-        .collect();
     // Tables by number of estimation SARs (a sample has few distinct ones).
     let mut tables: Vec<Vec<f64>> = Vec::new();
-    for (&(i, _), &(below, up_to)) in used.iter().zip(&places) {
-        let rows = pre.rows[sample.origin[i]].clone();
-        let m = rows.len();
+    for &(i, scar) in used {
+        let x = scar / scale;
+        let (ev, o) = (sample.events()[i], sample.origin[i]);
+        let m = pre.present[o] as usize;
         if tables.len() <= m {
             tables.resize(m + 1, Vec::new());
         }
@@ -192,17 +151,30 @@ pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estud
             tables[m] = u_table(m, estudy);
         }
         let u = &tables[m];
-        // Below x: rank unchanged; tied with x: +1/2; above: +1 (in halves: 0, 1, 2).
-        let cells = &pre.cells[rows];
-        let (lower, rest) = cells.split_at(below);
-        let (tied, upper) = rest.split_at(up_to - below);
-        for (part, shift) in [(lower, 0), (tied, 1), (upper, 2)] {
-            for &(slot, rank2) in part {
-                out.sums[slot as usize] += u[rank2 as usize + shift];
-                out.counts[slot as usize] += 1;
+        // Below x: rank unchanged; tied with x: +1/2; above (or x not a number): +1 (in
+        // halves: 0, 1, 2). Each rel day is one row of the event, so every slot's sum takes
+        // the events in the same order whatever the order of an event's rows.
+        let (mut below, mut tied) = (0, 0);
+        let rank2 = &pre.rank2[pre.rows[o].clone()];
+        for (&k2, r) in rank2.iter().zip(estimation_rows(ev)) {
+            if k2 == 0 {
+                continue;
             }
+            let v = ev.sar[r];
+            let shift = if v < x {
+                below += 1;
+                0
+            } else if v == x {
+                tied += 1;
+                1
+            } else {
+                2
+            };
+            let slot = pre.days.index(ev.rel_day[r]).unwrap_or(0);
+            out.sums[slot] += u[k2 as usize + shift];
+            out.counts[slot] += 1;
         }
-        out.sum_u0 += u[2 * below + (up_to - below) + 2];
+        out.sum_u0 += u[2 * below + tied + 2];
         let t = (m + 1) as f64;
         out.var_u0 += (t - 1.0) / (12.0 * (t + 1.0));
     }
@@ -368,7 +340,7 @@ mod tests {
         let (mut events, values) = example_g();
         for (ev, w) in events.iter_mut().zip(&values) {
             let last = ev.sar.len() - 1;
-            ev.sar[last] = w.scar;
+            ev.sar[last] = EventSeries::stored(w.scar);
         }
         let s = grank_t(
             &Sample::new(&events),

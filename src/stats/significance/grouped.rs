@@ -38,9 +38,10 @@
 //! - a pair qualifies when both series have `min_common` present dates and vary, and the
 //!   groups' ranges share `min_common` dates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-use super::common::{estimation_rows, finite};
+use super::common::estimation_rows;
 use super::correlation::PairSums;
 use super::overlap::{CalendarWindow, Target, day0, geometry};
 use super::parallel::map_parallel;
@@ -60,12 +61,7 @@ impl Standardised {
     fn of(ev: &EventSeries, need: usize) -> Option<Self> {
         let rows = estimation_rows(ev);
         let present: Vec<(i64, f64)> = rows
-            .filter_map(|r| {
-                Some((
-                    *ev.cal_idx.get(r)?,
-                    finite(ev.ar.get(r).copied().flatten())?,
-                ))
-            })
+            .filter_map(|r| Some((ev.cal_at(r)?, ev.ar_at(r)?)))
             .collect();
         if present.len() < need {
             return None;
@@ -224,7 +220,7 @@ pub fn grouped_correlations(
     let mut lists: Vec<&[usize]> = Vec::new();
     // Per target: its member list's place in `lists`, and its relative window.
     let mut list_of: Vec<Option<(usize, (i64, i64))>> = Vec::with_capacity(targets.len());
-    let mut index: std::collections::HashMap<&[usize], usize> = std::collections::HashMap::new();
+    let mut index: HashMap<&[usize], usize> = HashMap::new();
     for t in targets {
         list_of.push(relative(t).map(|rel| {
             let l = *index.entry(t.members.as_slice()).or_insert_with(|| {
@@ -256,10 +252,13 @@ pub fn grouped_correlations(
                 .or_default()
                 .push(i);
         }
-        let (groups, windows): (Vec<Group>, Vec<CalendarWindow>) = keyed
+        let (groups, windows): (Vec<Arc<Group>>, Vec<CalendarWindow>) = keyed
             .into_iter()
             .map(|((d, first, last), m)| {
-                (group(d, &m, &standardised), CalendarWindow { first, last })
+                (
+                    Arc::new(group(d, &m, &standardised)),
+                    CalendarWindow { first, last },
+                )
             })
             .filter(|(g, _)| g.q > 0)
             .unzip();
@@ -270,7 +269,7 @@ pub fn grouped_correlations(
 /// The sums of one target over its groups (in day-0 order) and their windows.
 fn target_sums(
     target: &Target,
-    groups: &[Group],
+    groups: &[Arc<Group>],
     windows: &[CalendarWindow],
     need: usize,
 ) -> PairSums {
@@ -308,7 +307,7 @@ fn list_groups(
     lists: &[&[usize]],
     day0s: &[i64],
     standardised: &[Option<Standardised>],
-) -> Vec<Vec<Group>> {
+) -> Vec<Vec<Arc<Group>>> {
     // Day 0 -> the lists with events on it, each with those events in list order.
     let mut by_day0: BTreeMap<i64, Lists> = BTreeMap::new();
     for (l, members) in lists.iter().enumerate() {
@@ -322,7 +321,7 @@ fn list_groups(
     }
     let days: Vec<(i64, Lists)> = by_day0.into_iter().collect();
     let per_day = map_parallel(&days, |(d, lists)| groups_on(*d, lists, standardised));
-    let mut out: Vec<Vec<Group>> = lists.iter().map(|_| Vec::new()).collect();
+    let mut out: Vec<Vec<Arc<Group>>> = lists.iter().map(|_| Vec::new()).collect();
     for groups in per_day {
         for (l, g) in groups {
             if g.q > 0 {
@@ -337,40 +336,61 @@ fn list_groups(
 type Lists = Vec<(usize, Vec<usize>)>;
 
 /// The [`group`] of each `(list, events)` on day 0 `day0`, reading each event's series once
-/// when every list holds its events in ascending order (as the study's lists do).
+/// when every list holds its events in ascending order (as the study's lists do). Lists
+/// with the same events on the day share one group (the study's ~70 lists mostly hold the
+/// same events of a day 0, and a group's sums are ~4 KB: at 100,000 events, one group per
+/// list and day 0 was ~1 GB, #13); a shared group is the one [`group`] makes, bit for bit.
 fn groups_on(
     day0: i64,
     lists: &[(usize, Vec<usize>)],
     standardised: &[Option<Standardised>],
-) -> Vec<(usize, Group)> {
-    let ascending = |m: &[usize]| m.windows(2).all(|w| w[0] < w[1]);
-    if !lists.iter().all(|(_, m)| ascending(m)) {
-        return lists
-            .iter()
-            .map(|(l, m)| (*l, group(day0, m, standardised)))
-            .collect();
-    }
-    let mut groups: Vec<Group> = lists
+) -> Vec<(usize, Arc<Group>)> {
+    // The distinct member lists of the day, and each list's place among them.
+    let mut distinct: Vec<&[usize]> = Vec::new();
+    let mut place: HashMap<&[usize], usize> = HashMap::new();
+    let of_list: Vec<usize> = lists
         .iter()
-        .map(|(_, m)| Group::spanning(day0, m, standardised))
+        .map(|(_, m)| {
+            *place.entry(m.as_slice()).or_insert_with(|| {
+                distinct.push(m.as_slice());
+                distinct.len() - 1
+            })
+        })
         .collect();
-    let mut union: Vec<usize> = lists.iter().flat_map(|(_, m)| m.iter().copied()).collect();
-    union.sort_unstable();
-    union.dedup();
-    let mut next = vec![0usize; lists.len()];
-    for i in union {
-        let s = standardised[i].as_ref();
-        for (j, (_, m)) in lists.iter().enumerate() {
-            if m.get(next[j]) != Some(&i) {
-                continue;
-            }
-            next[j] += 1;
-            if let Some(s) = s {
-                groups[j].add(s);
+    let ascending = |m: &[usize]| m.windows(2).all(|w| w[0] < w[1]);
+    let groups: Vec<Arc<Group>> = if distinct.iter().all(|m| ascending(m)) {
+        let mut groups: Vec<Group> = distinct
+            .iter()
+            .map(|m| Group::spanning(day0, m, standardised))
+            .collect();
+        let mut union: Vec<usize> = distinct.iter().flat_map(|m| m.iter().copied()).collect();
+        union.sort_unstable();
+        union.dedup();
+        let mut next = vec![0usize; distinct.len()];
+        for i in union {
+            let s = standardised[i].as_ref();
+            for (j, m) in distinct.iter().enumerate() {
+                if m.get(next[j]) != Some(&i) {
+                    continue;
+                }
+                next[j] += 1;
+                if let Some(s) = s {
+                    groups[j].add(s);
+                }
             }
         }
-    }
-    lists.iter().map(|(l, _)| *l).zip(groups).collect()
+        groups.into_iter().map(Arc::new).collect()
+    } else {
+        distinct
+            .iter()
+            .map(|m| Arc::new(group(day0, m, standardised)))
+            .collect()
+    };
+    lists
+        .iter()
+        .zip(of_list)
+        .map(|((l, _), k)| (*l, Arc::clone(&groups[k])))
+        .collect()
 }
 
 fn group(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Group {
@@ -478,7 +498,7 @@ mod tests {
     fn events_without_enough_present_ars_do_not_qualify() {
         let mut evs = sample_on(&[0], 4, 0.5);
         for v in evs[0].ar.iter_mut().take(100) {
-            *v = None;
+            *v = f64::NAN;
         }
         let (exact, grouped) = both(&evs, 0, 0);
         assert_eq!(exact.rbar(RbarMethod::Overlap).n_pairs, 3);

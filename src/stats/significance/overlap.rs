@@ -113,7 +113,7 @@ pub(super) fn day0(ev: &crate::stats::cross_section::EventSeries) -> i64 {
     ev.cal_idx
         .first()
         .zip(ev.rel_day.first())
-        .map_or(0, |(&cal, &rel)| cal - i64::from(rel))
+        .map_or(0, |(&cal, &rel)| i64::from(cal) - i64::from(rel))
 }
 
 /// What the pairs of a target are, before any correlation: how many, how many of them have

@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use super::common::{estimation_rows, finite};
+use super::common::estimation_rows;
 use crate::stats::cross_section::EventSeries;
 
 /// Pairs correlated side by side.
@@ -165,8 +165,8 @@ impl Calendar {
 fn estimation_series(event: &EventSeries) -> Vec<(i64, f64)> {
     let mut out: Vec<(i64, f64)> = estimation_rows(event)
         .filter_map(|r| {
-            let cal = *event.cal_idx.get(r)?;
-            finite(event.ar.get(r).copied().flatten()).map(|v| (cal, v))
+            let cal = event.cal_at(r)?;
+            event.ar_at(r).map(|v| (cal, v))
         })
         .collect();
     out.sort_by_key(|&(cal, _)| cal);

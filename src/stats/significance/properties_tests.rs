@@ -31,9 +31,11 @@ fn arb_event() -> impl Strategy<Value = (EventSeries, WindowValues)> {
             let event = EventSeries {
                 event_id: format!("e{id}"),
                 rel_day: (0..(L1 + L2) as i32).map(|k| k - L1 as i32).collect(),
-                cal_idx: (0..(L1 + L2) as i64).map(|k| cal_start + k).collect(),
-                ar,
-                sar,
+                cal_idx: (0..(L1 + L2) as i32)
+                    .map(|k| cal_start as i32 + k)
+                    .collect(),
+                ar: ar.iter().map(|&v| EventSeries::stored(v)).collect(),
+                sar: sar.iter().map(|&v| EventSeries::stored(v)).collect(),
                 n_est_rows: L1,
                 m,
                 p: 2,
@@ -144,7 +146,7 @@ proptest! {
         sample in prop::collection::vec(arb_event(), 2..8), c in 0.01f64..100.0
     ) {
         let scaled: Vec<_> = sample.iter().cloned().map(|(mut e, mut w)| {
-            e.ar.iter_mut().chain(e.sar.iter_mut()).flatten().for_each(|v| *v *= c);
+            e.ar.iter_mut().chain(e.sar.iter_mut()).for_each(|v| *v *= c);
             for v in [&mut w.car, &mut w.scar, &mut w.csar].into_iter().flatten() {
                 *v *= c;
             }

@@ -13,7 +13,7 @@
 //! day and window; `M_i` counts the event's present estimation ARs, and an event with none
 //! is left out of `phat`.
 
-use super::common::{Measure, Reference, Span, estimation_rows, finite, missing, per_event, ratio};
+use super::common::{Measure, Reference, Span, estimation_rows, missing, per_event, ratio};
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
 use crate::stats::cross_section::{EventSeries, TestStat};
@@ -40,7 +40,7 @@ pub(super) fn sign(sample: &Sample<'_>, span: Span<'_>, alternative: Alternative
 /// Fraction of positive ARs among the event's present estimation ARs.
 fn positive_fraction(event: &EventSeries) -> Option<f64> {
     let est: Vec<f64> = estimation_rows(event)
-        .filter_map(|r| finite(event.ar.get(r).copied().flatten()))
+        .filter_map(|r| event.ar_at(r))
         .collect();
     if est.is_empty() {
         return None;

@@ -96,14 +96,18 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
             beta * market[cal as usize] * 0.3 + sigma * g.normal() + shock
         });
         series.rel_day.push(rel);
-        series.cal_idx.push(cal);
-        series.ar.push(ar);
-        series.sar.push(ar.map(|a| a / (sigma * 1.004)));
+        series.cal_idx.push(cal as i32);
+        series.ar.push(EventSeries::stored(ar));
+        series
+            .sar
+            .push(EventSeries::stored(ar.map(|a| a / (sigma * 1.004))));
     }
-    series.m = series.ar[..L1 as usize].iter().flatten().count();
+    series.m = (0..L1 as usize)
+        .filter(|&r| series.ar_at(r).is_some())
+        .count();
     series.df_resid = series.m - 2;
     let rows: Vec<(i32, Option<f64>, Option<f64>)> = (L1 as usize..261)
-        .map(|r| (series.rel_day[r], series.ar[r], series.sar[r]))
+        .map(|r| (series.rel_day[r], series.ar_at(r), series.sar_at(r)))
         .collect();
     let mut car = Some(0.0);
     let days = rows
