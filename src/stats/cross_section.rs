@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Rows are in ascending relative day. The first `n_est_rows` rows are the estimation window
 /// `[T0+1, T1]`; the remaining rows are the event window `[tau1, tau2]` (days of a gap between
 /// the two are not present). A missing return is NaN on that row (suspension, no data): the values are held as
-/// plain `f64`s, 24 bytes a row instead of 44 with `Option<f64>` and `i64` positions (at
+/// plain `f64`s, 20 bytes a row instead of 44 with `Option<f64>` and a stored `i64` position (at
 /// 100,000 events of ~270 rows the difference is about 0.5 GB, #13); read them with
 /// [`EventSeries::ar_at`] and [`EventSeries::sar_at`].
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -20,10 +20,11 @@ pub struct EventSeries {
     pub event_id: String,
     /// Relative trading day of each row (`0` = aligned event day).
     pub rel_day: Vec<i32>,
-    /// Position of each row's date in the market calendar (for calendar-time alignment of
-    /// residuals, METHODS-SPEC §5.5); strictly increasing. A calendar of dates holds fewer
-    /// than `i32::MAX` days (chrono's dates span about 191 million).
-    pub cal_idx: Vec<i32>,
+    /// Position of relative day 0 in the market calendar: row `r`'s date is at
+    /// `day0_cal + rel_day[r]` ([`EventSeries::cal_at`]; for calendar-time alignment of
+    /// residuals, METHODS-SPEC §5.5). Relative days count market sessions, so one number
+    /// holds every row's position.
+    pub day0_cal: i64,
     /// Abnormal return `AR_it` (§4); NaN where the return is missing.
     pub ar: Vec<f64>,
     /// Standardized abnormal return `SAR_it = AR_it / sqrt(sigma2 (1 + h_t))` (§4), with the
@@ -65,7 +66,7 @@ impl EventSeries {
     /// Calendar position of row `r`.
     #[must_use]
     pub fn cal_at(&self, r: usize) -> Option<i64> {
-        self.cal_idx.get(r).map(|&c| i64::from(c))
+        self.rel_day.get(r).map(|&d| self.day0_cal + i64::from(d))
     }
 }
 

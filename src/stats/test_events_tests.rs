@@ -71,7 +71,7 @@ fn fake(k: usize, start: i64, day1: Option<f64>, reason: Option<&'static str>) -
         series: EventSeries {
             event_id: format!("e{k}"),
             rel_day: (-60..=1).collect(),
-            cal_idx: (start..start + 62).map(|c| c as i32).collect(),
+            day0_cal: start + 60,
             sar: ar.iter().map(|&v| EventSeries::stored(v)).collect(),
             ar: ar.iter().map(|&v| EventSeries::stored(v)).collect(),
             n_est_rows: 60,

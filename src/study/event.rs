@@ -30,9 +30,10 @@ pub(super) struct Seen {
 impl Seen {
     /// Remember a computed event.
     pub(super) fn record(&mut self, ev: &EventRow, r: &EventResult) {
-        let win_lo = r.series.cal_idx[r.series.n_est_rows..]
-            .first()
-            .map_or(0, |&c| usize::try_from(c).unwrap_or(0));
+        let win_lo = r
+            .series
+            .cal_at(r.series.n_est_rows)
+            .map_or(0, |c| usize::try_from(c).unwrap_or(0));
         self.ids.entry(ev.event_id.clone()).or_insert(ev.line);
         self.days
             .entry((ev.ticker.clone(), win_lo))
@@ -685,7 +686,7 @@ fn event_series(
     let mut s = EventSeries {
         event_id: ev.event_id.clone(),
         rel_day: Vec::with_capacity(n),
-        cal_idx: Vec::with_capacity(n),
+        day0_cal: frame.day0() as i64,
         ar: Vec::with_capacity(n),
         sar: Vec::with_capacity(n),
         n_est_rows: est.len(),
@@ -699,24 +700,16 @@ fn event_series(
         let ar = d.ret.zip(d.x).map(|(y, x)| y - fit.normal(&x));
         let sar = ar.zip(d.x).map(|(a, x)| a / fit.ar_variance(&x).sqrt());
         s.rel_day.push(frame.rel_day(k));
-        s.cal_idx.push(calendar_position(k));
         s.ar.push(EventSeries::stored(ar));
         s.sar.push(EventSeries::stored(sar));
     }
     for (&k, st) in win.iter().zip(stats) {
+        debug_assert_eq!(st.rel_day, frame.rel_day(k));
         s.rel_day.push(st.rel_day);
-        s.cal_idx.push(calendar_position(k));
         s.ar.push(EventSeries::stored(st.ar));
         s.sar.push(EventSeries::stored(st.sar));
     }
     s
-}
-
-/// A position in the market calendar as [`EventSeries::cal_idx`] holds it: a calendar of
-/// distinct dates has fewer than `i32::MAX` days, so the cast keeps every value.
-#[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-fn calendar_position(k: usize) -> i32 {
-    k as i32
 }
 
 #[cfg(test)]

@@ -24,13 +24,17 @@ pub(super) fn count_overlaps(
                 .checked_sub(1)
                 .and_then(|r| s.cal_at(r))
                 .unwrap_or(-1);
-            let w = &s.cal_idx[s.n_est_rows.min(s.cal_idx.len())..];
+            let (w_lo, w_hi) = if s.rel_day.len() > s.n_est_rows {
+                (s.cal_at(s.n_est_rows), s.cal_at(s.rel_day.len() - 1))
+            } else {
+                (None, None)
+            };
             (
                 e.ticker.clone(),
                 est_lo,
                 est_hi,
-                w.first().map_or(0, |&c| i64::from(c)),
-                w.last().map_or(0, |&c| i64::from(c)),
+                w_lo.unwrap_or(0),
+                w_hi.unwrap_or(0),
             )
         })
         .collect();

@@ -64,7 +64,7 @@ fn merged_pairs(
         .iter()
         .map(|ev| {
             estimation_rows(ev)
-                .filter_map(|r| ev.ar_at(r).map(|v| (i64::from(ev.cal_idx[r]), v)))
+                .filter_map(|r| Some((ev.cal_at(r)?, ev.ar_at(r)?)))
                 .collect()
         })
         .collect();
@@ -227,7 +227,7 @@ proptest! {
             .iter()
             .enumerate()
             .map(|(k, ev)| {
-                let day0 = i64::from(ev.cal_idx[0]) - i64::from(ev.rel_day[0]);
+                let day0 = ev.day0_cal;
                 let (from, to) = days(k);
                 (day0 + i64::from(from), day0 + i64::from(to))
             })

@@ -12,7 +12,7 @@ pub(crate) fn event(id: &str, est: &[f64], window: &[f64], cal_start: i64) -> Ev
     EventSeries {
         event_id: id.to_owned(),
         rel_day: (0..n_rows as i32).map(|k| k - l1).collect(),
-        cal_idx: (0..n_rows as i32).map(|k| cal_start as i32 + k).collect(),
+        day0_cal: cal_start + i64::from(l1),
         sar: ar.clone(),
         ar,
         n_est_rows: est.len(),

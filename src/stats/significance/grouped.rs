@@ -66,7 +66,7 @@ impl Standardised {
         if present.len() < need {
             return None;
         }
-        // Rows are in calendar order (`cal_idx` strictly increasing).
+        // Rows are in calendar order (`rel_day` strictly increasing).
         let (first, last) = (present.first()?.0, present.last()?.0);
         let mean = present.iter().map(|p| p.1).sum::<f64>() / present.len() as f64;
         let ss: f64 = present.iter().map(|p| (p.1 - mean) * (p.1 - mean)).sum();
@@ -448,6 +448,44 @@ mod tests {
         let exact = target_correlations(&sample, 30, std::slice::from_ref(&target))[0];
         let grouped = grouped_correlations(&sample, 30, std::slice::from_ref(&target))[0];
         (exact, grouped)
+    }
+
+    #[test]
+    fn lists_with_the_same_events_on_a_day_0_share_one_group_equal_to_its_own() {
+        let evs = sample_on(&[0, 3, 40], 4, 0.7);
+        let sample = Sample::new(&evs);
+        let standardised: Vec<_> = sample
+            .events()
+            .iter()
+            .map(|ev| Standardised::of(ev, 30))
+            .collect();
+        let day0s: Vec<i64> = sample.events().iter().map(|ev| day0(ev)).collect();
+        let all: Vec<usize> = (0..evs.len()).collect();
+        // Without event 5: a different list on the second day 0 only.
+        let some: Vec<usize> = all.iter().copied().filter(|&i| i != 5).collect();
+        let lists: Vec<&[usize]> = vec![&all, &some, &all];
+        let groups = list_groups(&lists, &day0s, &standardised);
+        assert_eq!(groups.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 3]);
+        for (a, c) in groups[0].iter().zip(&groups[2]) {
+            assert!(Arc::ptr_eq(a, c));
+        }
+        assert!(Arc::ptr_eq(&groups[0][0], &groups[1][0]));
+        assert!(!Arc::ptr_eq(&groups[0][1], &groups[1][1]));
+        assert!(Arc::ptr_eq(&groups[0][2], &groups[1][2]));
+        for (list, made) in lists.iter().zip(&groups) {
+            for g in made {
+                let members: Vec<usize> = list
+                    .iter()
+                    .copied()
+                    .filter(|&i| day0s[i] == g.day0)
+                    .collect();
+                let alone = group(g.day0, &members, &standardised);
+                assert_eq!(g.q, alone.q);
+                assert_eq!(g.norm2.to_bits(), alone.norm2.to_bits());
+                assert_eq!(g.sum, alone.sum);
+                assert_eq!(g.sq, alone.sq);
+            }
+        }
     }
 
     #[test]

@@ -110,10 +110,7 @@ impl Target {
 
 /// Calendar position of an event's day 0 (relative day `t` is at `day 0 + t`).
 pub(super) fn day0(ev: &crate::stats::cross_section::EventSeries) -> i64 {
-    ev.cal_idx
-        .first()
-        .zip(ev.rel_day.first())
-        .map_or(0, |(&cal, &rel)| i64::from(cal) - i64::from(rel))
+    ev.day0_cal
 }
 
 /// What the pairs of a target are, before any correlation: how many, how many of them have

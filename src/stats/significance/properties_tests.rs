@@ -31,9 +31,7 @@ fn arb_event() -> impl Strategy<Value = (EventSeries, WindowValues)> {
             let event = EventSeries {
                 event_id: format!("e{id}"),
                 rel_day: (0..(L1 + L2) as i32).map(|k| k - L1 as i32).collect(),
-                cal_idx: (0..(L1 + L2) as i32)
-                    .map(|k| cal_start as i32 + k)
-                    .collect(),
+                day0_cal: cal_start + L1 as i64,
                 ar: ar.iter().map(|&v| EventSeries::stored(v)).collect(),
                 sar: sar.iter().map(|&v| EventSeries::stored(v)).collect(),
                 n_est_rows: L1,

@@ -86,6 +86,7 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
         event_id: format!("e{k}"),
         n_est_rows: L1 as usize,
         p: 2,
+        day0_cal: d0,
         sigma2: sigma * sigma,
         ..EventSeries::default()
     };
@@ -96,7 +97,6 @@ fn one_event(g: &mut Lcg, k: usize, market: &[f64], group: &str) -> EventResult 
             beta * market[cal as usize] * 0.3 + sigma * g.normal() + shock
         });
         series.rel_day.push(rel);
-        series.cal_idx.push(cal as i32);
         series.ar.push(EventSeries::stored(ar));
         series
             .sar
