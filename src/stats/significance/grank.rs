@@ -156,22 +156,20 @@ pub(super) fn rank(sample: &Sample<'_>, used: &[(usize, f64)], scale: f64, estud
         // the events in the same order whatever the order of an event's rows.
         let (mut below, mut tied) = (0, 0);
         let rank2 = &pre.rank2[pre.rows[o].clone()];
-        for (&k2, r) in rank2.iter().zip(estimation_rows(ev)) {
+        let (sars, rels) = (&ev.sar[..rank2.len()], &ev.rel_day[..rank2.len()]);
+        // Relative days ascend, all inside `days`: a row's slot is the first row's plus its
+        // distance from it (what `days.index` gives, without its checks on every row).
+        let rel0 = rels.first().copied().unwrap_or(0);
+        let slot0 = pre.days.index(rel0).unwrap_or(0);
+        for ((&k2, &v), &d) in rank2.iter().zip(sars).zip(rels) {
             if k2 == 0 {
                 continue;
             }
-            let v = ev.sar[r];
-            let shift = if v < x {
-                below += 1;
-                0
-            } else if v == x {
-                tied += 1;
-                1
-            } else {
-                2
-            };
-            let slot = pre.days.index(ev.rel_day[r]).unwrap_or(0);
-            out.sums[slot] += u[k2 as usize + shift];
+            let (lt, eq) = (usize::from(v < x), usize::from(v == x));
+            below += lt;
+            tied += eq;
+            let slot = slot0 + (d - rel0) as usize;
+            out.sums[slot] += u[k2 as usize + 2 - 2 * lt - eq];
             out.counts[slot] += 1;
         }
         out.sum_u0 += u[2 * below + tied + 2];
