@@ -221,6 +221,32 @@ pub(super) fn twice_average_ranks(x: &[f64], out: &mut [u32]) {
     }
 }
 
+/// Twice the average rank of each finite value of `values` among them, written to `out` (one
+/// item per value, 0 where the value is not finite: a ranked one's is at least 2), with
+/// `scratch` reused between calls. Corrado's and GRANK's per-row ranks.
+pub(super) fn twice_ranks_on_rows(
+    values: &[f64],
+    (present, ranks): &mut (Vec<f64>, Vec<u32>),
+    out: &mut [u32],
+) {
+    present.clear();
+    present.extend(values.iter().copied().filter(|v| v.is_finite()));
+    ranks.clear();
+    ranks.resize(present.len(), 0);
+    twice_average_ranks(present, ranks);
+    let mut next = ranks.iter();
+    for (o, v) in out.iter_mut().zip(values) {
+        if v.is_finite() {
+            *o = next.next().copied().unwrap_or(0);
+        }
+    }
+}
+
+/// Number of finite values of `values` (the ranked ones of [`twice_ranks_on_rows`]).
+pub(super) fn n_finite(values: &[f64]) -> u32 {
+    u32::try_from(values.iter().filter(|v| v.is_finite()).count()).unwrap_or(u32::MAX)
+}
+
 /// Variable-length per-event rows built on the pool straight into two flat vectors (no
 /// per-event vector to copy from, so each value is written to fresh memory once): row `i`
 /// has `lens[i]` items and `fill(scratch, i, a, b)` writes them, with a scratch buffer

@@ -15,7 +15,8 @@
 //! day test only.
 
 use super::common::{
-    ByDay, Reference, Span, finish, flat_rows, missing, ratio, twice_average_ranks, window_rows,
+    ByDay, Reference, Span, finish, flat_rows, missing, n_finite, ratio, twice_ranks_on_rows,
+    window_rows,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, TestKind};
@@ -69,27 +70,10 @@ impl EventRanks {
     pub(super) fn new(events: &[&EventSeries]) -> Self {
         use rayon::prelude::*;
         let lens: Vec<usize> = events.iter().map(|ev| ev.ar.len()).collect();
-        let (rows, rank2, _) = flat_rows(
-            &lens,
-            |(ar, ranks): &mut (Vec<f64>, Vec<u32>), i, rank2: &mut [u32], _: &mut [()]| {
-                let values = &events[i].ar;
-                ar.clear();
-                ar.extend(values.iter().copied().filter(|v| v.is_finite()));
-                ranks.clear();
-                ranks.resize(ar.len(), 0);
-                twice_average_ranks(ar, ranks);
-                let mut next = ranks.iter();
-                for (out, v) in rank2.iter_mut().zip(values) {
-                    if v.is_finite() {
-                        *out = next.next().copied().unwrap_or(0);
-                    }
-                }
-            },
-        );
-        let present = events
-            .par_iter()
-            .map(|ev| ev.ar.iter().filter(|v| v.is_finite()).count() as u32)
-            .collect();
+        let (rows, rank2, _) = flat_rows(&lens, |scratch, i, rank2: &mut [u32], _: &mut [()]| {
+            twice_ranks_on_rows(&events[i].ar, scratch, rank2);
+        });
+        let present = events.par_iter().map(|ev| n_finite(&ev.ar)).collect();
         EventRanks {
             rows,
             present,

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::common::{
     ByDay, EventValues, Measure, Reference, Span, estimation_rows, finish, flat_rows, missing,
-    per_event, ratio, sd, twice_average_ranks, values_of,
+    n_finite, per_event, ratio, sd, twice_ranks_on_rows, values_of,
 };
 use super::sample::Sample;
 use crate::config::{Alternative, GrankVariant, TestKind};
@@ -57,30 +57,13 @@ impl EstimationRanks {
             .flat_map(|ev| estimation_rows(ev).map(|r| ev.rel_day[r]));
         let days = ByDay::covering(est_days);
         let lens: Vec<usize> = events.iter().map(|ev| estimation_rows(ev).len()).collect();
-        let (rows, rank2, _) = flat_rows(
-            &lens,
-            |(sar, ranks): &mut (Vec<f64>, Vec<u32>), i, rank2: &mut [u32], _: &mut [()]| {
-                let ev = events[i];
-                sar.clear();
-                sar.extend(estimation_rows(ev).filter_map(|r| ev.sar_at(r)));
-                ranks.clear();
-                ranks.resize(sar.len(), 0);
-                twice_average_ranks(sar, ranks);
-                let mut next = ranks.iter();
-                for (out, r) in rank2.iter_mut().zip(estimation_rows(ev)) {
-                    if ev.sar_at(r).is_some() {
-                        *out = next.next().copied().unwrap_or(0);
-                    }
-                }
-            },
-        );
+        let (rows, rank2, _) = flat_rows(&lens, |scratch, i, rank2: &mut [u32], _: &mut [()]| {
+            let ev = events[i];
+            twice_ranks_on_rows(&ev.sar[estimation_rows(ev)], scratch, rank2);
+        });
         let present = events
             .par_iter()
-            .map(|ev| {
-                estimation_rows(ev)
-                    .filter(|&r| ev.sar_at(r).is_some())
-                    .count() as u32
-            })
+            .map(|ev| n_finite(&ev.sar[estimation_rows(ev)]))
             .collect();
         EstimationRanks {
             days,
