@@ -222,13 +222,7 @@ pub fn grouped_correlations(
     let mut list_of: Vec<Option<(usize, (i64, i64))>> = Vec::with_capacity(targets.len());
     let mut index: HashMap<&[usize], usize> = HashMap::new();
     for t in targets {
-        list_of.push(relative(t).map(|rel| {
-            let l = *index.entry(t.members.as_slice()).or_insert_with(|| {
-                lists.push(t.members.as_slice());
-                lists.len() - 1
-            });
-            (l, rel)
-        }));
+        list_of.push(relative(t).map(|rel| (intern(&mut lists, &mut index, &t.members), rel)));
     }
     let shared = list_groups(&lists, &day0s, &standardised);
     let jobs: Vec<usize> = (0..targets.len()).collect();
@@ -263,6 +257,18 @@ pub fn grouped_correlations(
             .filter(|(g, _)| g.q > 0)
             .unzip();
         target_sums(t, &groups, &windows, need)
+    })
+}
+
+/// The place of `members` among `distinct`, added at the end when new (`place` indexes it).
+fn intern<'a>(
+    distinct: &mut Vec<&'a [usize]>,
+    place: &mut HashMap<&'a [usize], usize>,
+    members: &'a [usize],
+) -> usize {
+    *place.entry(members).or_insert_with(|| {
+        distinct.push(members);
+        distinct.len() - 1
     })
 }
 
@@ -350,12 +356,7 @@ fn groups_on(
     let mut place: HashMap<&[usize], usize> = HashMap::new();
     let of_list: Vec<usize> = lists
         .iter()
-        .map(|(_, m)| {
-            *place.entry(m.as_slice()).or_insert_with(|| {
-                distinct.push(m.as_slice());
-                distinct.len() - 1
-            })
-        })
+        .map(|(_, m)| intern(&mut distinct, &mut place, m))
         .collect();
     let ascending = |m: &[usize]| m.windows(2).all(|w| w[0] < w[1]);
     let groups: Vec<Arc<Group>> = if distinct.iter().all(|m| ascending(m)) {
