@@ -57,16 +57,82 @@ pub struct Frame {
     pub trimmed: bool,
 }
 
+/// The columns of a read, handed out one at a time so that each is freed once the loader
+/// has converted it (#13): a text file's are parsed together and dropped as they are taken;
+/// a Parquet file's are decoded as they are taken, so that at most one decoded column is
+/// held beside what the loader built from the others.
+#[derive(Debug)]
+pub struct Columns<'a> {
+    src: &'a Source,
+    /// Every column parsed (text files, and Parquet files read through their text form).
+    parsed: Option<DataFrame>,
+    /// Whether some cell was read only once trimmed (as [`Frame::trimmed`]).
+    pub trimmed: bool,
+}
+
+impl<'a> Columns<'a> {
+    /// Prepare to read `cols` of `src`: a text file is parsed now (as [`read`]); a Parquet
+    /// file whose number columns are numeric waits for [`Columns::take`].
+    ///
+    /// # Errors
+    /// As [`read`].
+    pub fn read(src: &'a Source, cols: &[Col]) -> Result<Self> {
+        if let Some(file) = src.parquet_file() {
+            if file.rows == 0 {
+                return Err(Error::EmptyFile {
+                    path: src.path.clone(),
+                });
+            }
+            let numeric = |c: &Col| {
+                c.kind == Kind::Text
+                    || file
+                        .read_schema_of(c.index)
+                        .is_some_and(DataType::is_primitive_numeric)
+            };
+            if cols.iter().all(numeric) {
+                return Ok(Columns {
+                    src,
+                    parsed: None,
+                    trimmed: false,
+                });
+            }
+        }
+        let frame = read(src, cols)?;
+        Ok(Columns {
+            src,
+            parsed: Some(frame.df),
+            trimmed: frame.trimmed,
+        })
+    }
+
+    /// Column `col` as a one-column frame named by its header, as [`read`] gives it. The
+    /// reader does not keep it: a column taken twice is read twice.
+    ///
+    /// # Errors
+    /// As [`read`].
+    pub fn take(&mut self, col: &Col) -> Result<DataFrame> {
+        if let Some(df) = &mut self.parsed
+            && let Some(column) = df.drop_in_place(&col.header).ok()
+        {
+            return DataFrame::new(column.len(), vec![column])
+                .map_err(|e| csv_error(&self.src.path, &e));
+        }
+        let frame = read(self.src, std::slice::from_ref(col))?;
+        self.trimmed |= frame.trimmed;
+        Ok(frame.df)
+    }
+}
+
 /// Read the given columns. Numbers come back as `Float64` (empty cells null), text as `String`.
 ///
 /// # Errors
 /// `EmptyFile` without data rows; `BadNumber` naming the first unparseable cell; `Csv` when
 /// polars cannot tokenize the file; the errors of [`check_structure`].
 pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
-    if let Some(df) = src.parquet_frame() {
+    if let Some(file) = src.parquet_file() {
         // Typed columns as they are (#13); a column that does not convert (text where a
         // number belongs) is read from the text form, for the located message.
-        return match parquet_columns(src, df, cols)? {
+        return match parquet_columns(src, file, cols)? {
             Some(frame) => Ok(frame),
             None => read(&src.as_text()?, cols),
         };
@@ -101,8 +167,12 @@ pub fn read(src: &Source, cols: &[Col]) -> Result<Frame> {
 /// `Float64` (from any integer or float type), text `String`, dates and datetimes `Date`
 /// ([`text_column`] gives them as `YYYY-MM-DD`, as the text form writes them). `None` when
 /// a number column is not numeric.
-fn parquet_columns(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<Option<Frame>> {
-    if df.height() == 0 {
+fn parquet_columns(
+    src: &Source,
+    file: &super::source::ParquetFile,
+    cols: &[Col],
+) -> Result<Option<Frame>> {
+    if file.rows == 0 {
         return Err(Error::EmptyFile {
             path: src.path.clone(),
         });
@@ -111,13 +181,15 @@ fn parquet_columns(src: &Source, df: &DataFrame, cols: &[Col]) -> Result<Option<
         path: src.path.clone(),
         message: e.to_string().lines().next().unwrap_or("").to_string(),
     };
-    let names = df.get_column_names();
+    let names = file.names();
+    if cols.iter().any(|c| c.index >= names.len()) {
+        return Ok(None);
+    }
+    let indices: Vec<usize> = cols.iter().map(|c| c.index).collect();
+    let df = file.read(Some(&indices))?;
     let mut out = Vec::with_capacity(cols.len());
     for c in cols {
-        let Some(name) = names.get(c.index) else {
-            return Ok(None);
-        };
-        let column = df.column(name.as_str()).map_err(bad)?;
+        let column = df.column(names[c.index].as_str()).map_err(bad)?;
         let dtype = column.dtype();
         let converted = match c.kind {
             Kind::Number if dtype.is_primitive_numeric() => {
@@ -616,6 +688,76 @@ mod tests {
         text.insert(line_end, b',');
         assert!(!plain_and_even(&text, b','));
         assert!(!scan_ok(&text, b','));
+    }
+
+    /// [`Columns`] hands out the columns [`read`] reads, one at a time, from a text file (parsed
+    /// once) and from a Parquet file (decoded as taken); a column taken twice is read again,
+    /// and a Parquet text cell in a number column falls back to the text read's located error.
+    #[test]
+    fn columns_taken_one_at_a_time_are_the_columns_read_together() {
+        use crate::data::convert::{TableType, table_to_parquet};
+        let dir = tempfile::tempdir().unwrap();
+        let text = "date,ticker,close\n2022-05-05,002415.SZ,38.24\n2022-05-06,002415.SZ,34.8\n";
+        let csv_path = dir.path().join("p.csv");
+        std::fs::write(&csv_path, text).unwrap();
+        let typed = |name: &str| match name {
+            "date" => TableType::Date,
+            "close" => TableType::Float,
+            _ => TableType::Text,
+        };
+        let pq_path = dir.path().join("p.parquet");
+        std::fs::write(&pq_path, table_to_parquet(text.as_bytes(), typed).unwrap()).unwrap();
+        let cols = [
+            Col {
+                index: 0,
+                header: "date".into(),
+                kind: Kind::Text,
+            },
+            Col {
+                index: 2,
+                header: "close".into(),
+                kind: Kind::Number,
+            },
+            Col {
+                index: 1,
+                header: "ticker".into(),
+                kind: Kind::Text,
+            },
+        ];
+        for path in [&csv_path, &pq_path] {
+            let src = Source::open(path).unwrap();
+            let whole = read(&src, &cols).unwrap().df;
+            let mut columns = Columns::read(&src, &cols).unwrap();
+            for c in cols.iter().chain(std::iter::once(&cols[1])) {
+                let one = columns.take(c).unwrap();
+                assert_eq!(one.width(), 1, "{}", path.display());
+                assert_eq!(
+                    one.column(&c.header).unwrap(),
+                    whole.column(&c.header).unwrap(),
+                    "{} {}",
+                    path.display(),
+                    c.header
+                );
+            }
+        }
+        // A number column of text in Parquet: the text read names the cell.
+        let bad = dir.path().join("bad.parquet");
+        let with_text = "date,ticker,close\n2022-05-05,002415.SZ,38.24\n2022-05-06,002415.SZ,n/a\n";
+        std::fs::write(
+            &bad,
+            table_to_parquet(with_text.as_bytes(), |n| {
+                if n == "date" {
+                    TableType::Date
+                } else {
+                    TableType::Text
+                }
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        let src = Source::open(&bad).unwrap();
+        let err = Columns::read(&src, &cols).unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("n/a"), "{err}");
     }
 
     #[test]

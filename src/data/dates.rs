@@ -11,7 +11,7 @@ use super::csv::parse_date;
 use super::source::Source;
 use crate::error::{Error, Result};
 
-/// The dates of column `index` (header `column`) of a frame read from `src`: a Parquet date
+/// The dates of column `column` of a frame read from `src`: a Parquet date
 /// column without nulls as it is (#13: no text round trip), else its cells parsed by
 /// [`parse_column`] (with `--date-format` when given).
 ///
@@ -20,12 +20,11 @@ use crate::error::{Error, Result};
 pub fn column(
     src: &Source,
     df: &polars::prelude::DataFrame,
-    index: usize,
     column: &str,
     format: Option<&str>,
 ) -> Result<Vec<NaiveDate>> {
     if format.is_none()
-        && let Some(dates) = typed_column(src, index)
+        && let Some(dates) = typed_column(df, column)
     {
         return Ok(dates);
     }
@@ -33,12 +32,11 @@ pub fn column(
     parse_column(src, column, cells.iter(), format)
 }
 
-/// The dates of column `index` of a Parquet source when it is a Parquet date column without
-/// nulls; `None` otherwise (text, or a null to report).
-fn typed_column(src: &Source, index: usize) -> Option<Vec<NaiveDate>> {
+/// The dates of column `name` when it is a date column without nulls (a Parquet file's,
+/// #13); `None` otherwise (text, or a null to report).
+fn typed_column(df: &polars::prelude::DataFrame, name: &str) -> Option<Vec<NaiveDate>> {
     use polars::prelude::{ChunkAgg, DataType};
-    let df = src.parquet_frame()?;
-    let column = df.columns().get(index)?;
+    let column = df.column(name).ok()?;
     if column.dtype() != &DataType::Date || column.null_count() > 0 {
         return None;
     }

@@ -65,7 +65,7 @@ impl MarketIndex {
         let frame = csv::read(&src, &cols)?;
         let mut notices = src.notices(frame.trimmed);
         let df = &frame.df;
-        let dates = dates::column(&src, df, date_i, &h[date_i], opts.date_format)?;
+        let dates = dates::column(&src, df, &h[date_i], opts.date_format)?;
         let close = required_prices(&src, df, &h[close_i])?;
         let mut ticker = None;
         if let Some(i) = ticker_i {

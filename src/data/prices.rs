@@ -159,11 +159,11 @@ impl PricePanel {
         if let Some(i) = ticker_i {
             cols.push(col(h, i, Kind::Text));
         }
-        let mut present: Vec<(Field, String)> = Vec::new();
+        let mut present: Vec<(Field, usize)> = Vec::new();
         for f in OPTIONAL {
             if let Some(i) = columns::find(&src, role, f, map)? {
                 cols.push(col(h, i, Kind::Number));
-                present.push((f, h[i].clone()));
+                present.push((f, i));
             }
         }
         let suspended_i = columns::find(&src, role, columns::SUSPENDED, map)?;
@@ -177,16 +177,24 @@ impl PricePanel {
         if let Some(i) = ret_i.filter(|i| !cols.iter().any(|c| c.index == *i)) {
             cols.push(col(h, i, Kind::Text));
         }
-        let frame = csv::read(&src, &cols)?;
-        notices.extend(src.notices(frame.trimmed));
-        notices.extend(layout_note);
-        let df = &frame.df;
+        // One column at a time, each freed once converted (#13).
+        let mut read = csv::Columns::read(&src, &cols)?;
+        let col_of = |i: usize| cols.iter().find(|c| c.index == i).cloned();
+        let mut take = |i: usize| match col_of(i) {
+            Some(c) => read.take(&c),
+            None => Err(Error::Internal(format!("column {i} was not read"))),
+        };
+        // Notices of the values, after those of the file.
+        let mut later = Vec::new();
+        let df = take(date_i)?;
         let n = df.height();
-        let dates = dates::column(&src, df, date_i, &h[date_i], opts.date_format)?;
+        let dates = dates::column(&src, &df, &h[date_i], opts.date_format)?;
+        drop(df);
+        let df = take(close_i)?;
         let close = if ret_i.is_some() {
-            let (close, negative) = prices_beside_returns(&src, df, &h[close_i])?;
+            let (close, negative) = prices_beside_returns(&src, &df, &h[close_i])?;
             if let Some(row) = negative.first() {
-                notices.push(format!(
+                later.push(format!(
                     "{}: {} negative {} read as their absolute value, as CRSP's bid/ask midpoints are (first: line {})",
                     src.path.display(),
                     negative.len(),
@@ -196,13 +204,14 @@ impl PricePanel {
             }
             close
         } else {
-            required_prices(&src, df, &h[close_i])?
+            required_prices(&src, &df, &h[close_i])?
         };
+        drop(df);
         let ret = match (ret_i, opts.returns_column) {
             (Some(i), Some((_, units))) => {
-                let (ret, missing) = returns_cells(&src, df, &h[i], units)?;
+                let (ret, missing) = returns_cells(&src, &take(i)?, &h[i], units)?;
                 if missing > 0 {
-                    notices.push(format!(
+                    later.push(format!(
                         "{}: {missing} empty or CRSP-coded (A-E) cells of returns column {} read as missing returns",
                         src.path.display(),
                         h[i]
@@ -213,24 +222,29 @@ impl PricePanel {
             _ => None,
         };
         let (ids, names) = match ticker_i {
-            Some(i) => intern(&src, &h[i], &csv::text_column(path, df, &h[i])?)?,
+            Some(i) => intern(&src, &h[i], &csv::text_column(path, &take(i)?, &h[i])?)?,
             None => (vec![0; n], vec![fixed.unwrap_or_default()]),
         };
         let mut values: Vec<(Field, Vec<f64>)> = Vec::new();
-        for (field, header) in &present {
+        for &(field, i) in &present {
+            let header = &h[i];
+            let df = take(i)?;
             let v = if PRICE_LIKE.contains(&field.name) {
-                optional_prices(&src, df, header)?
+                optional_prices(&src, &df, header)?
             } else {
-                csv::float_values(path, df, header)?.0
+                csv::float_values(path, &df, header)?.0
             };
-            values.push((*field, v));
+            values.push((field, v));
         }
         let suspended = suspended_i
             .map(|i| {
-                csv::text_column(path, df, &h[i])
+                csv::text_column(path, &take(i)?, &h[i])
                     .map(|c| c.iter().map(|v| v.is_some_and(rows::flag)).collect())
             })
             .transpose()?;
+        notices.extend(src.notices(read.trimmed));
+        notices.extend(layout_note);
+        notices.extend(later);
 
         // Rank tickers by name so output order never depends on file order.
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
@@ -269,7 +283,7 @@ impl PricePanel {
             tradestatus: get("tradestatus"),
             suspended,
         };
-        let kept = rows::keep(&order, &data).map_err(|rows::Conflict(first, second)| {
+        let kept = rows::keep(order, &data).map_err(|rows::Conflict(first, second)| {
             Error::DuplicateRow {
                 path: path.to_path_buf(),
                 line: src.line_of(second),
@@ -307,12 +321,27 @@ impl PricePanel {
         // Rows already in (ticker, date) order with none dropped (the usual case) are moved,
         // not copied.
         let moved = sorted && keep.len() == n;
-        let gather = |v: Vec<f64>| -> Vec<f64> {
-            if moved {
-                v
-            } else {
-                keep.iter().map(|&i| v[i]).collect()
+        // Each ticker's rows, then the row lines and the dates, each source freed once its
+        // last use is done (the peak of a large load is here, #13).
+        let mut ranges = Vec::with_capacity(names.len());
+        let mut start = 0;
+        for r in 1..=keep.len() {
+            if r == keep.len() || ids[keep[r]] != ids[keep[start]] {
+                ranges.push(start..r);
+                start = r;
             }
+        }
+        drop(ids);
+        let line = keep.iter().map(|&i| src.line_of(i) as u32).collect();
+        let date = if moved {
+            dates
+        } else {
+            keep.iter().map(|&i| dates[i]).collect()
+        };
+        let mut gather = Gather {
+            keep: &keep,
+            moved,
+            spare: Vec::new(),
         };
         let mut panel = PricePanel {
             path: path.to_path_buf(),
@@ -322,14 +351,10 @@ impl PricePanel {
                 .iter()
                 .map(|&id| names[id as usize].clone())
                 .collect(),
-            ranges: Vec::with_capacity(names.len()),
-            date: if moved {
-                dates
-            } else {
-                keep.iter().map(|&i| dates[i]).collect()
-            },
-            close: gather(close),
-            ret: ret.map(gather),
+            ranges,
+            date,
+            close: gather.column(close),
+            ret: ret.map(|r| gather.column(r)),
             ret_column: ret_i.map(|i| h[i].clone()),
             open: None,
             high: None,
@@ -337,13 +362,13 @@ impl PricePanel {
             prev_close: None,
             adj_close: None,
             st: None,
-            line: keep.iter().map(|&i| src.line_of(i) as u32).collect(),
+            line,
             notices,
             warnings,
             index: HashMap::new(),
         };
         for (field, v) in values {
-            let v = Some(gather(v));
+            let v = Some(gather.column(v));
             match field.name {
                 "open" => panel.open = v,
                 "high" => panel.high = v,
@@ -352,13 +377,6 @@ impl PricePanel {
                 "adj_close" => panel.adj_close = v,
                 "st" => panel.st = v,
                 _ => {}
-            }
-        }
-        let mut start = 0;
-        for r in 1..=keep.len() {
-            if r == keep.len() || ids[keep[r]] != ids[keep[start]] {
-                panel.ranges.push(start..r);
-                start = r;
             }
         }
         panel.reindex();
@@ -426,6 +444,30 @@ impl PricePanel {
         } else {
             ReturnSource::Close
         }
+    }
+}
+
+/// The rows `keep` of one column after another, each gathered into the buffer the column
+/// before it left free: reordering a panel takes one new column of memory, not one per
+/// column (#13: fresh pages cost ~1.4 s a GB on this machine, and a 104 M-row panel has five
+/// such columns). Columns already in order (`moved`) are passed through.
+struct Gather<'a> {
+    keep: &'a [usize],
+    moved: bool,
+    spare: Vec<f64>,
+}
+
+impl Gather<'_> {
+    fn column(&mut self, v: Vec<f64>) -> Vec<f64> {
+        if self.moved {
+            return v;
+        }
+        let mut out = std::mem::take(&mut self.spare);
+        out.clear();
+        out.reserve_exact(self.keep.len());
+        out.extend(self.keep.iter().map(|&i| v[i]));
+        self.spare = v;
+        out
     }
 }
 

@@ -30,7 +30,8 @@ pub struct RowData<'a> {
 /// The rows kept, and what was dropped.
 #[derive(Debug, Default)]
 pub struct Kept {
-    /// Rows kept, in (ticker, date) order.
+    /// Rows kept, in (ticker, date) order (the order given, with the dropped rows taken out
+    /// in place: no second row list, #13).
     pub rows: Vec<usize>,
     /// Exact duplicates dropped: count and the first one's (row, row it repeats).
     pub duplicates: usize,
@@ -46,15 +47,13 @@ pub struct Kept {
 pub struct Conflict(pub usize, pub usize);
 
 /// Walk `order` (sorted by ticker, date; ties in file order) keeping the first of exact
-/// duplicates and dropping suspension rows.
+/// duplicates and dropping suspension rows; the rows kept are `order` with the others
+/// taken out.
 ///
 /// # Errors
 /// The first two rows with one (ticker, date) whose values differ.
-pub fn keep(order: &[usize], d: &RowData<'_>) -> Result<Kept, Conflict> {
-    let mut out = Kept {
-        rows: Vec::with_capacity(order.len()),
-        ..Kept::default()
-    };
+pub fn keep(mut order: Vec<usize>, d: &RowData<'_>) -> Result<Kept, Conflict> {
+    let mut out = Kept::default();
     let same = |a: usize, b: usize| {
         d.numbers
             .iter()
@@ -63,7 +62,10 @@ pub fn keep(order: &[usize], d: &RowData<'_>) -> Result<Kept, Conflict> {
     };
     let mut last_trade: Option<usize> = None;
     let mut prev: Option<usize> = None;
-    for &i in order {
+    // Rows kept so far: order[..kept] (never ahead of the walk).
+    let mut kept = 0;
+    for k in 0..order.len() {
+        let i = order[k];
         if let Some(p) = prev
             && d.ids[p] == d.ids[i]
             && d.dates[p] == d.dates[i]
@@ -85,8 +87,11 @@ pub fn keep(order: &[usize], d: &RowData<'_>) -> Result<Kept, Conflict> {
             continue;
         }
         last_trade = Some(i);
-        out.rows.push(i);
+        order[kept] = i;
+        kept += 1;
     }
+    order.truncate(kept);
+    out.rows = order;
     Ok(out)
 }
 

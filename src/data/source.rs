@@ -74,9 +74,87 @@ pub struct Source {
     row_lines: Option<Vec<u64>>,
     /// Read from a Parquet file: "line N" in messages is its N-th row.
     pub parquet: bool,
-    /// A Parquet file's typed columns (#13), read as they are by [`crate::data::csv::read`]
-    /// without a text form; `None` for text files (and once [`Source::as_text`] made one).
-    pub(super) frame: Option<polars::prelude::DataFrame>,
+    /// A Parquet file's footer (#13): its columns are decoded when [`ParquetFile::read`]
+    /// asks for them, as they are, without a text form; `None` for text files (and once
+    /// [`Source::as_text`] made one).
+    pub(super) parquet_file: Option<std::sync::Arc<ParquetFile>>,
+}
+
+/// A Parquet file whose footer was read (#13): the columns are decoded on demand, a few at
+/// a time, so a loader holds one decoded column beside what it built from the others, not
+/// the whole file twice (the 104 M-row panel: 13.8 GiB peak when every column was decoded
+/// up front).
+#[derive(Debug)]
+pub struct ParquetFile {
+    path: PathBuf,
+    metadata: polars::io::parquet::metadata::FileMetadataRef,
+    /// Column names as the file writes them.
+    names: Vec<String>,
+    /// Each column's type, as polars decodes it.
+    dtypes: Vec<polars::prelude::DataType>,
+    /// Rows in the file.
+    pub rows: usize,
+}
+
+impl ParquetFile {
+    fn open(path: &Path) -> Result<Self> {
+        use polars::prelude::{ParquetReader, SerReader};
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut reader = ParquetReader::new(file);
+        let schema = reader.schema().map_err(|e| parquet_error(path, &e))?;
+        let metadata = reader
+            .get_metadata()
+            .map_err(|e| parquet_error(path, &e))?
+            .clone();
+        Ok(ParquetFile {
+            path: path.to_path_buf(),
+            names: schema.iter_names().map(ToString::to_string).collect(),
+            dtypes: schema
+                .iter_values()
+                .map(polars::prelude::DataType::from_arrow_field)
+                .collect(),
+            rows: metadata.num_rows,
+            metadata,
+        })
+    }
+
+    /// Column names as the file writes them.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The type polars decodes column `index` as.
+    pub fn read_schema_of(&self, index: usize) -> Option<&polars::prelude::DataType> {
+        self.dtypes.get(index)
+    }
+
+    /// Decode the columns at `indices` (positions in the header; every column for `None`),
+    /// in file order, through a memory map of the file.
+    ///
+    /// # Errors
+    /// `Io` when the file cannot be opened again; `Parquet` when polars cannot decode it.
+    pub fn read(&self, indices: Option<&[usize]>) -> Result<polars::prelude::DataFrame> {
+        use polars::prelude::{ParquetReader, SerReader};
+        let file = std::fs::File::open(&self.path).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let mut reader = ParquetReader::new(file);
+        reader.set_metadata(self.metadata.clone());
+        let projection = indices.map(|i| {
+            let mut i = i.to_vec();
+            i.sort_unstable();
+            i.dedup();
+            i
+        });
+        reader
+            .with_projection(projection)
+            .finish()
+            .map_err(|e| parquet_error(&self.path, &e))
+    }
 }
 
 impl Source {
@@ -86,33 +164,39 @@ impl Source {
     /// `Io` when unreadable, `BadEncoding` for bytes that are neither UTF-8 nor GBK,
     /// `EmptyFile` without a header, `DuplicateHeader`.
     pub fn open(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        if bytes.starts_with(b"PAR1") {
-            return Self::from_parquet(path, bytes);
+        };
+        let mut magic = [0u8; 4];
+        let n = {
+            use std::io::Read as _;
+            let mut f = std::fs::File::open(path).map_err(io)?;
+            let mut n = 0;
+            while n < magic.len() {
+                match f.read(&mut magic[n..]).map_err(io)? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            n
+        };
+        if magic[..n] == *b"PAR1" {
+            return Self::from_parquet(path);
         }
-        Self::from_bytes(path, bytes)
+        Self::from_bytes(path, std::fs::read(path).map_err(io)?)
     }
 
-    /// A Parquet file (#11, #13): its typed columns, read by polars' Parquet reader, with
-    /// the column names as the header. The loaders read the columns as they are; a consumer
+    /// A Parquet file (#11, #13): its footer, with the column names as the header. The
+    /// loaders decode the columns they read as they are ([`ParquetFile::read`]); a consumer
     /// that needs text (a wide layout to reshape, `inspect`, a cell that does not convert)
     /// asks for [`Source::as_text`].
     ///
     /// # Errors
-    /// `Parquet` when polars cannot read the file; `DuplicateHeader`.
-    fn from_parquet(path: &Path, bytes: Vec<u8>) -> Result<Self> {
-        use polars::prelude::{ParquetReader, SerReader};
-        let df = ParquetReader::new(std::io::Cursor::new(bytes))
-            .finish()
-            .map_err(|e| parquet_error(path, &e))?;
-        let headers: Vec<String> = df
-            .get_column_names()
-            .iter()
-            .map(|n| n.trim().to_string())
-            .collect();
+    /// `Io`; `Parquet` when polars cannot read the footer; `DuplicateHeader`.
+    fn from_parquet(path: &Path) -> Result<Self> {
+        let file = ParquetFile::open(path)?;
+        let headers: Vec<String> = file.names().iter().map(|n| n.trim().to_string()).collect();
         check_unique(path, 1, &headers)?;
         Ok(Source {
             path: path.to_path_buf(),
@@ -123,15 +207,12 @@ impl Source {
             delimiter: b',',
             encoding: Encoding::Utf8,
             bom: false,
-            padded_headers: headers
-                .iter()
-                .zip(df.get_column_names())
-                .any(|(h, n)| h.as_str() != n.as_str()),
+            padded_headers: headers.iter().zip(file.names()).any(|(h, n)| h != n),
             headers,
             yahoo_header: false,
             row_lines: None,
             parquet: true,
-            frame: Some(df),
+            parquet_file: Some(std::sync::Arc::new(file)),
         })
     }
 
@@ -140,13 +221,13 @@ impl Source {
     /// cells); a text source as it is.
     ///
     /// # Errors
-    /// `Parquet` when polars cannot write the columns.
+    /// `Parquet` when polars cannot decode or write the columns.
     pub fn as_text(&self) -> Result<Source> {
         use polars::prelude::{CsvWriter, SerWriter};
-        let Some(df) = &self.frame else {
+        let Some(file) = &self.parquet_file else {
             return Ok(self.clone());
         };
-        let mut df = df.clone();
+        let mut df = file.read(None)?;
         let mut csv = Vec::new();
         CsvWriter::new(&mut csv)
             .include_header(true)
@@ -159,9 +240,9 @@ impl Source {
         Ok(src)
     }
 
-    /// A Parquet source's columns (`None` for text).
-    pub fn parquet_frame(&self) -> Option<&polars::prelude::DataFrame> {
-        self.frame.as_ref()
+    /// A Parquet source's file (`None` for text).
+    pub fn parquet_file(&self) -> Option<&ParquetFile> {
+        self.parquet_file.as_deref()
     }
 
     /// [`Source::open`] on bytes already read.
@@ -214,7 +295,7 @@ impl Source {
             yahoo_header,
             row_lines: None,
             parquet: false,
-            frame: None,
+            parquet_file: None,
         })
     }
 
@@ -244,7 +325,7 @@ impl Source {
             yahoo_header: false,
             row_lines: Some(row_lines),
             parquet: self.parquet,
-            frame: None,
+            parquet_file: None,
         }
     }
 
