@@ -107,9 +107,9 @@ fn merge(panels: &[PricePanel]) -> Result<PricePanel> {
                 if !same(prev, row) {
                     return Err(Error::DuplicateAcrossFiles {
                         path: panels[row.0].path.clone(),
-                        line: u64::from(panels[row.0].line[row.1]),
+                        line: u64::from(panels[row.0].line_at(row.1)),
                         other: panels[prev.0].path.clone(),
-                        other_line: u64::from(panels[prev.0].line[prev.1]),
+                        other_line: u64::from(panels[prev.0].line_at(prev.1)),
                         ticker: (*name).clone(),
                         date: panels[row.0].date[row.1].to_string(),
                     });
@@ -152,9 +152,9 @@ fn merge(panels: &[PricePanel]) -> Result<PricePanel> {
             "dropped {dropped} exact duplicate {} found in two price files (first: {} line {}, repeats {} line {})",
             if dropped == 1 { "row" } else { "rows" },
             panels[row.0].path.display(),
-            panels[row.0].line[row.1],
+            panels[row.0].line_at(row.1),
             panels[prev.0].path.display(),
-            panels[prev.0].line[prev.1],
+            panels[prev.0].line_at(prev.1),
         ));
     }
     let mut merged = PricePanel {
@@ -173,7 +173,7 @@ fn merge(panels: &[PricePanel]) -> Result<PricePanel> {
         prev_close: None,
         adj_close: None,
         st: None,
-        line: rows.iter().map(|&(p, r)| panels[p].line[r]).collect(),
+        line: super::prices::Lines::Rows(rows.iter().map(|&(p, r)| panels[p].line_at(r)).collect()),
         notices,
         warnings,
         index: std::collections::HashMap::default(),

@@ -62,8 +62,8 @@ pub struct PricePanel {
     pub ret: Option<Vec<f64>>,
     /// The header of the returns column read.
     pub ret_column: Option<String>,
-    /// File line of each row (for messages).
-    pub line: Vec<u32>,
+    /// File line of each row (for messages): [`PricePanel::line_at`].
+    pub(super) line: Lines,
     /// What the loader did to read the file (decoding, title lines, dropped duplicates…).
     pub notices: Vec<String>,
     /// What the loader dropped that changes the data (suspension rows).
@@ -71,7 +71,53 @@ pub struct PricePanel {
     pub(super) index: HashMap<String, usize>,
 }
 
+/// The file line of each panel row, held by ticker when each ticker's rows are consecutive
+/// file lines (a file sorted or grouped by ticker without dropped rows: 4 bytes a ticker
+/// instead of 4 bytes a row, 0.4 GB at 104 M rows, #13), else one line per row.
+#[derive(Debug, Clone)]
+pub(super) enum Lines {
+    /// Ticker `t`'s rows are the lines from `first[t]` on.
+    ByTicker(Vec<u32>),
+    /// One line per row.
+    Rows(Vec<u32>),
+}
+
+impl Lines {
+    /// The lines of rows whose file lines are `line(0..n)`, in tickers `ranges`.
+    pub(super) fn new(ranges: &[Range<usize>], n: usize, line: impl Fn(usize) -> u32) -> Self {
+        let by_ticker = ranges.iter().all(|r| {
+            let first = line(r.start);
+            r.clone()
+                .all(|i| u64::from(line(i)) == u64::from(first) + (i - r.start) as u64)
+        });
+        if by_ticker {
+            Lines::ByTicker(ranges.iter().map(|r| line(r.start)).collect())
+        } else {
+            Lines::Rows((0..n).map(line).collect())
+        }
+    }
+}
+
 impl PricePanel {
+    /// The file line of row `row` (0 past the end).
+    pub fn line_at(&self, row: usize) -> u32 {
+        match &self.line {
+            Lines::Rows(lines) => lines.get(row).copied().unwrap_or(0),
+            Lines::ByTicker(first) => {
+                let t = self.ranges.partition_point(|r| r.end <= row);
+                match (self.ranges.get(t), first.get(t)) {
+                    (Some(r), Some(&f)) if r.contains(&row) => f + (row - r.start) as u32,
+                    _ => 0,
+                }
+            }
+        }
+    }
+
+    /// The file line of every row.
+    pub fn lines(&self) -> Vec<u32> {
+        (0..self.len()).map(|i| self.line_at(i)).collect()
+    }
+
     /// Plausibility of the bars (#15): rows whose high is below their low, or whose close
     /// (or open) lies outside `[low, high]`, each as one warning with the count and the first
     /// row (line, ticker, date, values). Such rows are kept: the warning says where to look.
@@ -116,7 +162,7 @@ impl PricePanel {
                     self.file_of(i).display(),
                     rows.len(),
                     if rows.len() == 1 { "row" } else { "rows" },
-                    self.line[i],
+                    self.line_at(i),
                     ticker_of(i),
                     self.date[i],
                     low[i],
@@ -188,6 +234,13 @@ impl PricePanel {
         let mut later = Vec::new();
         let df = take(date_i)?;
         let n = df.height();
+        // Rows are numbered in 4 bytes (the sort order and the rows kept, #13).
+        if u32::try_from(n).is_err() {
+            return Err(Error::TooManyRows {
+                path: path.to_path_buf(),
+                rows: n,
+            });
+        }
         let dates = dates::column(&src, &df, &h[date_i], opts.date_format)?;
         drop(df);
         let df = take(close_i)?;
@@ -255,8 +308,8 @@ impl PricePanel {
         }
         let key = |i: usize| (rank[ids[i] as usize], dates[i]);
         let sorted = (1..n).all(|i| key(i - 1) < key(i));
-        let order: Vec<usize> = if sorted {
-            (0..n).collect()
+        let order: Vec<u32> = if sorted {
+            (0..n as u32).collect()
         } else {
             ticker_date_order(&ids, &rank, &dates)
         };
@@ -305,7 +358,11 @@ impl PricePanel {
         let keep = kept.rows;
         // Zero volume on a day kept as traded (#15): a vendor's filler row or a bad cell.
         if let Some(volume) = get("volume") {
-            let zero: Vec<usize> = keep.iter().copied().filter(|&i| volume[i] == 0.0).collect();
+            let zero: Vec<usize> = keep
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| volume[i] == 0.0)
+                .collect();
             if let Some(&i) = zero.first() {
                 warnings.push(format!(
                     "{}: {} {} with zero volume on a day kept as traded (not at the previous close, or no previous close to compare; first: line {}, {} {}); check the file's volume column",
@@ -326,17 +383,19 @@ impl PricePanel {
         let mut ranges = Vec::with_capacity(names.len());
         let mut start = 0;
         for r in 1..=keep.len() {
-            if r == keep.len() || ids[keep[r]] != ids[keep[start]] {
+            if r == keep.len() || ids[keep[r] as usize] != ids[keep[start] as usize] {
                 ranges.push(start..r);
                 start = r;
             }
         }
         drop(ids);
-        let line = keep.iter().map(|&i| src.line_of(i) as u32).collect();
+        let line = Lines::new(&ranges, keep.len(), |r| {
+            src.line_of(keep[r] as usize) as u32
+        });
         let date = if moved {
             dates
         } else {
-            keep.iter().map(|&i| dates[i]).collect()
+            keep.iter().map(|&i| dates[i as usize]).collect()
         };
         let mut gather = Gather {
             keep: &keep,
@@ -452,7 +511,7 @@ impl PricePanel {
 /// column (#13: fresh pages cost ~1.4 s a GB on this machine, and a 104 M-row panel has five
 /// such columns). Columns already in order (`moved`) are passed through.
 struct Gather<'a> {
-    keep: &'a [usize],
+    keep: &'a [u32],
     moved: bool,
     spare: Vec<f64>,
 }
@@ -465,7 +524,7 @@ impl Gather<'_> {
         let mut out = std::mem::take(&mut self.spare);
         out.clear();
         out.reserve_exact(self.keep.len());
-        out.extend(self.keep.iter().map(|&i| v[i]));
+        out.extend(self.keep.iter().map(|&i| v[i as usize]));
         self.spare = v;
         out
     }
@@ -490,7 +549,8 @@ const PRICE_LIKE: [&str; 5] = ["open", "high", "low", "prev_close", "adj_close"]
 /// A file grouped by ticker in another order (a vendor's code order; dates ascending in
 /// each ticker) has its tickers' runs put in order, in linear time (#13: sorting 104 M
 /// rows took 20 s); any other order is sorted on the rayon pool, stably.
-fn ticker_date_order(ids: &[u32], rank: &[u32], dates: &[NaiveDate]) -> Vec<usize> {
+/// Rows are numbered in 4 bytes (the loader refuses more rows).
+fn ticker_date_order(ids: &[u32], rank: &[u32], dates: &[NaiveDate]) -> Vec<u32> {
     use rayon::prelude::*;
     let n = ids.len();
     let mut runs: Vec<(u32, Range<usize>)> = Vec::new();
@@ -509,11 +569,14 @@ fn ticker_date_order(ids: &[u32], rank: &[u32], dates: &[NaiveDate]) -> Vec<usiz
         runs.sort_unstable_by_key(|r| r.0);
         // Each ticker in one run: every key is distinct, so this is the sorted order.
         if runs.windows(2).all(|w| w[0].0 < w[1].0) {
-            return runs.into_iter().flat_map(|(_, r)| r).collect();
+            return runs
+                .into_iter()
+                .flat_map(|(_, r)| r.start as u32..r.end as u32)
+                .collect();
         }
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.par_sort_by_key(|&i| (rank[ids[i] as usize], dates[i]));
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.par_sort_by_key(|&i| (rank[ids[i as usize] as usize], dates[i as usize]));
     order
 }
 

@@ -48,7 +48,11 @@ fn tushare_headers_and_yyyymmdd_dates_load_with_prev_close_returns() {
     assert_eq!(p.prev_close, Some(vec![10.0, 10.2]));
     assert_eq!((p.adj_close.as_ref(), p.st.as_ref()), (None, None));
     assert_eq!(p.return_source(), ReturnSource::PrevClose);
-    assert_eq!(p.line, [3, 2], "rows keep their file lines after sorting");
+    assert_eq!(
+        p.lines(),
+        [3, 2],
+        "rows keep their file lines after sorting"
+    );
 }
 
 #[test]
@@ -90,7 +94,7 @@ fn five_unsorted_rows_of_two_tickers_sort_by_ticker_then_date_into_ranges_0_3_an
         .map(d)
     );
     assert_eq!(p.close, [20.0, 21.0, 22.0, 10.0, 11.0]);
-    assert_eq!(p.line, [3, 6, 5, 4, 2]);
+    assert_eq!(p.lines(), [3, 6, 5, 4, 2]);
     assert_eq!((p.len(), p.is_empty()), (5, false));
     assert_eq!(
         (
@@ -238,8 +242,43 @@ proptest::proptest! {
             .iter()
             .map(|r| day0 + chrono::Duration::days(i64::from(r.1)))
             .collect();
-        let mut expected: Vec<usize> = (0..ids.len()).collect();
-        expected.sort_by_key(|&i| (rank[ids[i] as usize], dates[i]));
+        let mut expected: Vec<u32> = (0..ids.len() as u32).collect();
+        expected.sort_by_key(|&i| (rank[ids[i as usize] as usize], dates[i as usize]));
         proptest::prop_assert_eq!(ticker_date_order(&ids, &rank, &dates), expected);
     }
+}
+
+/// A file grouped by ticker in code order (a vendor's), sorted into name order: each ticker's
+/// rows are still consecutive file lines, held as one line per ticker (#13); a dropped row
+/// inside a ticker falls back to one line per row. Both give every row its file line.
+#[test]
+fn row_lines_are_held_per_ticker_when_each_tickers_rows_are_consecutive_lines() {
+    let grouped = load(
+        "date,ticker,close\n\
+         2022-01-04,600000.SH,10.0\n\
+         2022-01-05,600000.SH,10.1\n\
+         2022-01-04,000001.SZ,5.0\n\
+         2022-01-05,000001.SZ,5.1\n\
+         2022-01-06,000001.SZ,5.2\n",
+    )
+    .unwrap();
+    assert_eq!(grouped.tickers, ["000001.SZ", "600000.SH"]);
+    assert!(
+        matches!(grouped.line, Lines::ByTicker(_)),
+        "{:?}",
+        grouped.line
+    );
+    assert_eq!(grouped.lines(), [4, 5, 6, 2, 3]);
+    assert_eq!(grouped.line_at(5), 0, "past the end");
+    // An exact duplicate (line 3) is dropped: 600000.SH's rows are lines 2 and 4.
+    let dropped = load(
+        "date,ticker,close\n\
+         2022-01-04,600000.SH,10.0\n\
+         2022-01-04,600000.SH,10.0\n\
+         2022-01-05,600000.SH,10.1\n\
+         2022-01-04,000001.SZ,5.0\n",
+    )
+    .unwrap();
+    assert!(matches!(dropped.line, Lines::Rows(_)), "{:?}", dropped.line);
+    assert_eq!(dropped.lines(), [5, 2, 4]);
 }

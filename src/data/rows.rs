@@ -32,7 +32,7 @@ pub struct RowData<'a> {
 pub struct Kept {
     /// Rows kept, in (ticker, date) order (the order given, with the dropped rows taken out
     /// in place: no second row list, #13).
-    pub rows: Vec<usize>,
+    pub rows: Vec<u32>,
     /// Exact duplicates dropped: count and the first one's (row, row it repeats).
     pub duplicates: usize,
     /// First dropped duplicate (its row, the row it repeats).
@@ -52,7 +52,7 @@ pub struct Conflict(pub usize, pub usize);
 ///
 /// # Errors
 /// The first two rows with one (ticker, date) whose values differ.
-pub fn keep(mut order: Vec<usize>, d: &RowData<'_>) -> Result<Kept, Conflict> {
+pub fn keep(mut order: Vec<u32>, d: &RowData<'_>) -> Result<Kept, Conflict> {
     let mut out = Kept::default();
     let same = |a: usize, b: usize| {
         d.numbers
@@ -65,7 +65,7 @@ pub fn keep(mut order: Vec<usize>, d: &RowData<'_>) -> Result<Kept, Conflict> {
     // Rows kept so far: order[..kept] (never ahead of the walk).
     let mut kept = 0;
     for k in 0..order.len() {
-        let i = order[k];
+        let i = order[k] as usize;
         if let Some(p) = prev
             && d.ids[p] == d.ids[i]
             && d.dates[p] == d.dates[i]
@@ -87,7 +87,7 @@ pub fn keep(mut order: Vec<usize>, d: &RowData<'_>) -> Result<Kept, Conflict> {
             continue;
         }
         last_trade = Some(i);
-        order[kept] = i;
+        order[kept] = order[k];
         kept += 1;
     }
     order.truncate(kept);

@@ -21,6 +21,11 @@ pub enum Error {
     /// A file has no data rows (or no header).
     #[error("{path}: file is empty (expected a header line and at least one data row)")]
     EmptyFile { path: PathBuf },
+    /// A price file with more rows than a panel's row numbers hold (#13).
+    #[error(
+        "{path}: {rows} rows: one price file holds at most 4294967295; split it by ticker (evstudy reads a folder or a pattern of files as one)"
+    )]
+    TooManyRows { path: PathBuf, rows: usize },
     /// A required column is absent under every spelling evstudy knows.
     #[error(
         "{path}: line {line}: the {role} file has no column {column:?} (header has {found}); name it {column:?}, {fix}"

@@ -322,7 +322,7 @@ impl LimitContext {
         let r = panel.ranges[t].clone();
         let row = r.start + panel.date[r].partition_point(|d| *d < date);
         let close = panel.close.get(row).copied().unwrap_or(f64::NAN);
-        let line = panel.line.get(row).copied().unwrap_or(0);
+        let line = panel.line_at(row);
         Some(format!(
             "{}: prices off the tick grid on {days} {} checked for price limits, in {} {} (first: line {line}, {} {date}, close {close}): they look back-adjusted; price limits need the unadjusted prices the exchange traded at, so the limit states of these days are unreliable",
             panel.file_of(row).display(),

@@ -205,6 +205,8 @@ fn aggregate_with<E: EventOutcome>(
         ..opts.clone()
     };
     let start = plan.days.first().map_or(0, |&(t, _)| t);
+    let day_list: Vec<i32> = plan.days.iter().map(|&(t, _)| t).collect();
+    sample.prepare_day_ranks(&day_list, opts);
     let mut running = 0.0;
     let days = plan
         .days

@@ -106,9 +106,10 @@ fn run(
     rho: &CrossCorrelation,
     opts: &TestOptions,
 ) -> Vec<TestStat> {
+    let mut memo = grank::Memo::default();
     opts.tests
         .iter()
-        .map(|&kind| one(kind, sample, span, rho, opts))
+        .map(|&kind| one(kind, sample, span, rho, opts, &mut memo))
         .collect()
 }
 
@@ -118,6 +119,7 @@ fn one(
     span: Span<'_>,
     rho: &CrossCorrelation,
     opts: &TestOptions,
+    memo: &mut grank::Memo,
 ) -> TestStat {
     let alt = opts.alternative;
     match kind {
@@ -132,8 +134,8 @@ fn one(
         TestKind::CorradoZivney => corrado::corrado_zivney(sample, span, alt),
         TestKind::Sign => sign::sign(sample, span, alt),
         TestKind::GenSign => sign::gen_sign(sample, span, alt),
-        TestKind::GrankT => grank::grank_t(sample, span, opts.grank_variant, alt),
-        TestKind::GrankZ => grank::grank_z(sample, span, alt),
+        TestKind::GrankT => grank::grank_t(sample, span, opts.grank_variant, alt, memo),
+        TestKind::GrankZ => grank::grank_z(sample, span, alt, memo),
         TestKind::Wilcoxon => wilcoxon::wilcoxon(sample, span, alt),
         TestKind::SkewT => skewness::skew_t(sample, span, alt),
     }
