@@ -154,16 +154,35 @@ impl Ranked {
         // distance from it (what `days.index` gives, without its checks on every row).
         let rel0 = rels.first().copied().unwrap_or(0);
         let slot0 = pre.days.index(rel0).unwrap_or(0);
-        for ((&k2, &v), &d) in rank2.iter().zip(sars).zip(rels) {
-            if k2 == 0 {
-                continue;
-            }
+        let mut step = |k2: u32, v: f64, sum: &mut f64, count: &mut usize| {
             let (lt, eq) = (usize::from(v < x), usize::from(v == x));
             below += lt;
             tied += eq;
-            let slot = slot0 + (d - rel0) as usize;
-            self.sums[slot] += u[k2 as usize + 2 - 2 * lt - eq];
-            self.counts[slot] += 1;
+            *sum += u[k2 as usize + 2 - 2 * lt - eq];
+            *count += 1;
+        };
+        let last = rels.last().copied().unwrap_or(rel0);
+        let (sums, counts) = (&mut self.sums[slot0..], &mut self.counts[slot0..]);
+        if usize::try_from(last - rel0).ok() == Some(rels.len().saturating_sub(1))
+            && rels.len() <= sums.len()
+        {
+            // One row a day from the first (the usual case): row j is slot `slot0 + j`.
+            let rows = rank2
+                .iter()
+                .zip(sars)
+                .zip(sums.iter_mut().zip(counts.iter_mut()));
+            for ((&k2, &v), (sum, count)) in rows {
+                if k2 != 0 {
+                    step(k2, v, sum, count);
+                }
+            }
+        } else {
+            for ((&k2, &v), &d) in rank2.iter().zip(sars).zip(rels) {
+                let j = (d - rel0) as usize;
+                if k2 != 0 {
+                    step(k2, v, &mut sums[j], &mut counts[j]);
+                }
+            }
         }
         self.sum_u0 += u[2 * below + tied + 2];
         let t = (m + 1) as f64;
@@ -451,6 +470,39 @@ mod tests {
             );
             assert!(together[6].is_err(), "day 5 has no event");
         }
+    }
+
+    /// An estimation day without a row ranks as a row with a missing SAR: the pass over rows
+    /// one day apart and the pass that looks up each row's day agree bit for bit.
+    #[test]
+    fn a_day_without_a_row_ranks_as_a_row_with_a_missing_sar() {
+        let (events, values) = example_g();
+        let mut gapped = events.clone();
+        let mut with_nan = events;
+        // Event 1 loses its second estimation row (rel day -3).
+        let ev = &mut gapped[1];
+        ev.rel_day.remove(1);
+        ev.ar.remove(1);
+        ev.sar.remove(1);
+        ev.n_est_rows -= 1;
+        with_nan[1].sar[1] = f64::NAN;
+        with_nan[1].ar[1] = f64::NAN;
+        let span = Span::Window {
+            values: &values,
+            from: 0,
+            to: 0,
+        };
+        let ranked = |evs: &[EventSeries]| {
+            let sample = Sample::new(evs);
+            let (used, scale) = standardized(&sample, span).unwrap();
+            rank(&sample, &used, scale, false)
+        };
+        let (g, w) = (ranked(&gapped), ranked(&with_nan));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!((g.n, &g.counts), (w.n, &w.counts));
+        assert_eq!(bits(&g.sums), bits(&w.sums));
+        assert_eq!(g.sum_u0.to_bits(), w.sum_u0.to_bits());
+        assert_eq!(g.counts, [3, 2, 3, 3], "the gap's day has two events");
     }
 
     #[test]
