@@ -18,6 +18,7 @@
 //! here always carry the forecast correction). GRANK-Z always uses the paper's `U`.
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use rayon::prelude::*;
 
@@ -279,31 +280,29 @@ fn standardized(sample: &Sample<'_>, span: Span<'_>) -> Result<Scaled, (usize, &
     }
 }
 
-/// The paper's ranks of one span, made once for GRANK-T and GRANK-Z (#13: the same pass
-/// over every estimation row was made twice, the largest cost of the tests at 100,000
-/// events). Filled by the first of the two tests run on the span.
+/// The ranks of one span, made once per variant for the GRANK tests run on it (#13): a
+/// day's are those [`Sample::prepare_day_ranks`] made for all days together, when it made
+/// them; otherwise they are ranked here, and GRANK-T and GRANK-Z on a window share the
+/// paper's (the same pass over every estimation row was made twice).
 #[derive(Default)]
 pub(super) struct Memo {
-    paper: Option<Result<Ranked, (usize, &'static str)>>,
+    /// By variant: the paper's, then the Stata `estudy`'s.
+    made: [Option<Rc<Ranking>>; 2],
 }
 
 impl Memo {
-    fn paper(
-        &mut self,
-        sample: &Sample<'_>,
-        span: Span<'_>,
-    ) -> &Result<Ranked, (usize, &'static str)> {
-        self.paper.get_or_insert_with(|| {
-            standardized(sample, span).map(|(used, scale)| rank(sample, &used, scale, false))
-        })
-    }
-}
-
-/// The ranks of a day made by [`Sample::prepare_day_ranks`], if it made them.
-fn day_ranks(sample: &Sample<'_>, span: Span<'_>, estudy: bool) -> Option<std::rc::Rc<Ranking>> {
-    match span {
-        Span::Day(d) => sample.day_ranks(d, estudy),
-        Span::Window { .. } => None,
+    fn ranking(&mut self, sample: &Sample<'_>, span: Span<'_>, estudy: bool) -> Rc<Ranking> {
+        let made = self.made[usize::from(estudy)].get_or_insert_with(|| {
+            if let Span::Day(d) = span
+                && let Some(r) = sample.day_ranks(d, estudy)
+            {
+                return r;
+            }
+            Rc::new(
+                standardized(sample, span).map(|(used, scale)| rank(sample, &used, scale, estudy)),
+            )
+        });
+        Rc::clone(made)
     }
 }
 
@@ -317,24 +316,10 @@ pub(super) fn grank_t(
 ) -> TestStat {
     let kind = TestKind::GrankT;
     let estudy = variant == GrankVariant::Estudy;
-    let own;
-    let made = day_ranks(sample, span, estudy);
-    let r = if let Some(made) = &made {
-        match made.as_ref() {
-            Ok(r) => r,
-            Err((n, note)) => return missing(kind, *n, Reference::StudentT(0.0), *note),
-        }
-    } else if estudy {
-        own = match standardized(sample, span) {
-            Ok((used, scale)) => rank(sample, &used, scale, true),
-            Err((n, note)) => return missing(kind, n, Reference::StudentT(0.0), note),
-        };
-        &own
-    } else {
-        match memo.paper(sample, span) {
-            Ok(r) => r,
-            Err((n, note)) => return missing(kind, *n, Reference::StudentT(0.0), *note),
-        }
+    let ranking = memo.ranking(sample, span, estudy);
+    let r = match ranking.as_ref() {
+        Ok(r) => r,
+        Err((n, note)) => return missing(kind, *n, Reference::StudentT(0.0), *note),
     };
     let n = r.n as f64;
     let l1 = r.est_days().count() as f64;
@@ -369,8 +354,8 @@ pub(super) fn grank_z(
     memo: &mut Memo,
 ) -> TestStat {
     let kind = TestKind::GrankZ;
-    let made = day_ranks(sample, span, false);
-    let r = match made.as_deref().unwrap_or_else(|| memo.paper(sample, span)) {
+    let ranking = memo.ranking(sample, span, false);
+    let r = match ranking.as_ref() {
         Ok(r) => r,
         Err((n, note)) => return missing(kind, *n, Reference::Normal, *note),
     };
