@@ -99,17 +99,20 @@ impl Lines {
 }
 
 impl PricePanel {
+    /// The ticker (position in `tickers`) of row `row`; `None` past the end.
+    pub fn ticker_at(&self, row: usize) -> Option<usize> {
+        let t = self.ranges.partition_point(|r| r.end <= row);
+        self.ranges.get(t).filter(|r| r.contains(&row)).map(|_| t)
+    }
+
     /// The file line of row `row` (0 past the end).
     pub fn line_at(&self, row: usize) -> u32 {
         match &self.line {
             Lines::Rows(lines) => lines.get(row).copied().unwrap_or(0),
-            Lines::ByTicker(first) => {
-                let t = self.ranges.partition_point(|r| r.end <= row);
-                match (self.ranges.get(t), first.get(t)) {
-                    (Some(r), Some(&f)) if r.contains(&row) => f + (row - r.start) as u32,
-                    _ => 0,
-                }
-            }
+            Lines::ByTicker(first) => self
+                .ticker_at(row)
+                .and_then(|t| Some(first.get(t)? + (row - self.ranges[t].start) as u32))
+                .unwrap_or(0),
         }
     }
 
@@ -127,12 +130,7 @@ impl PricePanel {
         };
         // A cent of tolerance on the grid's float representation.
         let tol = |x: f64| 1e-9 * x.abs().max(1.0);
-        let ticker_of = |i: usize| {
-            self.ranges
-                .iter()
-                .position(|r| r.contains(&i))
-                .map_or("", |t| self.tickers[t].as_str())
-        };
+        let ticker_of = |i: usize| self.ticker_at(i).map_or("", |t| self.tickers[t].as_str());
         let mut checks: Vec<(&str, Vec<usize>)> = Vec::new();
         let finite = |i: usize| high[i].is_finite() && low[i].is_finite();
         let inverted: Vec<usize> = (0..self.close.len())

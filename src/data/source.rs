@@ -168,20 +168,13 @@ impl Source {
             path: path.to_path_buf(),
             source,
         };
-        let mut magic = [0u8; 4];
-        let n = {
+        let mut magic = Vec::with_capacity(4);
+        {
             use std::io::Read as _;
-            let mut f = std::fs::File::open(path).map_err(io)?;
-            let mut n = 0;
-            while n < magic.len() {
-                match f.read(&mut magic[n..]).map_err(io)? {
-                    0 => break,
-                    k => n += k,
-                }
-            }
-            n
-        };
-        if magic[..n] == *b"PAR1" {
+            let f = std::fs::File::open(path).map_err(io)?;
+            f.take(4).read_to_end(&mut magic).map_err(io)?;
+        }
+        if magic == b"PAR1" {
             return Self::from_parquet(path);
         }
         Self::from_bytes(path, std::fs::read(path).map_err(io)?)

@@ -134,7 +134,7 @@ fn warn_off_calendar(inputs: &Inputs, warnings: &mut Vec<String>) {
             "{}: {count} rows fall on dates that are not trading days of the market file (first: line {}, {} {}); they are ignored",
             p.file_of(i).display(),
             p.line_at(i),
-            p.tickers[p.ranges.iter().position(|r| r.contains(&i)).unwrap_or(0)],
+            p.tickers[p.ticker_at(i).unwrap_or(0)],
             p.date[i]
         ));
     }
