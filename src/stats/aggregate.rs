@@ -143,7 +143,7 @@ fn aggregate_groups<E: EventOutcome>(
         let per_group: Vec<Vec<_>> = plans
             .iter()
             .zip(groups)
-            .map(|(plan, (_, positions))| plan.targets(&sample, positions, opts.rbar))
+            .map(|(plan, (_, positions))| plan.targets(positions, opts.rbar))
             .collect();
         // Moved, not cloned: at 100,000 events the targets' member lists are ~130 MB.
         let lens: Vec<usize> = per_group.iter().map(Vec::len).collect();

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::aggregate::{EventOutcome, FreeValues};
 use super::cross_section::WindowValues;
-use super::significance::{RbarMethod, Sample, Target};
+use super::significance::{RbarMethod, Target};
 use crate::config::Window;
 
 /// Events left out of a window's tests for one reason.
@@ -43,6 +43,27 @@ pub struct WindowEvents {
 }
 
 impl WindowEvents {
+    /// Room for `n` events.
+    fn with_capacity(n: usize) -> Self {
+        WindowEvents {
+            members: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+            days: Vec::with_capacity(n),
+            excluded: Vec::new(),
+        }
+    }
+
+    /// The same, holding no spare capacity (a plan lives through the tests: at 100,000
+    /// events spare capacity was tens of MB, #13).
+    fn compact(self) -> Self {
+        WindowEvents {
+            members: compact(self.members),
+            values: compact(self.values),
+            days: compact(self.days),
+            excluded: self.excluded,
+        }
+    }
+
     /// Number of events left out.
     pub fn n_excluded(&self) -> usize {
         self.excluded.iter().map(|e| e.n).sum()
@@ -80,15 +101,15 @@ impl Plan {
                             .and_then(|d| d.sar)
                             .is_some_and(f64::is_finite)
                     })
-                    .collect();
-                (t, with_sar)
+                    .collect::<Vec<usize>>();
+                (t, compact(with_sar))
             })
             .collect();
         let windows = car_windows
             .iter()
             .map(|&w| {
                 let mut reasons = Reasons::default();
-                let mut out = WindowEvents::default();
+                let mut out = WindowEvents::with_capacity(events.len());
                 for (k, e) in events.iter().enumerate() {
                     let v = e.window(w).unwrap_or(WindowValues::MISSING);
                     if usable(&v) {
@@ -102,7 +123,7 @@ impl Plan {
                     }
                 }
                 out.excluded = reasons.finish();
-                out
+                out.compact()
             })
             .collect();
         Plan {
@@ -112,27 +133,22 @@ impl Plan {
         }
     }
 
-    /// The targets of the `rbar`s in `sample`, whose `positions[k]`-th event is the group's
+    /// The targets of the `rbar`s in the sample whose `positions[k]`-th event is the group's
     /// `k`-th: the whole group first (calendar `rbar`, reported with the group), then each
     /// day, each CAR window and `CAR_free` (when present), in order; the tests' targets sum
     /// the calendar `rbar` only when `method` asks for it.
-    pub fn targets(
-        &self,
-        sample: &Sample<'_>,
-        positions: &[usize],
-        method: RbarMethod,
-    ) -> Vec<Target> {
+    pub fn targets(&self, positions: &[usize], method: RbarMethod) -> Vec<Target> {
         let at = |members: &[usize]| members.iter().map(|&k| positions[k]).collect();
         let test = |t: Target| match method {
             RbarMethod::Calendar => t.with_calendar(),
             RbarMethod::Overlap => t,
         };
-        let mut out = vec![Target::new(sample, positions.to_vec(), |_| (0, 0)).with_calendar()];
+        let mut out = vec![Target::shared(positions.to_vec(), 0, 0).with_calendar()];
         for (t, members) in &self.days {
-            out.push(test(Target::new(sample, at(members), |_| (*t, *t))));
+            out.push(test(Target::shared(at(members), *t, *t)));
         }
         for w in self.windows.iter().chain(&self.free) {
-            out.push(test(Target::new(sample, at(&w.members), |k| w.days[k])));
+            out.push(test(Target::new(at(&w.members), |k| w.days[k])));
         }
         out
     }
@@ -157,7 +173,13 @@ fn free_events<E: EventOutcome>(events: &[&E]) -> Option<WindowEvents> {
         }
     }
     out.excluded = reasons.finish();
-    Some(out)
+    Some(out.compact())
+}
+
+/// `v` without spare capacity.
+fn compact<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// Counts by reason.

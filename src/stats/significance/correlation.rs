@@ -133,12 +133,12 @@ pub fn target_correlations(
             slot
         })
         .collect();
+    let day0: Vec<i64> = sample.events().iter().map(|ev| day0(ev)).collect();
     let mut sums: Vec<PairSums> = map_parallel(targets, |t| PairSums {
-        geometry: geometry(&t.windows),
+        geometry: geometry(&t.windows(&day0)),
         calendar: t.calendar,
         ..PairSums::default()
     });
-    let day0: Vec<i64> = sample.events().iter().map(|ev| day0(ev)).collect();
     // Targets share out the summing: each job adds every pair of the wave to its targets.
     let per_job = targets.len().div_ceil(4 * available_cores()).max(1);
     let jobs: Vec<Range<usize>> = (0..targets.len())
@@ -178,10 +178,11 @@ pub fn target_correlations(
                 for &(j, r) in pairs {
                     let far = (day0[i] - day0[j]).abs() >= reach;
                     for &t in if far { &calendar_only } else { &all } {
-                        let (slot, windows) = (&slots[t], &targets[t].windows);
-                        if let (Some(&a), Some(&b)) =
-                            (windows.get(slot[i] as usize), windows.get(slot[j] as usize))
-                        {
+                        let (slot, target) = (&slots[t], &targets[t]);
+                        let (a, b) = (slot[i], slot[j]);
+                        if a != ABSENT && b != ABSENT {
+                            let a = target.window(a as usize, day0[i]);
+                            let b = target.window(b as usize, day0[j]);
                             out[t - job.start].add(r, a.overlap(b));
                         }
                     }
@@ -321,7 +322,7 @@ mod tests {
     fn a_target_holds_only_its_own_events() {
         let evs = three_dates();
         let sample = Sample::new(&evs);
-        let target = Target::new(&sample, vec![0, 2], |_| (0, 4)).with_calendar();
+        let target = Target::shared(vec![0, 2], 0, 4).with_calendar();
         let sums = target_correlations(&sample, 10, std::slice::from_ref(&target))[0];
         // (a, c): 20 common dates, r = 1, windows apart
         let cal = sums.rbar(RbarMethod::Calendar);

@@ -197,7 +197,7 @@ proptest! {
         let members: Vec<usize> = (0..evs.len()).filter(|&i| keep[i]).collect();
         let targets = [
             Target::all(&sample, 0, 0).with_calendar(),
-            Target::new(&sample, members.clone(), |_| (0, 0)).with_calendar(),
+            Target::shared(members.clone(), 0, 0).with_calendar(),
         ];
         let sums = target_correlations(&sample, min_common, &targets);
         let all = sums[0].rbar(RbarMethod::Calendar).without_overlap();
@@ -220,7 +220,7 @@ proptest! {
         // length too (as CAR_free).
         let sample = Sample::new(&evs);
         let days = |k: usize| (spans[k].0, spans[k].0 + spans[k].1);
-        let target = Target::new(&sample, (0..evs.len()).collect(), days);
+        let target = Target::new((0..evs.len()).collect(), days);
         let got = target_correlations(&sample, min_common, std::slice::from_ref(&target))[0]
             .rbar(RbarMethod::Overlap);
         let windows: Vec<(i64, i64)> = evs

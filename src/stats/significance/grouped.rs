@@ -87,6 +87,38 @@ impl Standardised {
     }
 }
 
+/// The standardised series of some events of a sample (positions ascending), made for the
+/// groups being built and dropped with them: each event's series is made where its day 0's
+/// groups are summed, instead of holding every event's at once (~2 KB an event: ~200 MB at
+/// 100,000 events, at the study's peak of memory, #13).
+struct Standardisations {
+    /// Sample positions, ascending.
+    of: Vec<usize>,
+    series: Vec<Option<Standardised>>,
+}
+
+impl Standardisations {
+    /// The series of the events at `positions` (any order, repeats allowed) of `events`.
+    fn new(events: &[&EventSeries], mut positions: Vec<usize>, need: usize) -> Self {
+        positions.sort_unstable();
+        positions.dedup();
+        let series = positions
+            .iter()
+            .map(|&i| Standardised::of(events[i], need))
+            .collect();
+        Standardisations {
+            of: positions,
+            series,
+        }
+    }
+
+    /// The series of sample position `i` (`None` when it was not made or does not qualify).
+    fn get(&self, i: usize) -> Option<&Standardised> {
+        let k = self.of.binary_search(&i).ok()?;
+        self.series[k].as_ref()
+    }
+}
+
 /// The events of one target that share day 0 (and relative window).
 struct Group {
     day0: i64,
@@ -115,8 +147,8 @@ impl Group {
     }
 
     /// Zero sums over the span of the present events of `members`, none added yet.
-    fn spanning(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Self {
-        let present = || members.iter().filter_map(|&i| standardised[i].as_ref());
+    fn spanning(day0: i64, members: &[usize], standardised: &Standardisations) -> Self {
+        let present = || members.iter().filter_map(|&i| standardised.get(i));
         let (Some(first), Some(last)) = (
             present().map(|s| s.first).min(),
             present().map(Standardised::last).max(),
@@ -204,27 +236,18 @@ pub fn grouped_correlations(
 ) -> Vec<PairSums> {
     let need = min_common.max(2);
     let events = sample.events();
-    let standardised: Vec<Option<Standardised>> =
-        map_parallel(events, |ev| Standardised::of(ev, need));
     let day0s: Vec<i64> = events.iter().map(|ev| day0(ev)).collect();
-    // The relative window of a target whose members share one.
-    let relative = |t: &Target| -> Option<(i64, i64)> {
-        let mut it = t
-            .members
-            .iter()
-            .zip(&t.windows)
-            .map(|(&i, w)| (w.first - day0s[i], w.last - day0s[i]));
-        let first = it.next()?;
-        it.all(|r| r == first).then_some(first)
-    };
     let mut lists: Vec<&[usize]> = Vec::new();
     // Per target: its member list's place in `lists`, and its relative window.
-    let mut list_of: Vec<Option<(usize, (i64, i64))>> = Vec::with_capacity(targets.len());
+    let mut list_of: Vec<Option<(usize, (i32, i32))>> = Vec::with_capacity(targets.len());
     let mut index: HashMap<&[usize], usize> = HashMap::new();
     for t in targets {
-        list_of.push(relative(t).map(|rel| (intern(&mut lists, &mut index, &t.members), rel)));
+        list_of.push(
+            t.shared_days()
+                .map(|rel| (intern(&mut lists, &mut index, &t.members), rel)),
+        );
     }
-    let shared = list_groups(&lists, &day0s, &standardised);
+    let shared = list_groups(events, need, &lists, &day0s);
     let jobs: Vec<usize> = (0..targets.len()).collect();
     map_parallel(&jobs, |&k| {
         let t = &targets[k];
@@ -232,15 +255,16 @@ pub fn grouped_correlations(
             let windows: Vec<CalendarWindow> = shared[l]
                 .iter()
                 .map(|g| CalendarWindow {
-                    first: g.day0 + from,
-                    last: g.day0 + to,
+                    first: g.day0 + i64::from(from),
+                    last: g.day0 + i64::from(to),
                 })
                 .collect();
-            return target_sums(t, &shared[l], &windows, need);
+            return target_sums(t, &day0s, &shared[l], &windows, need);
         }
         // Windows of different lengths (`CAR_free`): groups by day 0 and window.
         let mut keyed: BTreeMap<(i64, i64, i64), Vec<usize>> = BTreeMap::new();
-        for (&i, w) in t.members.iter().zip(&t.windows) {
+        for (k, &i) in t.members.iter().enumerate() {
+            let w = t.window(k, day0s[i]);
             keyed
                 .entry((day0s[i], w.first, w.last))
                 .or_default()
@@ -249,6 +273,7 @@ pub fn grouped_correlations(
         let (groups, windows): (Vec<Arc<Group>>, Vec<CalendarWindow>) = keyed
             .into_iter()
             .map(|((d, first, last), m)| {
+                let standardised = Standardisations::new(events, m.clone(), need);
                 (
                     Arc::new(group(d, &m, &standardised)),
                     CalendarWindow { first, last },
@@ -256,7 +281,7 @@ pub fn grouped_correlations(
             })
             .filter(|(g, _)| g.q > 0)
             .unzip();
-        target_sums(t, &groups, &windows, need)
+        target_sums(t, &day0s, &groups, &windows, need)
     })
 }
 
@@ -275,13 +300,14 @@ fn intern<'a>(
 /// The sums of one target over its groups (in day-0 order) and their windows.
 fn target_sums(
     target: &Target,
+    day0s: &[i64],
     groups: &[Arc<Group>],
     windows: &[CalendarWindow],
     need: usize,
 ) -> PairSums {
     // Every range starts at or after its day 0 plus `lead`.
     let lead = groups.iter().map(|g| g.first - g.day0).min().unwrap_or(0);
-    let mut sums = PairSums::from_geometry(geometry(&target.windows), target.calendar);
+    let mut sums = PairSums::from_geometry(geometry(&target.windows(day0s)), target.calendar);
     for (k, (g, gw)) in groups.iter().zip(windows).enumerate() {
         let within = g.sum.iter().map(|v| v * v).sum::<f64>() - g.norm2;
         sums.add_many(g.q * (g.q - 1) / 2, within / 2.0, gw.overlap(*gw));
@@ -310,9 +336,10 @@ fn target_sums(
 /// every series from memory once per list was the cost, #13). Each list's sums take its
 /// events in the same order as [`group`] does, so they are the same bit for bit.
 fn list_groups(
+    events: &[&EventSeries],
+    need: usize,
     lists: &[&[usize]],
     day0s: &[i64],
-    standardised: &[Option<Standardised>],
 ) -> Vec<Vec<Arc<Group>>> {
     // Day 0 -> the lists with events on it, each with those events in list order.
     let mut by_day0: BTreeMap<i64, Lists> = BTreeMap::new();
@@ -326,7 +353,10 @@ fn list_groups(
         }
     }
     let days: Vec<(i64, Lists)> = by_day0.into_iter().collect();
-    let per_day = map_parallel(&days, |(d, lists)| groups_on(*d, lists, standardised));
+    let per_day = map_parallel(&days, |(d, lists)| {
+        let union = lists.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        groups_on(*d, lists, &Standardisations::new(events, union, need))
+    });
     let mut out: Vec<Vec<Arc<Group>>> = lists.iter().map(|_| Vec::new()).collect();
     for groups in per_day {
         for (l, g) in groups {
@@ -349,7 +379,7 @@ type Lists = Vec<(usize, Vec<usize>)>;
 fn groups_on(
     day0: i64,
     lists: &[(usize, Vec<usize>)],
-    standardised: &[Option<Standardised>],
+    standardised: &Standardisations,
 ) -> Vec<(usize, Arc<Group>)> {
     // The distinct member lists of the day, and each list's place among them.
     let mut distinct: Vec<&[usize]> = Vec::new();
@@ -364,12 +394,9 @@ fn groups_on(
             .iter()
             .map(|m| Group::spanning(day0, m, standardised))
             .collect();
-        let mut union: Vec<usize> = distinct.iter().flat_map(|m| m.iter().copied()).collect();
-        union.sort_unstable();
-        union.dedup();
         let mut next = vec![0usize; distinct.len()];
-        for i in union {
-            let s = standardised[i].as_ref();
+        for (&i, s) in standardised.of.iter().zip(&standardised.series) {
+            let s = s.as_ref();
             for (j, m) in distinct.iter().enumerate() {
                 if m.get(next[j]) != Some(&i) {
                     continue;
@@ -394,9 +421,9 @@ fn groups_on(
         .collect()
 }
 
-fn group(day0: i64, members: &[usize], standardised: &[Option<Standardised>]) -> Group {
+fn group(day0: i64, members: &[usize], standardised: &Standardisations) -> Group {
     let mut g = Group::spanning(day0, members, standardised);
-    for s in members.iter().filter_map(|&i| standardised[i].as_ref()) {
+    for s in members.iter().filter_map(|&i| standardised.get(i)) {
         g.add(s);
     }
     g
@@ -455,17 +482,13 @@ mod tests {
     fn lists_with_the_same_events_on_a_day_0_share_one_group_equal_to_its_own() {
         let evs = sample_on(&[0, 3, 40], 4, 0.7);
         let sample = Sample::new(&evs);
-        let standardised: Vec<_> = sample
-            .events()
-            .iter()
-            .map(|ev| Standardised::of(ev, 30))
-            .collect();
+        let standardised = Standardisations::new(sample.events(), (0..evs.len()).collect(), 30);
         let day0s: Vec<i64> = sample.events().iter().map(|ev| day0(ev)).collect();
         let all: Vec<usize> = (0..evs.len()).collect();
         // Without event 5: a different list on the second day 0 only.
         let some: Vec<usize> = all.iter().copied().filter(|&i| i != 5).collect();
         let lists: Vec<&[usize]> = vec![&all, &some, &all];
-        let groups = list_groups(&lists, &day0s, &standardised);
+        let groups = list_groups(sample.events(), 30, &lists, &day0s);
         assert_eq!(groups.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 3]);
         for (a, c) in groups[0].iter().zip(&groups[2]) {
             assert!(Arc::ptr_eq(a, c));
