@@ -10,6 +10,7 @@
 //! header on line 1) copies nothing: the bytes polars parses are the file's own pages,
 //! memory-mapped read-only (#13; [`Text`]).
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -232,10 +233,7 @@ impl Source {
         };
         let mut magic = Vec::with_capacity(4);
         let file = std::fs::File::open(path).map_err(io)?;
-        {
-            use std::io::Read as _;
-            (&file).take(4).read_to_end(&mut magic).map_err(io)?;
-        }
+        (&file).take(4).read_to_end(&mut magic).map_err(io)?;
         if magic == b"PAR1" {
             return Self::from_parquet(path);
         }
@@ -250,7 +248,6 @@ impl Source {
                 },
             ),
             _ => {
-                use std::io::Read as _;
                 let mut bytes = magic;
                 (&file).read_to_end(&mut bytes).map_err(io)?;
                 Self::from_bytes(path, bytes)

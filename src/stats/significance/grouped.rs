@@ -251,13 +251,10 @@ pub fn grouped_correlations(
     let jobs: Vec<usize> = (0..targets.len()).collect();
     map_parallel(&jobs, |&k| {
         let t = &targets[k];
-        if let Some((l, (from, to))) = list_of[k] {
+        if let Some((l, days)) = list_of[k] {
             let windows: Vec<CalendarWindow> = shared[l]
                 .iter()
-                .map(|g| CalendarWindow {
-                    first: g.day0 + i64::from(from),
-                    last: g.day0 + i64::from(to),
-                })
+                .map(|g| CalendarWindow::around(g.day0, days))
                 .collect();
             return target_sums(t, &day0s, &shared[l], &windows, need);
         }

@@ -21,6 +21,14 @@ pub(super) struct CalendarWindow {
 }
 
 impl CalendarWindow {
+    /// Relative days `(from, to)` of an event whose day 0 is at calendar position `day0`.
+    pub(super) fn around(day0: i64, (from, to): (i32, i32)) -> Self {
+        CalendarWindow {
+            first: day0 + i64::from(from),
+            last: day0 + i64::from(to),
+        }
+    }
+
     fn len(self) -> i64 {
         (self.last - self.first + 1).max(0)
     }
@@ -142,14 +150,11 @@ impl Target {
 
     /// The `k`-th member's window on the calendar, its day 0 being `day0`.
     pub(super) fn window(&self, k: usize, day0: i64) -> CalendarWindow {
-        let (from, to) = match &self.days {
+        let days = match &self.days {
             Days::Shared(from, to) => (*from, *to),
             Days::Each(each) => each[k],
         };
-        CalendarWindow {
-            first: day0 + i64::from(from),
-            last: day0 + i64::from(to),
-        }
+        CalendarWindow::around(day0, days)
     }
 
     /// Every member's window on the calendar, given each sample event's day 0.
